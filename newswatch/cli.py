@@ -1,0 +1,305 @@
+"""``newswatch``: the command line. Parse, validate, call the jobs, print."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import sys
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from pipelines.config import Config, find_config, load_config
+from pipelines.errors import NewswatchError
+from pipelines.query import QueryError
+from pipelines.store import open_store
+from pipelines.store.sqlite import HIGHLIGHT
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def parse_since(value: str) -> datetime:
+    """``24h``, ``7d``, ``90m`` back from now, or an ISO date/time."""
+    match = re.fullmatch(r"(\d+)\s*([mhdw])", value.strip())
+    if match:
+        unit = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[match[2]]
+        return datetime.now(UTC) - timedelta(**{unit: int(match[1])})
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is neither a span like 24h / 7d nor an ISO date") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _config(args: argparse.Namespace) -> Config:
+    return load_config(find_config(args.config))
+
+
+# -- commands -----------------------------------------------------------------------------
+def cmd_run(args: argparse.Namespace) -> int:
+    from newswatch.jobs import run_cycle
+
+    config = _config(args)
+    result = _with_progress(config, lambda on_event: run_cycle(config, on_event=on_event))
+    _print_cycle(result)
+    return 0
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    from crawler import run_crawl
+
+    config = _config(args)
+    result = _with_progress(config, lambda on_event: run_crawl(config.path, on_event=on_event))
+    _print_crawl(result)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from newswatch.jobs import analyse, compare_watch, report_watch
+    from reports import build_report, render_text
+
+    config = _config(args)
+    watches = [config.watch(args.watch)] if args.watch else list(config.watches)
+    if not watches:
+        err_console.print(f"[red]error:[/] {config.path} defines no [[watch]]: nothing to report")
+        return 2
+    store = open_store(config)
+    try:
+        analyse(store)
+        for watch in watches:
+            if args.to == "stdout":
+                comparison = compare_watch(store, watch, since=args.since)
+                sys.stdout.write(render_text(build_report(comparison, watch, config)))
+            else:
+                result = report_watch(config, store, watch, since=args.since)
+                console.print(
+                    f"[bold]{watch.name}[/]: {result.report.article_count} articles, "
+                    f"{len(result.report.claims)} claims -> {result.paths['html']}"
+                )
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    config = _config(args)
+    store = open_store(config)
+    try:
+        query = args.query
+        if args.watch:
+            watch_query = config.watch(args.watch).query
+            query = f"({watch_query}) ({query})"
+        hits = store.search(query, outlet=args.outlet, since=args.since, until=args.until, limit=args.limit)
+    finally:
+        store.close()
+    names = {o.id: o.name for o in config.outlets}
+    if not hits:
+        console.print("no articles match")
+        return 1
+    for hit in hits:
+        a = hit.article
+        when = a.published_at.strftime("%Y-%m-%d %H:%M UTC") if a.published_at else "undated"
+        console.print(Text.assemble((a.title, "bold"), "  ", (f"{names.get(a.outlet, a.outlet)} · {when}", "dim")))
+        console.print(_highlight(hit.snippet))
+        console.print(Text(a.url, style="blue"))
+        console.print()
+    console.print(f"{len(hits)} hit{'s' if len(hits) != 1 else ''}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from examples.newsroom import NewsroomServer
+    from examples.newsroom.content import LAST_DAY
+
+    workdir = Path(args.workdir).resolve()
+    if args.serve_only:
+        with NewsroomServer(port_base=args.port_base or 8701) as server:
+            path = server.write_config(workdir / "newswatch.toml")
+            table = Table("outlet", "homepage", "feed", title="Demo newsroom (simulated clock at day 4)")
+            for slug, outlet in server.newsroom.outlets.items():
+                table.add_row(outlet.name, server.origin(slug) + "/", server.origin(slug) + outlet.feed_path)
+            console.print(table)
+            first = next(iter(server.newsroom.outlets))
+            console.print(
+                f"Config for these outlets: {path}\n"
+                f"Move the clock: curl -X POST '{server.origin(first)}/_newsroom/clock?day=2'\n"
+                "Press Ctrl-C to stop."
+            )
+            try:
+                threading.Event().wait()
+            except KeyboardInterrupt:
+                console.print("stopped")
+        return 0
+
+    from newswatch.jobs import run_cycle
+
+    data_dir = workdir / ".newswatch"
+    if data_dir.exists():
+        shutil.rmtree(data_dir)  # every demo starts from an empty store
+    started = datetime.now(UTC)
+    with NewsroomServer(port_base=args.port_base, day=args.first_day) as server:
+        config = load_config(server.write_config(workdir / "newswatch.toml"))
+        console.print(f"Demo newsroom: {len(server.newsroom.outlets)} outlets on 127.0.0.1; config {config.path}")
+        result = None
+        for day in sorted({args.first_day, LAST_DAY}):
+            server.set_day(day)
+            console.rule(f"simulated day {day}")
+            result = _with_progress(config, lambda on_event: run_cycle(config, on_event=on_event))
+            _print_cycle(result)
+    seconds = (datetime.now(UTC) - started).total_seconds()
+    assert result is not None
+    console.print(f"\nDemo finished in {seconds:.1f} s.")
+    for watch in result.watches:
+        console.print(f"Report for watch [bold]{watch.watch}[/]: {watch.paths['html']}")
+    return 0
+
+
+# -- output helpers -----------------------------------------------------------------------
+def _with_progress(config: Config, job: Any) -> Any:
+    outlets = len(config.outlets)
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[info]}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task(f"crawling {outlets} outlets", total=None, info="")
+        counts = {"stored": 0, "dropped": 0}
+
+        def on_event(event: dict[str, Any]) -> None:
+            if event.get("event") in counts:
+                counts[event["event"]] += 1
+                progress.update(task, info=f"{counts['stored']} articles, {counts['dropped']} dropped")
+
+        return job(on_event)
+
+
+def _print_crawl(result: Any) -> None:
+    table = Table("outlet", "new", "revised", "unchanged", title="Crawl")
+    for outlet in sorted(result.outlets):
+        table.add_row(outlet, *(str(result.stored[(outlet, k)]) for k in ("new", "revised", "unchanged")))
+    console.print(table)
+    console.print(
+        f"{result.count('new')} new, {result.count('revised')} revised, "
+        f"{result.count('unchanged')} unchanged, {len(result.dropped)} dropped, "
+        f"{result.stats.get('robotstxt/forbidden', 0)} forbidden by robots.txt"
+    )
+
+
+def _print_cycle(result: Any) -> None:
+    _print_crawl(result.crawl)
+    if result.copies:
+        console.print(f"{len(result.copies)} syndicated cop{'ies' if len(result.copies) != 1 else 'y'} found")
+    for watch in result.watches:
+        report = watch.report
+        console.print(
+            f"watch [bold]{watch.watch}[/]: {report.article_count} articles from "
+            f"{len(report.outlets)} outlets, {len(report.claims)} claims, "
+            f"{sum(1 for c in report.claims if c.count > 1)} stated by several outlets -> {watch.paths['html']}"
+        )
+
+
+def _highlight(snippet: str) -> Text:
+    text = Text()
+    for i, part in enumerate(re.split(f"[{HIGHLIGHT[0]}{HIGHLIGHT[1]}]", snippet)):
+        text.append(part, style="bold yellow" if i % 2 else "")
+    return text
+
+
+# -- parser -------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newswatch",
+        description="Follow one story across many outlets and see where they disagree.",
+    )
+    parser.add_argument("--version", action="version", version="newswatch 0.1.0")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help_: str, description: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_, description=description)
+        p.add_argument("--config", "-c", help="config file (default: $NEWSWATCH_CONFIG, else ./newswatch.toml)")
+        return p
+
+    command(
+        "run",
+        "one full cycle: crawl, extract, store, compare, report",
+        "Crawl every outlet of the config, extract and store the articles, compare the coverage of each watch "
+        "and write one report per watch. Prints where the reports are.",
+    ).set_defaults(func=cmd_run)
+    command(
+        "crawl",
+        "discover and fetch articles into the store",
+        "Crawl every outlet's feeds and sitemaps (obeying robots.txt), extract the articles and store them. "
+        "No comparison, no report.",
+    ).set_defaults(func=cmd_crawl)
+
+    p = command(
+        "report",
+        "compare a watch's coverage and write its report",
+        "Compare what the outlets in the store say about a watch and render the report "
+        "(HTML, text and JSON into the report folder, or text on stdout).",
+    )
+    p.add_argument("--watch", "-w", help="the watch to report on (default: every watch)")
+    p.add_argument("--since", type=parse_since, help="only articles published since: 24h, 7d or an ISO date")
+    p.add_argument("--to", choices=("file", "stdout"), default="file", help="where the report goes (default: file)")
+    p.set_defaults(func=cmd_report)
+
+    p = command(
+        "search",
+        "full-text search of the stored articles",
+        'Search stored articles with the watch query language: terms, "phrases", OR, -exclusions, '
+        "(groups), prefix*. Prints hits with highlighted snippets.",
+    )
+    p.add_argument("query")
+    p.add_argument("--outlet", help="only this outlet (its id)")
+    p.add_argument("--watch", help="only articles that also match this watch's query")
+    p.add_argument("--since", type=parse_since, help="published since: 24h, 7d or an ISO date")
+    p.add_argument("--until", type=parse_since, help="published before: an ISO date or a span back from now")
+    p.add_argument("--limit", type=int, default=10)
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser(
+        "demo",
+        help="run newswatch against the bundled demo newsroom",
+        description="Serve the bundled demo newsroom (8 fictional outlets) on 127.0.0.1 and run "
+        "newswatch against it: a crawl at simulated day 2 and one at day 4, then the "
+        "report. Prints where the report is.",
+    )
+    p.add_argument("--serve-only", action="store_true", help="only serve the newsroom (and write a config for it)")
+    p.add_argument("--workdir", default="newswatch-demo", help="where the demo's config, store and reports go")
+    p.add_argument(
+        "--port-base",
+        type=int,
+        default=0,
+        help="first port of the outlets (one port each; default: free ports, 8701 with --serve-only)",
+    )
+    p.add_argument("--first-day", type=int, default=2, choices=(1, 2, 3, 4), help="simulated day of the first crawl")
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (NewswatchError, QueryError) as exc:
+        err_console.print(f"[red]error:[/] {exc}", highlight=False)
+        return 2
+    except KeyError as exc:
+        err_console.print(f"[red]error:[/] no such watch or outlet: {exc}", highlight=False)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+"""The jobs a run is made of: crawl, analyse, compare and report. The CLI (and later the daemon) call these."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from crawler import CrawlResult, run_crawl
+from pipelines.compare import Comparison, compare
+from pipelines.config import Config, WatchConfig
+from pipelines.store import Store, open_store
+from pipelines.syndication import find_copies
+from reports import Report, build_report, write_report
+
+SEARCH_LIMIT = 100_000
+
+
+@dataclass
+class WatchResult:
+    watch: str
+    comparison: Comparison
+    report: Report
+    paths: dict[str, Path]
+
+
+@dataclass
+class CycleResult:
+    crawl: CrawlResult
+    copies: dict[str, str]
+    watches: list[WatchResult] = field(default_factory=list)
+
+
+def analyse(store: Store) -> dict[str, str]:
+    """Mark syndicated copies across the stored articles; returns ``{copy: original}``."""
+    copies = find_copies(store.articles())
+    for copy, original in copies.items():
+        store.mark_duplicate(copy, original)
+    return copies
+
+
+def compare_watch(
+    store: Store, watch: WatchConfig, since: datetime | None = None, until: datetime | None = None
+) -> Comparison:
+    hits = store.search(watch.query, since=since, until=until, limit=SEARCH_LIMIT)
+    return compare(watch.name, [hit.article for hit in hits])
+
+
+def report_watch(
+    config: Config, store: Store, watch: WatchConfig, since: datetime | None = None, until: datetime | None = None
+) -> WatchResult:
+    comparison = compare_watch(store, watch, since, until)
+    report = build_report(comparison, watch, config)
+    paths = write_report(report, config.report_dir)
+    return WatchResult(watch.name, comparison, report, paths)
+
+
+def run_cycle(config: Config, on_event: Callable[[dict[str, Any]], None] | None = None) -> CycleResult:
+    """One full cycle: crawl -> extract -> store (in the crawl process), then compare -> report."""
+    crawl = run_crawl(config.path, on_event=on_event)
+    store = open_store(config)
+    try:
+        result = CycleResult(crawl=crawl, copies=analyse(store))
+        for watch in config.watches:
+            result.watches.append(report_watch(config, store, watch))
+    finally:
+        store.close()
+    return result

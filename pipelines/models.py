@@ -1,0 +1,152 @@
+"""The records that flow through newswatch, each defined once and used by every stage and store.
+
+Identity is explicit: an article's id comes from its canonical URL, a revision's from its
+content hash, a claim's from its normalised content, so re-runs upsert instead of duplicating.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+class AccessState(enum.StrEnum):
+    """Whether the whole article could be read (a page not fully read never 'omits' a fact)."""
+
+    FULL = "full"
+    PAYWALL = "paywall"
+    CONSENT_WALL = "consent_wall"
+    BOT_BLOCK = "bot_block"
+    TRUNCATED = "truncated"
+
+
+class ExtractionStatus(enum.StrEnum):
+    """Outcome of turning a fetched page into an article; every outcome is counted."""
+
+    OK = "ok"
+    EMPTY = "empty"
+    TOO_SHORT = "too_short"
+    NOT_HTML = "not_html"
+    NOT_ARTICLE = "not_article"
+
+
+class StoreOutcome(enum.StrEnum):
+    """What storing an article did."""
+
+    NEW = "new"
+    UNCHANGED = "unchanged"
+    REVISED = "revised"
+
+
+@dataclass(frozen=True, slots=True)
+class RawPage:
+    """A fetched page and what discovery knew about it before the fetch."""
+
+    url: str
+    final_url: str
+    status: int
+    html: str
+    outlet: str
+    fetched_at: datetime
+    source: str = ""
+    content_type: str = "text/html"
+    feed_title: str = ""
+    feed_published: datetime | None = None
+    feed_authors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article at one revision, as extracted and normalised.
+
+    Datetimes are timezone-aware UTC; ``published_offset`` keeps the offset the page gave
+    (``+03:00``), because who reported first is judged in UTC but shown in local time.
+    """
+
+    id: str
+    outlet: str
+    url: str
+    canonical_url: str
+    title: str
+    text: str
+    fetched_at: datetime
+    description: str = ""
+    authors: tuple[str, ...] = ()
+    published_at: datetime | None = None
+    published_offset: str = ""
+    published_source: str = ""
+    modified_at: datetime | None = None
+    language: str = ""
+    access_state: AccessState = AccessState.FULL
+    source: str = ""
+    revision: int = 1
+    duplicate_of: str = ""
+
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        return tuple(p for p in self.text.split("\n") if p.strip())
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """An earlier or current text of an article; kept forever so evidence survives edits."""
+
+    article_id: str
+    revision: int
+    content_hash: str
+    title: str
+    text: str
+    fetched_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """An extracted article, or the named reason there is none."""
+
+    status: ExtractionStatus
+    article: Article | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One outlet's sentence stating a claim, with where it sits in which revision."""
+
+    article_id: str
+    outlet: str
+    url: str
+    revision: int
+    sentence: str
+    start: int
+    end: int
+    published_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A claim sentence (it holds a number or a quote) and the outlets that state it."""
+
+    id: str
+    kind: str
+    text: str
+    numbers: tuple[str, ...]
+    mentions: tuple[Mention, ...] = field(default=())
+
+    @property
+    def outlets(self) -> tuple[str, ...]:
+        return tuple(sorted({m.outlet for m in self.mentions}))
+
+
+def content_hash(text: str) -> str:
+    """Hash of a text with whitespace differences removed."""
+    return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()

@@ -1,0 +1,37 @@
+"""Word lists the text stages share: stopwords, abbreviations, date words, number words.
+
+Language data, kept apart from the logic that uses it (English for now).
+"""
+
+from __future__ import annotations
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+STOPWORDS = _words(
+    """
+    a an the and or but if of to in on at by for with from as is are was were be been being has have
+    had do does did not no it its this that these those he she they them his her their we our you
+    your i me my said says say told would could should will can may might must than then there here
+    who whom which what when where why how all any some more most over about after before into also
+    just only one out up down new day days week year years time per cent percent while during since
+    until under between
+    """
+)
+
+ABBREVIATIONS = _words(
+    """
+    mr mrs ms dr prof gen col lt sgt capt cmdr adm gov sen rep rev st jr sr inc ltd co corp no vs
+    jan feb mar apr jun jul aug sep sept oct nov dec mt ft dept est approx fig pres
+    """
+)
+
+DATE_WORDS = _words(
+    """
+    mon monday tue tues tuesday wed wednesday thu thur thurs thursday fri friday sat saturday sun
+    sunday jan january feb february mar march apr april may june jun july jul aug august sep sept
+    september oct october nov november dec december updated published
+    """
+)
