@@ -49,6 +49,7 @@ _NUMBER_WORDS = {
     "million": 1_000_000,
     "billion": 1_000_000_000,
 }
+_HYPHENATED = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
 
 
@@ -116,9 +117,14 @@ def compare(watch: str, articles: list[Article]) -> Comparison:
 
 
 def numbers_in(sentence: str) -> frozenset[str]:
-    """The figures a sentence states, normalised ("57,000" -> "57000", "sixty" -> "60")."""
+    """The figures a sentence states, normalised ("57,000" -> "57000", "sixty-four" -> "64")."""
     found = {m.group().replace(",", "").rstrip(".") for m in _NUMBER.finditer(sentence)}
-    found |= {str(_NUMBER_WORDS[w.lower()]) for w in _WORD.findall(sentence) if w.lower() in _NUMBER_WORDS}
+    for token in _HYPHENATED.findall(sentence):
+        parts = [p for p in token.lower().split("-") if p in _NUMBER_WORDS]
+        if len(parts) == 2 and _NUMBER_WORDS[parts[0]] in range(20, 100, 10) and _NUMBER_WORDS[parts[1]] < 10:
+            found.add(str(_NUMBER_WORDS[parts[0]] + _NUMBER_WORDS[parts[1]]))
+        else:
+            found |= {str(_NUMBER_WORDS[p]) for p in parts}
     return frozenset(found)
 
 

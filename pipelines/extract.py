@@ -31,6 +31,8 @@ _ROLE_ONLY = frozenset({"staff", "staff writer", "staff reporter", "reporter", "
 _PROMPT = re.compile(r"\b(sign(ing)?[ -]up|newsletters?|unsubscribe|subscribe)\b", re.IGNORECASE)
 PROMPT_MAX_WORDS = 30
 TEASER_MAX_WORDS = 12
+HEADING_MAX_WORDS = 4
+_SENTENCE_END = (".", "!", "?", '"', "”", "’", "'", ")")
 _TITLE_SEPARATORS = (" | ", " - ", " — ", " – ", " :: ")
 
 
@@ -38,11 +40,14 @@ def extract_article(page: RawPage, *, language: str = "", min_words: int = MIN_W
     """Extract one page; never raises for bad input, returns a status instead."""
     if not page.html.strip():
         return Extraction(ExtractionStatus.EMPTY, reason="empty page")
+    if _looks_binary(page.html):
+        return Extraction(ExtractionStatus.NOT_HTML, reason="binary content, not an HTML page")
     try:
         tree = lxml.html.document_fromstring(page.html)
     except (etree.ParserError, ValueError) as exc:
         return Extraction(ExtractionStatus.NOT_HTML, reason=f"cannot parse HTML: {exc}")
     meta = _PageMetadata(tree)
+    _prune_signup_boxes(tree)
     doc = trafilatura.bare_extraction(
         tree,
         url=page.final_url,
@@ -101,6 +106,23 @@ def _published(meta: _PageMetadata, page: RawPage, doc: Any) -> tuple[datetime |
     return None, ""
 
 
+def _looks_binary(html: str) -> bool:
+    sample = html[:4096]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
+    return "\x00" in sample or controls > len(sample) * 0.01
+
+
+def _prune_signup_boxes(tree: lxml.html.HtmlElement) -> None:
+    """Remove newsletter sign-up boxes: the block around a form that asks for an email address."""
+    for field in tree.xpath("//form[.//input[@type='email']]"):
+        box = field
+        parent = field.getparent()
+        while parent is not None and parent.tag in ("div", "aside", "section") and len(parent.text_content()) < 600:
+            box, parent = parent, parent.getparent()
+        if box.getparent() is not None:
+            box.drop_tree()
+
+
 def _norm(text: str) -> str:
     return " ".join(text.split()).casefold()
 
@@ -123,7 +145,11 @@ def _clean_text(text: str, title: str, description: str) -> str:
             while j >= 0 and j not in drop and len(paragraphs[j].split()) <= TEASER_MAX_WORDS and i - j <= 3:
                 drop.add(j)
                 j -= 1
-    return "\n".join(p for i, p in enumerate(paragraphs) if i not in drop)
+    kept = [p for i, p in enumerate(paragraphs) if i not in drop]
+    # a lone heading left at the end ("Go deeper", "More on this story") once its links are gone
+    while kept and len(kept[-1].split()) <= HEADING_MAX_WORDS and not kept[-1].endswith(_SENTENCE_END):
+        kept.pop()
+    return "\n".join(kept)
 
 
 def _clean_title(title: str, site_name: str) -> str:

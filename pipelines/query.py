@@ -41,6 +41,8 @@ def tokenize(query: str) -> list[Token]:
             tokens.append(Token("open" if match["paren"] == "(" else "close", match["paren"]))
         else:
             word = match["word"]
+            if not re.search(r"\w", word):
+                continue  # punctuation alone ("--", ";") carries nothing to search for
             if word in _OPERATORS:
                 tokens.append(Token("op", word))
             elif word.startswith("-") and len(word) > 1:

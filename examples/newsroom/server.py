@@ -64,7 +64,9 @@ class NewsroomServer:
             server = ThreadingHTTPServer((self.host, port), _handler_for(self, slug))
             server.daemon_threads = True
             self._servers[slug] = server
-            thread = threading.Thread(target=server.serve_forever, name=f"newsroom-{slug}", daemon=True)
+            thread = threading.Thread(
+                target=server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"newsroom-{slug}", daemon=True
+            )
             thread.start()
             self._threads.append(thread)
         return self

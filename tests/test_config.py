@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipelines.config import CONFIG_ENV, find_config, load_config
+from pipelines.errors import ConfigError
+
+GOOD = """
+data_dir = "state"
+
+[store]
+path = "articles.db"
+
+[crawl]
+user_agent = "newswatch-test/1.0"
+contact_url = "https://example.org/contact"
+timeout_s = 5
+
+[[outlet]]
+name = "The Example Times"
+homepage = "https://www.example.org/"
+feeds = ["https://www.example.org/rss.xml"]
+sitemaps = ["https://www.example.org/news-sitemap.xml"]
+language = "en"
+
+[[watch]]
+name = "ceasefire"
+query = 'ceasefire OR "grand bargain"'
+recipients = ["desk@example.org"]
+schedule = "30 6 * * 1-5"
+timezone = "Europe/Berlin"
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "newswatch.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_good_config_becomes_typed_objects_with_paths_relative_to_the_file(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, GOOD))
+    outlet = config.outlets[0]
+    assert outlet.id == "the-example-times"
+    assert outlet.feeds == ("https://www.example.org/rss.xml",)
+    assert outlet.allow_private_network is False
+    assert config.watch("ceasefire").timezone == "Europe/Berlin"
+    assert config.store_path == tmp_path / "state" / "articles.db"
+    assert config.crawl.timeout_s == 5
+    assert "https://example.org/contact" in config.crawl.identity
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "problem"),
+    [
+        (
+            GOOD.replace('homepage = "https://www.example.org/"', 'homepage = "ftp://example.org/"'),
+            "outlet[0].homepage",
+            "not an http(s) URL",
+        ),
+        (
+            GOOD.replace(
+                'feeds = ["https://www.example.org/rss.xml"]\nsitemaps = ["https://www.example.org/news-sitemap.xml"]',
+                "",
+            ),
+            "outlet[0]",
+            "at least one of feeds, sitemaps or sections",
+        ),
+        (
+            GOOD.replace('timezone = "Europe/Berlin"', 'timezone = "Mars/Olympus"'),
+            "watch[0].timezone",
+            "not a known time zone",
+        ),
+        (
+            GOOD.replace('schedule = "30 6 * * 1-5"', 'schedule = "every morning"'),
+            "watch[0].schedule",
+            "cron expression",
+        ),
+        (
+            GOOD.replace('recipients = ["desk@example.org"]', 'recipients = ["desk"]'),
+            "watch[0].recipients[0]",
+            "not an email",
+        ),
+        (GOOD.replace("timeout_s = 5", "timeout_s = -1"), "crawl.timeout_s", "greater than 0"),
+        (GOOD.replace("timeout_s = 5", "timout_s = 5"), "crawl.timout_s", "unknown key"),
+        (GOOD.replace('[store]\npath = "articles.db"', '[store]\nbackend = "elasticsearch"'), "store", "needs url"),
+        (
+            GOOD
+            + '\n[[outlet]]\nname = "The Example Times"\nhomepage = "https://b.example/"\nfeeds = ["https://b.example/f"]\n',
+            "",
+            "two outlets are named 'the-example-times'",
+        ),
+        ('data_dir = "x"\n', "outlet", "required key is missing"),
+    ],
+)
+def test_a_bad_config_names_the_file_the_key_and_the_problem(tmp_path: Path, text: str, key: str, problem: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    error = caught.value
+    assert error.path == str(path)
+    assert error.key == key
+    assert problem in error.problem
+    assert str(path) in str(error)
+
+
+def test_a_file_that_is_not_toml_is_reported_as_such(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(write(tmp_path, "[[outlet]\nname = 'x'"))
+
+
+def test_a_missing_file_says_how_to_point_at_one(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"file not found .*NEWSWATCH_CONFIG"):
+        load_config(tmp_path / "nope.toml")
+
+
+def test_the_config_path_comes_from_the_flag_then_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(CONFIG_ENV, "/etc/newswatch/env.toml")
+    assert find_config("given.toml") == Path("given.toml")
+    assert find_config(None) == Path("/etc/newswatch/env.toml")
+    monkeypatch.delenv(CONFIG_ENV)
+    assert find_config(None) == Path("newswatch.toml")
+
+
+def test_the_config_the_demo_newsroom_writes_is_valid(demo_config) -> None:
+    assert len(demo_config.outlets) == 8
+    assert all(o.allow_private_network for o in demo_config.outlets)
+    assert demo_config.watches[0].name == "gaza-ceasefire"
+
+
+def test_the_documented_example_config_is_valid() -> None:
+    config = load_config(Path(__file__).parent.parent / "examples" / "newswatch.example.toml")
+    assert [o.id for o in config.outlets] == ["guardian", "deutsche-welle"]
+    assert config.smtp.security == "starttls"

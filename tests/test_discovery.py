@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from crawler.discovery import parse_feed, parse_sitemap
+from examples.newsroom import NewsroomServer
+from tests.test_newsroom import fetch
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_rss2_feed_of_the_newsroom_gives_links_titles_dates_with_offsets_and_authors(
+    newsroom_server: NewsroomServer,
+) -> None:
+    url = newsroom_server.origin("northgate-chronicle") + "/feed.xml"
+    found = parse_feed(fetch(url)[2].encode(), url)
+    visible = newsroom_server.newsroom.visible("northgate-chronicle", newsroom_server.now)
+    assert not found.problem
+    assert [c.url for c in found.candidates] == [
+        newsroom_server.origin("northgate-chronicle") + a.path for a in visible
+    ]
+    first = found.candidates[0]
+    assert first.title == visible[0].title
+    assert first.published == visible[0].published
+    assert first.published.utcoffset() is not None
+    assert first.published.utcoffset().total_seconds() == -4 * 3600
+    assert first.authors == visible[0].authors
+
+
+def test_atom_feed_and_news_sitemap_of_the_newsroom(newsroom_server: NewsroomServer) -> None:
+    origin = newsroom_server.origin("kingsway-post")
+    visible = newsroom_server.newsroom.visible("kingsway-post", newsroom_server.now)
+    atom = parse_feed(fetch(origin + "/atom.xml")[2].encode(), origin + "/atom.xml")
+    sitemap = parse_sitemap(fetch(origin + "/news-sitemap.xml")[2].encode(), origin + "/news-sitemap.xml")
+    for found in (atom, sitemap):
+        assert len(found.candidates) == len(visible)
+        assert {c.title for c in found.candidates} == {a.title for a in visible}
+        assert all(c.published is not None for c in found.candidates)
+
+
+def test_rss1_rdf_feed_is_read() -> None:
+    found = parse_feed((FIXTURES / "rss1.rdf").read_bytes(), "https://rdf.example/rss")
+    assert [c.url for c in found.candidates] == ["https://rdf.example/a/1", "https://rdf.example/a/2"]
+    assert found.candidates[0].published == datetime(2025, 7, 8, 7, 30, tzinfo=UTC)
+    assert found.candidates[0].authors == ("Ines Vogel",)
+
+
+def test_a_broken_feed_still_yields_what_can_be_read_and_resolves_relative_links() -> None:
+    found = parse_feed((FIXTURES / "broken-rss.xml").read_bytes(), "https://broken.example/feed")
+    urls = [c.url for c in found.candidates]
+    assert "https://broken.example/one" in urls
+    assert "https://broken.example/two" in urls
+
+
+def test_something_that_is_not_a_feed_is_named_as_such() -> None:
+    found = parse_feed(b"\x89PNG\r\n\x1a\n\x00\x00binary", "https://x.example/feed")
+    assert not found.candidates
+    assert found.problem.startswith("not a readable feed")
+
+
+def test_a_sitemap_index_lists_its_sitemaps_resolved_against_its_url() -> None:
+    found = parse_sitemap((FIXTURES / "sitemap-index.xml").read_bytes(), "https://site.example/sitemap.xml")
+    assert found.sitemaps == ("https://site.example/sitemaps/news.xml", "https://site.example/sitemaps/2025-07.xml")
+    assert not found.candidates
+
+
+def test_a_sitemap_with_an_external_entity_does_not_read_local_files() -> None:
+    found = parse_sitemap((FIXTURES / "xxe-sitemap.xml").read_bytes(), "https://site.example/s.xml")
+    hostname = Path("/etc/hostname").read_text().strip() if Path("/etc/hostname").exists() else "\x00"
+    assert all(hostname not in c.url for c in found.candidates)
+
+
+def test_html_is_not_a_sitemap() -> None:
+    found = parse_sitemap(b"<html><body>hello</body></html>", "https://site.example/s.xml")
+    assert found.problem

@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from examples.newsroom import Newsroom
+from examples.newsroom.content import day_end
+from pipelines.dates import offset_of
+from pipelines.extract import extract_article
+from pipelines.models import ExtractionStatus, RawPage
+from pipelines.urls import article_id, canonical_url
+
+NOW = day_end(4)
+
+
+def page_of(newsroom: Newsroom, article, **extra) -> RawPage:
+    html = newsroom.render_article(article, NOW)
+    return RawPage(
+        url="http://127.0.0.1:9" + article.path,
+        final_url="http://127.0.0.1:9" + article.path,
+        status=200,
+        html=html,
+        outlet=article.outlet.slug,
+        fetched_at=datetime.now(UTC),
+        **extra,
+    )
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "northgate-chronicle",
+        "kingsway-post",
+        "levant-observer",
+        "pacific-evening-star",
+        "rhine-courier",
+        "delta-gazette",
+        "capital-signal",
+        "southern-cross-herald",
+    ],
+)
+def test_every_outlet_template_gives_clean_text_title_authors_and_canonical_id(newsroom: Newsroom, slug: str) -> None:
+    for article in newsroom.visible(slug, NOW):
+        feed_date = article.published.astimezone(article.outlet.zone) if article.outlet.metadata == "none" else None
+        result = extract_article(page_of(newsroom, article, feed_published=feed_date, feed_authors=article.authors))
+        assert result.status is ExtractionStatus.OK, result.reason
+        got = result.article
+        assert got is not None
+        body = article.body_at(NOW)[0]
+        paragraphs = [_norm(p) for p in body.split("\n\n") if p.strip()]
+        assert [_norm(p) for p in got.paragraphs] == paragraphs, article.id
+        assert got.title == article.title
+        assert got.authors == article.authors
+        assert got.canonical_url == canonical_url(article.canonical)
+        assert got.id == article_id(article.canonical)
+        assert got.published_at == article.published
+        assert got.published_offset == offset_of(article.published.astimezone(article.outlet.zone))
+        assert got.language == "en"
+
+
+def test_the_published_date_records_where_it_came_from(newsroom: Newsroom) -> None:
+    sources = {}
+    for slug in ("northgate-chronicle", "kingsway-post", "pacific-evening-star"):
+        article = newsroom.visible(slug, NOW)[0]
+        feed_date = article.published if slug == "pacific-evening-star" else None
+        sources[slug] = extract_article(page_of(newsroom, article, feed_published=feed_date)).article.published_source
+    assert sources == {"northgate-chronicle": "jsonld", "kingsway-post": "meta", "pacific-evening-star": "feed"}
+
+
+def test_a_date_in_the_future_is_not_stored(newsroom: Newsroom) -> None:
+    article = newsroom.visible("pacific-evening-star", NOW)[0]
+    future = datetime(2999, 1, 1, tzinfo=UTC)
+    got = extract_article(page_of(newsroom, article, feed_published=future)).article
+    assert got is not None
+    assert got.published_at is None or got.published_at < datetime.now(UTC)
+
+
+def test_the_edited_article_extracts_its_current_revision(newsroom: Newsroom) -> None:
+    edited = next(a for a in newsroom.articles if a.revisions)
+    got = extract_article(page_of(newsroom, edited)).article
+    assert got is not None
+    assert _norm(got.text) == _norm(" ".join(p for p in edited.final_body.split("\n\n")))
+    assert got.modified_at == edited.revisions[-1][0]
+
+
+@pytest.mark.parametrize(
+    ("html", "status"),
+    [
+        ("", ExtractionStatus.EMPTY),
+        ("   \n ", ExtractionStatus.EMPTY),
+        ("<html><body><nav>Home</nav></body></html>", ExtractionStatus.NOT_ARTICLE),
+        ("<html><body><script>var x = 1;</script></body></html>", ExtractionStatus.NOT_ARTICLE),
+        ("<html><body><article><p>Too short to be news.</p></article></body></html>", ExtractionStatus.TOO_SHORT),
+        ("\x00\x01\x02 binary \xff garbage", ExtractionStatus.NOT_HTML),
+    ],
+)
+def test_bad_pages_come_back_as_a_named_status_not_an_exception(html: str, status: ExtractionStatus) -> None:
+    page = RawPage(
+        url="http://x.example/a",
+        final_url="http://x.example/a",
+        status=200,
+        html=html,
+        outlet="x",
+        fetched_at=datetime.now(UTC),
+    )
+    result = extract_article(page)
+    assert result.status is status
+    assert result.article is None
+    assert result.reason
+
+
+@pytest.mark.parametrize(
+    ("url", "canonical"),
+    [
+        ("HTTPS://WWW.Example.ORG/World/Story/?utm_source=rss&utm_medium=feed", "https://www.example.org/World/Story"),
+        ("https://www.example.org/a?b=2&a=1&fbclid=xyz#comments", "https://www.example.org/a?a=1&b=2"),
+        ("http://example.org:80/a/", "http://example.org/a"),
+        ("https://example.org:8443/a?gclid=1", "https://example.org:8443/a"),
+    ],
+)
+def test_canonical_urls_drop_tracking_and_normalise_host_and_slashes(url: str, canonical: str) -> None:
+    assert canonical_url(url) == canonical
+    assert article_id(url) == article_id(canonical)
