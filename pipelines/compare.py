@@ -85,7 +85,7 @@ class Comparison:
 
     def by_outlet(self) -> dict[str, list[Article]]:
         out: dict[str, list[Article]] = defaultdict(list)
-        for article in self.articles:
+        for article in sorted(self.articles, key=_when):
             out[article.outlet].append(article)
         return dict(sorted(out.items()))
 
