@@ -10,6 +10,7 @@ from typing import Any
 
 from crawler import CrawlResult, run_crawl
 from pipelines.compare import Comparison, compare
+from pipelines.compare.divergence import StoryAnalysis, analyse_story
 from pipelines.config import Config, WatchConfig
 from pipelines.store import Store, open_store
 from pipelines.syndication import find_copies
@@ -22,6 +23,7 @@ SEARCH_LIMIT = 100_000
 class WatchResult:
     watch: str
     comparison: Comparison
+    analysis: StoryAnalysis
     report: Report
     paths: dict[str, Path]
 
@@ -52,9 +54,16 @@ def report_watch(
     config: Config, store: Store, watch: WatchConfig, since: datetime | None = None, until: datetime | None = None
 ) -> WatchResult:
     comparison = compare_watch(store, watch, since, until)
-    report = build_report(comparison, watch, config)
+    analysis = analyse_watch(store, comparison)
+    report = build_report(comparison, watch, config, analysis=analysis)
     paths = write_report(report, config.report_dir)
-    return WatchResult(watch.name, comparison, report, paths)
+    return WatchResult(watch.name, comparison, analysis, report, paths)
+
+
+def analyse_watch(store: Store, comparison: Comparison) -> StoryAnalysis:
+    """The divergences among a watch's articles, with every stored revision of edited ones."""
+    revisions = {a.id: [r.text for r in store.revisions(a.id)] for a in comparison.articles if a.revision > 1}
+    return analyse_story(list(comparison.articles), revisions)
 
 
 def run_cycle(config: Config, on_event: Callable[[dict[str, Any]], None] | None = None) -> CycleResult:

@@ -25,11 +25,20 @@ def _split(paragraph: str, offset: int) -> Iterator[tuple[int, int, str]]:
     start = 0
     for match in _BOUNDARY.finditer(paragraph):
         end = match.end()
-        if _is_abbreviation(paragraph[start : match.start() + 1]):
+        if _is_abbreviation(paragraph[start : match.start() + 1]) or _inside_quote(paragraph[start:end]):
             continue
         yield from _emit(paragraph, start, end, offset)
         start = end
     yield from _emit(paragraph, start, len(paragraph), offset)
+
+
+def _inside_quote(chunk: str) -> bool:
+    """An opening quotation mark not yet closed: a quote spanning sentences stays one sentence."""
+    if chunk.count("“") > chunk.count("”") or chunk.count('"') % 2 == 1:
+        return True
+    opened = chunk.count("‘")
+    closed = len(re.findall(r"’(?![A-Za-z])", chunk))
+    return opened > closed
 
 
 def _is_abbreviation(chunk: str) -> bool:

@@ -35,3 +35,17 @@ DATE_WORDS = _words(
     september oct october nov november dec december updated published
     """
 )
+
+# words that make a title ("Defence Minister", "chief economist", "special envoy")
+ROLE_WORDS = _words(
+    """
+    minister president speaker envoy representative secretary director chief spokesman spokeswoman
+    spokesperson governor senator mayor ambassador coach manager economist ceo chairman chairwoman
+    chair commissioner superintendent general commander adviser advisor aide editor editor-in-chief
+    founder prosecutor judge attorney lawyer officer official leader premier chancellor king queen
+    prince executive vice deputy head analyst professor pro tem treasurer administrator
+    correspondent captain sergeant lieutenant colonel admiral marshal inspector counsel
+    """
+)
+
+ROLE_MODIFIERS = _words("special senior deputy vice chief acting former interim general assistant associate")

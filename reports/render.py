@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import jinja2
 
 from pipelines.compare import Comparison
+from pipelines.compare.divergence import StoryAnalysis
 from pipelines.config import Config, WatchConfig
 from pipelines.models import Article
 
@@ -62,6 +63,29 @@ class ClaimRow:
 
 
 @dataclass(frozen=True)
+class DivergenceRow:
+    id: str
+    type: str
+    label: str
+    note: str
+    severity: float
+    evidence: list[dict[str, str]]
+    before: str
+
+
+TYPE_LABELS = {
+    "numeric_conflict": "Figures that disagree",
+    "date_conflict": "Dates and durations that disagree",
+    "quote_wording": "A quote worded differently",
+    "quote_attribution": "A quote given to a different speaker or place",
+    "role_title": "A person's title differs",
+    "omission": "Left out by one outlet",
+    "uncorroborated": "Stated by one outlet only",
+    "stealth_edit": "Changed after publication, without a note",
+}
+
+
+@dataclass(frozen=True)
 class Report:
     """Everything a rendered report shows, already in display form (strings, local times)."""
 
@@ -72,6 +96,7 @@ class Report:
     outlets: list[OutletColumn]
     claims: list[ClaimRow]
     edited: list[ArticleRow] = field(default_factory=list)
+    divergences: list[DivergenceRow] = field(default_factory=list)
 
     @property
     def article_count(self) -> int:
@@ -81,7 +106,13 @@ class Report:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2)
 
 
-def build_report(comparison: Comparison, watch: WatchConfig, config: Config, now: datetime | None = None) -> Report:
+def build_report(
+    comparison: Comparison,
+    watch: WatchConfig,
+    config: Config,
+    now: datetime | None = None,
+    analysis: StoryAnalysis | None = None,
+) -> Report:
     zone = ZoneInfo(watch.timezone)
     names = {o.id: o.name for o in config.outlets}
     by_id = {a.id: a for a in comparison.articles}
@@ -108,7 +139,23 @@ def build_report(comparison: Comparison, watch: WatchConfig, config: Config, now
         for mention in claim.mentions:
             cells[mention.outlet] = Cell(mention.sentence, mention.url, _local(mention.published_at, zone))
         claims.append(ClaimRow(claim.id, claim.kind, claim.text, list(claim.numbers), cells))
+    divergences = []
+    for d in sorted(analysis.divergences if analysis else (), key=lambda d: (-d.severity, d.type, d.id)):
+        evidence, shown = [], set()
+        for article_id in d.articles:
+            article = by_id.get(article_id)
+            sentence = d.evidence.get(article_id, "")
+            outlet = names.get(article.outlet, article.outlet) if article else article_id
+            if outlet in shown:
+                continue  # one sentence per outlet is enough evidence
+            shown.add(outlet)
+            evidence.append({"outlet": outlet, "sentence": sentence, "url": article.url if article else "",
+                             "role": "omits" if d.type == "omission" and not sentence else "states"})  # fmt: skip
+        before = next(iter(d.before.values()), "")
+        divergences.append(DivergenceRow(d.id, d.type, TYPE_LABELS.get(d.type, d.type), d.note, d.severity,
+                                         evidence, before))  # fmt: skip
     return Report(
+        divergences=divergences,
         watch=watch.name,
         query=watch.query,
         timezone=watch.timezone,

@@ -1,0 +1,184 @@
+"""Divergence engine quality and speed.
+
+    python bench/divergence.py [--data PATH ...] [--predictions FILE] [--no-speed]
+
+PATH is a folder holding ``stories.jsonl`` or a ``.jsonl`` file in that format (the shared
+divergence-dev and real-stories-dev sets, the demo newsroom's ground truth). Without --data it
+runs on the demo ground truth and, when present, ../shared/data/divergence-dev and
+real-stories-dev. For each set it prints precision and recall per divergence type (a prediction
+matches a label of the same type sharing at least two articles, or the one article a
+single-article label has, with overlapping evidence), syndication precision/recall and how many
+negative controls were flagged. Then the analysis time of one story of 10, 100, 1,000 and 5,000
+synthetic articles. The last line is one JSON object with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._common import ROOT, SHARED_DATA, finish, peak_rss_mb
+from pipelines.compare.divergence import Divergence, analyse_story
+from pipelines.models import Article
+
+DEMO = ROOT / "examples" / "newsroom" / "ground-truth.jsonl"
+
+
+def load(path: Path) -> list[dict[str, Any]]:
+    file = path / "stories.jsonl" if path.is_dir() else path
+    return [json.loads(line) for line in file.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def to_articles(story: dict[str, Any]) -> tuple[list[Article], dict[str, list[str]]]:
+    articles, revisions = [], {}
+    for a in story["articles"]:
+        published = a.get("published_at")
+        articles.append(Article(
+            id=a["id"], outlet=a.get("outlet", a["id"]), url=a.get("url", ""), canonical_url=a.get("url", ""),
+            title=a.get("title", ""), text=a["text"], fetched_at=datetime.now(UTC),
+            published_at=datetime.fromisoformat(published.replace("Z", "+00:00")) if published else None,
+        ))  # fmt: skip
+        if a.get("revisions"):
+            revisions[a["id"]] = [r["text"] for r in a["revisions"]]
+    return articles, revisions
+
+
+def _overlap(pred: Divergence, label: dict[str, Any]) -> bool:
+    shared = set(pred.articles) & set(label["articles"])
+    need = min(2, len(label["articles"]), len(pred.articles))
+    if len(shared) < need:
+        return False
+    for article in shared & set(label.get("evidence", {})):
+        gold, got = label["evidence"][article], pred.evidence.get(article, "")
+        if gold in got or got in gold or (_words(gold) & _words(got) and len(_words(gold) & _words(got)) >= 4):
+            return True
+    return not (shared & set(label.get("evidence", {})))  # omissions: the omitting article has no evidence
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower().strip(".,;:\"'“”‘’") for w in text.split() if len(w) > 3}
+
+
+def score(stories: list[dict[str, Any]], predictions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    tp_p, fp, tp_r, fn = Counter(), Counter(), Counter(), Counter()
+    syn = Counter()
+    controls_flagged = 0
+    for story in stories:
+        articles, revisions = to_articles(story)
+        result = analyse_story(articles, revisions)
+        labels = story.get("divergences", [])
+        for pred in result.divergences:
+            if any(lab["type"] == pred.type and _overlap(pred, lab) for lab in labels):
+                tp_p[pred.type] += 1
+            else:
+                fp[pred.type] += 1
+        for label in labels:
+            if any(p.type == label["type"] and _overlap(p, label) for p in result.divergences):
+                tp_r[label["type"]] += 1
+            else:
+                fn[label["type"]] += 1
+        for control in story.get("controls", []):
+            if any(p.type == "numeric_conflict" and _overlap(p, control) for p in result.divergences):
+                controls_flagged += 1
+        gold_pairs = {frozenset(r["articles"]) for r in story.get("relations", [])}
+        got_pairs = {frozenset((c, o)) for c, o in result.copies.items()}
+        syn["tp"] += len(gold_pairs & got_pairs)
+        syn["fp"] += len(got_pairs - gold_pairs)
+        syn["fn"] += len(gold_pairs - got_pairs)
+        if predictions is not None:
+            predictions.append({
+                "story_id": story["story_id"],
+                "divergences": [{"type": d.type, "articles": list(d.articles), "evidence": d.evidence,
+                                 "id": d.id, "note": d.note} for d in result.divergences],
+                "relations": [{"type": "syndicated", "articles": [o, c]} for c, o in result.copies.items()],
+            })  # fmt: skip
+    types = sorted(set(tp_p) | set(fp) | set(tp_r) | set(fn))
+    per_type = {}
+    for t in types:
+        p = tp_p[t] / (tp_p[t] + fp[t]) if tp_p[t] + fp[t] else None
+        r = tp_r[t] / (tp_r[t] + fn[t]) if tp_r[t] + fn[t] else None
+        per_type[t] = {"precision": p, "recall": r, "predicted": tp_p[t] + fp[t], "labelled": tp_r[t] + fn[t]}
+    all_p = sum(tp_p.values()) / max(1, sum(tp_p.values()) + sum(fp.values()))
+    all_r = sum(tp_r.values()) / max(1, sum(tp_r.values()) + sum(fn.values()))
+    syn_p = syn["tp"] / (syn["tp"] + syn["fp"]) if syn["tp"] + syn["fp"] else None
+    syn_r = syn["tp"] / (syn["tp"] + syn["fn"]) if syn["tp"] + syn["fn"] else None
+    return {"per_type": per_type, "precision": all_p, "recall": all_r, "syndication_precision": syn_p,
+            "syndication_recall": syn_r, "controls_flagged": controls_flagged}  # fmt: skip
+
+
+def print_table(name: str, figures: dict[str, Any]) -> None:
+    print(f"\n{name}")
+    print(f"  {'type':20} {'precision':>9} {'recall':>7} {'predicted':>9} {'labelled':>8}")
+    fmt = lambda v: "    -" if v is None else f"{v:.2f}"  # noqa: E731
+    for t, f in figures["per_type"].items():
+        print(f"  {t:20} {fmt(f['precision']):>9} {fmt(f['recall']):>7} {f['predicted']:>9} {f['labelled']:>8}")
+    print(f"  {'ALL':20} {figures['precision']:>9.2f} {figures['recall']:>7.2f}")
+    print(f"  syndication precision {fmt(figures['syndication_precision'])} recall "
+          f"{fmt(figures['syndication_recall'])}; controls flagged: {figures['controls_flagged']}")  # fmt: skip
+
+
+def synthetic_story(base: list[dict[str, Any]], n: int, seed: int = 7) -> list[Article]:
+    """n articles from n synthetic outlets, each a shuffled mix of paragraphs of the demo's texts."""
+    rng = random.Random(seed)
+    paragraphs = [p for a in base for p in a["text"].split("\n") if len(p.split()) > 8]
+    out = []
+    for i in range(n):
+        text = "\n".join(rng.sample(paragraphs, k=min(8, len(paragraphs))))
+        out.append(Article(id=f"syn-{i}", outlet=f"outlet-{i}", url=f"https://o{i}.example/a", canonical_url="",
+                           title="t", text=text, fetched_at=datetime.now(UTC)))  # fmt: skip
+    return out
+
+
+def speed(sizes: list[int]) -> dict[str, float]:
+    base = next(s for s in load(DEMO) if s["story_id"] == "demo-ceasefire")["articles"]
+    out = {}
+    print("\nanalysis time of one story")
+    for n in sizes:
+        articles = synthetic_story(base, n)
+        started = time.process_time()
+        analyse_story(articles)
+        seconds = time.process_time() - started
+        out[str(n)] = round(seconds, 3)
+        print(f"  {n:>6} articles: {seconds:8.2f} s CPU")
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, action="append", help="stories.jsonl folder or file (repeatable)")
+    parser.add_argument("--predictions", type=Path, help="write one JSON object per story here")
+    parser.add_argument("--no-speed", action="store_true", help="skip the timing of growing stories")
+    parser.add_argument("--sizes", default="10,100,1000,5000", help="story sizes for the timing")
+    args = parser.parse_args()
+    paths = args.data or [DEMO] + [p for p in (SHARED_DATA / "divergence-dev", SHARED_DATA / "real-stories-dev")
+                                   if (p / "stories.jsonl").exists()]  # fmt: skip
+    figures: dict[str, Any] = {}
+    predictions: list[dict[str, Any]] = []
+    for path in paths:
+        name = path.parent.name if path.name == "stories.jsonl" else (path.name if path.is_dir() else path.stem)
+        if path == DEMO:
+            name = "demo"
+        result = score(load(path), predictions)
+        print_table(name, result)
+        figures[name] = {"precision": round(result["precision"], 3), "recall": round(result["recall"], 3),
+                         "controls_flagged": result["controls_flagged"],
+                         "syndication_recall": result["syndication_recall"]}  # fmt: skip
+    if args.predictions:
+        args.predictions.write_text("".join(json.dumps(p) + "\n" for p in predictions), encoding="utf-8")
+    if not args.no_speed:
+        figures["seconds_by_articles"] = speed([int(s) for s in args.sizes.split(",")])
+    figures["peak_rss_mb"] = round(peak_rss_mb(), 1)
+    finish(figures)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,401 @@
+"""Read the checkable parts of a news sentence: quantities, dates and durations, quotes, titles.
+
+Rules over regular expressions rather than an NLP model, on purpose for now: the spaCy models
+are not published on PyPI by their authors (only third-party re-uploads are), and the things
+compared here (figures with their hedges, weekday and month names, quoted words, the title in
+front of a name) are written in a small number of surface forms that rules read exactly and
+fast (thousands of articles per second on one core). Named-entity recognition would mainly help
+speakers referred to by role ("the coach said"), which we resolve from the article instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipelines.wordlists import ROLE_MODIFIERS, ROLE_WORDS, STOPWORDS
+
+NUMBER_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12,
+}  # fmt: skip
+ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
+}  # fmt: skip
+SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+VAGUE = {"dozens": (24, 120), "hundreds": (200, 999), "thousands": (2000, 9999), "millions": (2e6, 9e6)}
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december")  # fmt: skip
+TIME_UNITS = {"day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30, "months": 30, "year": 365, "years": 365,
+              "hour": 1 / 24, "hours": 1 / 24}  # fmt: skip
+# hedge -> (low factor, high factor) applied to the stated value
+HEDGES = {
+    "more than": (1.0, float("inf")), "over": (1.0, float("inf")), "at least": (1.0, float("inf")),
+    "upwards of": (1.0, float("inf")), "above": (1.0, float("inf")), "beyond": (1.0, float("inf")),
+    "below": (0.0, 1.0), "just over": (1.0, 1.1), "in excess of": (1.0, float("inf")), "exceeding": (1.0, float("inf")),
+    "nearly": (0.85, 1.0), "almost": (0.85, 1.0), "close to": (0.85, 1.0), "just under": (0.9, 1.0),
+    "about": (0.85, 1.15), "around": (0.85, 1.15), "roughly": (0.85, 1.15), "approximately": (0.85, 1.15),
+    "some": (0.85, 1.15), "an estimated": (0.8, 1.2), "estimated": (0.8, 1.2),
+    "fewer than": (0.0, 1.0), "less than": (0.0, 1.0), "under": (0.0, 1.0), "up to": (0.0, 1.0),
+    "as many as": (0.5, 1.0), "several": (0.0, float("inf")),
+}  # fmt: skip
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_HEDGE = "|".join(sorted((re.escape(h) for h in HEDGES), key=len, reverse=True))
+_NUMWORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+_QUANTITY = re.compile(
+    rf"(?:(?P<hedge>{_HEDGE})\s+)?(?P<cur>[$€£])?"
+    rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?"
+    rf"|(?:{_NUMWORD})(?:-(?:{_NUMWORD}))?(?: and a half)?|a dozen)"
+    rf"(?P<pct>\s?%|\s?percent|\s?per cent)?"
+    rf"(?:\s+(?P<scale>thousand|million|billion|trillion))?"
+    rf"(?P<tail>(?:[-\s]+[A-Za-z][A-Za-z'’-]*){{0,3}})",
+    re.IGNORECASE,
+)
+_RATE = re.compile(
+    r"(?:[-\s]+[A-Za-z]+){0,2}?\s+(?:per|a|an|each)\s+(?:game|day|week|month|year|hour|capita|person|head)\b", re.I
+)
+_VAGUE = re.compile(r"\b(dozens|hundreds|thousands|millions)\b", re.IGNORECASE)
+_CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:a\.?m\.?|p\.?m\.?)?|\b\d{1,2}\s*(?:a\.m\.|p\.m\.|am\b|pm\b)", re.I)
+_DATE_NUMBER = re.compile(
+    rf"\b(?:{'|'.join(m[:3] for m in MONTHS)})[a-z]*\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{'|'.join(MONTHS)})\b", re.I
+)
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_DURATION = re.compile(
+    rf"(?<![\d,.$])\b(?P<num>\d+|(?:{_NUMWORD})(?:-(?P<num2>{_NUMWORD}))?|a|one)[-\s](?P<unit>days?|weeks?|months?|years?|hours?)\b",
+    re.IGNORECASE,
+)
+_ORDINAL_RUN = re.compile(rf"\b(?P<ord>{'|'.join(ORDINALS)})\s+(?:consecutive|straight)\s+(?P<unit>\w+)", re.I)
+_QUOTE = re.compile(
+    r"[\"“](?P<d>[^\"“”]{8,}?)[\"”]"
+    r"|(?<![A-Za-z])[‘'](?P<s>[^‘’']{8,}?(?:[’'][a-z][^‘’']*?)*)[’'](?![A-Za-z])"
+)
+_NAME = r"[A-Z][a-zA-Z'’.-]+(?:\s+(?:[A-Z][a-zA-Z'’.-]+|de|van|von|al|bin|da|di|del|la|le))*"
+_SAID = r"(?:said|says|told|added|asked|wrote|stated|declared|insisted|argued|warned|acknowledged|noted|explained)"
+_SPEAKER_AFTER = re.compile(
+    rf"^[\s,.;:—–-]*(?P<who>{_NAME}|(?:the|a|an)\s+[a-z][\w\s-]{{2,40}}?|he|she|they)\s+{_SAID}\b"
+)
+_SPEAKER_AFTER_INV = re.compile(rf"^[\s,.;:—–-]*{_SAID}\s+(?P<who>{_NAME}|the\s+[a-z][\w\s-]{{2,40}}?)(?=[\s,.;]|$)")
+_SPEAKER_BEFORE = re.compile(
+    rf"(?P<who>{_NAME}|he|she|they)\s*(?:,[^,]{{3,80}},\s*)?(?:{_SAID})(?:[^\"“‘']{{0,80}})?[:,]?\s*$"
+)
+_ACCORDING = re.compile(rf"according to (?P<who>{_NAME})")
+_VENUE = re.compile(
+    rf"(?:in an? (?:exclusive |recent |televised )?interview with|told|speaking to|speaking with|in remarks to|"
+    rf"on)\s+(?P<venue>(?:The\s+)?{_NAME})"
+    r"|(?P<kind>in a (?:press conference|statement|news conference|briefing|closed-door meeting|speech|post|"
+    r"letter|memo|radio interview|television interview)|outside [A-Z][\w ]{2,40}|at a (?:rally|news conference|"
+    r"press conference|briefing|hearing|summit))",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A figure as stated: value, the range its hedge allows, and the words around it."""
+
+    value: float
+    low: float
+    high: float
+    hedge: str
+    text: str
+    unit: frozenset[str]
+    context: frozenset[str]
+    percent: bool = False
+    money: bool = False
+    rate: bool = False
+
+    def same_thing(self, other: Quantity) -> bool:
+        """Whether two figures count the same thing: same kind, the same counted noun (or context)."""
+        if self.percent != other.percent or self.money != other.money or self.rate != other.rate:
+            return False
+        if max(self.value, other.value) > 5 * max(1e-9, min(self.value, other.value)):
+            return False  # an order of magnitude apart: different quantities, not a disagreement
+        if self.unit and other.unit:
+            return bool(self.unit & other.unit)
+        return len(self.context & other.context) >= 1 and not (self.unit or other.unit)
+
+    def overlaps(self, other: Quantity) -> bool:
+        return self.low <= other.high * 1.0001 and other.low <= self.high * 1.0001
+
+    def understates(self, other: Quantity, factor: float = 1.5) -> bool:
+        """A lower bound ("over 30,000") far below another outlet's figure (57,000): out of date or wrong."""
+        return self.high == float("inf") and other.value >= self.value * factor and other.high != float("inf")
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """Quoted words with who said them and where, when the sentence says so."""
+
+    text: str
+    words: tuple[str, ...]
+    speaker: str
+    venue: str
+
+
+def entities(sentence: str) -> frozenset[str]:
+    """Capitalised words after the first word: a rough set of who and where a sentence is about."""
+    words = _WORD.findall(sentence)[1:]
+    return frozenset(w.lower() for w in words if w[:1].isupper() and w.lower() not in STOPWORDS and len(w) > 2)
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What one sentence states that can be checked against another outlet's sentence."""
+
+    quantities: tuple[Quantity, ...] = ()
+    durations: tuple[tuple[float, str], ...] = ()
+    duration_context: frozenset[str] = frozenset()
+    years: frozenset[str] = frozenset()
+    weekdays: frozenset[str] = frozenset()
+    months: frozenset[str] = frozenset()
+    ordinals: tuple[tuple[int, str], ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    titles: dict[str, str] = field(default_factory=dict)
+    venue: str = ""
+
+
+def content_words(text: str) -> set[str]:
+    """Lower-cased words that carry meaning (no stopwords, no numbers, crude plural folding)."""
+    out = set()
+    for word in _WORD.findall(text):
+        w = word.lower().strip("'’-")
+        if len(w) > 2 and w not in STOPWORDS and w not in NUMBER_WORDS:
+            out.add(w[:-1] if w.endswith("s") and len(w) > 4 and not w.endswith("ss") else w)
+    return out
+
+
+def _number(text: str) -> float | None:
+    t = text.lower().replace(",", "")
+    if t == "a dozen":
+        return 12.0
+    if t.endswith(" and a half"):
+        base = _number(t.removesuffix(" and a half"))
+        return base + 0.5 if base is not None else None
+    if "-" in t:
+        parts = t.split("-")
+        if all(p in NUMBER_WORDS for p in parts):
+            return float(sum(NUMBER_WORDS[p] for p in parts))
+        return None
+    if t in NUMBER_WORDS:
+        return float(NUMBER_WORDS[t])
+    try:
+        return float(t)
+    except ValueError:
+        return None
+
+
+def quantities(sentence: str) -> tuple[Quantity, ...]:
+    masked = _mask(sentence)
+    out = []
+    for m in _QUANTITY.finditer(masked):
+        value = _number(m["num"])
+        if value is None:
+            continue
+        start = m.start("num")
+        if start > 0 and masked[start - 1].isalnum():
+            continue
+        tail = m["tail"] or ""
+        if re.match(r"[-\s]+(?:days?|weeks?|months?|years?|hours?)\b", tail, re.I):
+            continue  # a duration, read by durations()
+        if _YEAR.fullmatch(m["num"]) and not m["hedge"] and not m["cur"]:
+            continue  # a year
+        if m["scale"]:
+            value *= SCALES[m["scale"].lower()]
+        elif re.match(r"\s*(?:thousand|million|billion)\b", tail, re.I):
+            value *= SCALES[tail.split()[0].lower()]
+        hedge = (m["hedge"] or "").lower()
+        low_f, high_f = HEDGES.get(hedge, (1.0, 1.0))
+        before = _last_words(masked[max(0, m.start() - 60) : m.start()], 3)
+        out.append(
+            Quantity(
+                value=value,
+                low=value * low_f,
+                high=value * high_f,
+                hedge=hedge,
+                text=m.group().strip(),
+                unit=frozenset(_first_words(tail, 2)),
+                context=frozenset(before),
+                percent=bool(m["pct"]),
+                money=bool(m["cur"]),
+                rate=bool(_RATE.match(masked[m.end() - len(tail) :])),
+            )
+        )
+    for m in _VAGUE.finditer(masked):
+        low, high = VAGUE[m.group().lower()]
+        out.append(Quantity(value=low, low=low, high=high, hedge=m.group().lower(), text=m.group(),
+                            unit=frozenset(_first_words(masked[m.end() : m.end() + 40], 2)),
+                            context=frozenset(_last_words(masked[max(0, m.start() - 60) : m.start()], 3))))  # fmt: skip
+    return tuple(out)
+
+
+def _ordered_content(text: str) -> list[str]:
+    return [w for w in (content_words(t) for t in _WORD.findall(text)) for w in w]
+
+
+def _first_words(text: str, n: int) -> list[str]:
+    """The first content words after a figure, up to the next punctuation: the counted thing."""
+    return _ordered_content(re.split(r"[,.;:()]", text, maxsplit=1)[0])[:n]
+
+
+def _last_words(text: str, n: int) -> list[str]:
+    return _ordered_content(re.split(r"[,.;:()]", text)[-1])[-n:]
+
+
+def _mask(sentence: str) -> str:
+    """Blank out clock times and day-of-month numbers so they are not read as quantities."""
+    for pattern in (_CLOCK, _DATE_NUMBER):
+        sentence = pattern.sub(lambda m: " " * len(m.group()), sentence)
+    return sentence
+
+
+def durations(sentence: str) -> tuple[tuple[float, str], ...]:
+    out = []
+    for m in _DURATION.finditer(sentence):
+        head = m["num"].lower()
+        value = 1.0 if head in ("a", "one") else _number(head)
+        if value is None:
+            continue
+        if re.match(r"\s+(?:ago|earlier|later|before|after)\b", sentence[m.end() :], re.I):
+            continue  # "four years ago" places an event in time; it is not a stated duration
+        out.append((value * TIME_UNITS[m["unit"].lower()], m.group()))
+    return tuple(out)
+
+
+def quotes(sentence: str, previous_speaker: str = "") -> tuple[Quote, ...]:
+    out = []
+    venue = venue_of(sentence)
+    for m in _QUOTE.finditer(sentence):
+        text = (m["d"] or m["s"] or "").strip(" ,.")
+        words = tuple(w.lower() for w in _WORD.findall(text))
+        if len(words) < 4:
+            continue
+        speaker = _speaker(sentence[m.end() :], sentence[: m.start()]) or previous_speaker
+        out.append(Quote(text=text, words=words, speaker=speaker, venue=venue))
+    return tuple(out)
+
+
+def _speaker(after: str, before: str) -> str:
+    for pattern, text in ((_SPEAKER_AFTER, after), (_SPEAKER_AFTER_INV, after), (_SPEAKER_BEFORE, before)):
+        m = pattern.search(text)
+        if m:
+            who = m["who"].strip()
+            if who.lower() not in ("he", "she", "they") and not who.lower().startswith(("the ", "a ", "an ")):
+                return _strip_titles(who)
+            return who.lower()
+    m = _ACCORDING.search(after) or _ACCORDING.search(before)
+    return _strip_titles(m["who"]) if m else ""
+
+
+def _strip_titles(name: str) -> str:
+    words = name.split()
+    while len(words) > 1 and (words[0].lower().strip(".") in ROLE_WORDS or words[0].endswith(".")):
+        words.pop(0)
+    return " ".join(words)
+
+
+_MEDIA = re.compile(
+    r"\b(?:News|Times|Post|Journal|Radio|TV|Television|Network|Channel|Agency|Press|Reuters|Magazine|Herald|"
+    r"Telegraph|Guardian|Tribune|Gazette|Chronicle|Broadcasting|BBC|CNN|NPR|PBS|ABC|CBS|NBC|AFP|AP)\b"
+)
+
+
+def venue_of(sentence: str) -> str:
+    """Where something was said: a named outlet interview, or a setting (statement, press conference)."""
+    for m in _VENUE.finditer(sentence):
+        if m["kind"]:
+            return m["kind"].strip()
+        venue = (m["venue"] or "").strip().rstrip(".")
+        interview = "interview" in m.group().lower()
+        if venue and (interview or _MEDIA.search(venue)):
+            return venue
+    return ""
+
+
+_APPOSITIVE = re.compile(
+    r"(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-zA-Z'’-]+){1,2}),\s+(?P<title>(?:the\s+)?[^,]{3,80}?)(?:,|\.?$)"
+)
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z&’'-]*(?:\.[A-Za-z]+)*\.?(?=[A-Za-z\s]|$)|[A-Za-z][A-Za-z&’'-]*|[,;:()]")
+
+
+def _is_role(word: str) -> bool:
+    return word.lower().strip(".,’'").removesuffix("’s").removesuffix("'s") in ROLE_WORDS
+
+
+def titles(sentence: str) -> dict[str, str]:
+    """``{surname: title}`` for people named with a title.
+
+    Title before the name ("Defence Minister Israel Katz", "special envoy Steve Witkoff",
+    "InfoNation President Dan McDowell") or in apposition after it ("Dan McDowell, the firm's
+    chief economist,").
+    """
+    out: dict[str, str] = {}
+    for m in _APPOSITIVE.finditer(sentence):
+        if any(_is_role(w) for w in m["title"].split()):
+            out[m["name"].split()[-1]] = _title_words(m["title"])
+    tokens = _TOKEN.findall(sentence)
+    i = 0
+    while i < len(tokens):
+        if not tokens[i][:1].isupper():
+            i += 1
+            continue
+        j = i
+        while j < len(tokens) and tokens[j][:1].isupper():
+            j += 1
+        run = tokens[i:j]
+        roles = [k for k, w in enumerate(run) if _is_role(w)]
+        name = [w.rstrip(".") if len(w.rstrip(".")) > 1 else w for w in (run[roles[-1] + 1 :] if roles else run)]
+        if 2 <= len(name) <= 3 and not any(_is_role(w) for w in name):
+            title = run[: roles[-1] + 1] if roles else []
+            k = i - 1  # lower-case title words just before the capitalised run: "special envoy"
+            lead: list[str] = []
+            while (
+                k >= 0 and (_is_role(tokens[k]) or tokens[k].lower() in ROLE_MODIFIERS) and not tokens[k][:1].isupper()
+            ):
+                lead.insert(0, tokens[k])
+                k -= 1
+            if k >= 0 and tokens[k][:1].isupper() and lead:
+                lead.insert(0, tokens[k])  # the organisation: "Thunder general manager"
+            words = lead + title
+            if any(_is_role(w) for w in words):
+                out.setdefault(name[-1], _title_words(" ".join(words)))
+        i = j
+    return out
+
+
+def _title_words(title: str) -> str:
+    return " ".join(w for w in title.strip().split() if w.lower() not in ("the", "a", "an", "and", "of", "for"))
+
+
+def read(sentence: str, previous_speaker: str = "") -> Facts:
+    lowered = sentence.lower()
+    return Facts(
+        quantities=quantities(sentence),
+        durations=durations(sentence),
+        duration_context=_duration_context(sentence),
+        years=frozenset(_YEAR.findall(sentence)),
+        weekdays=frozenset(d for d in WEEKDAYS if re.search(rf"\b{d}\b", lowered)),
+        months=frozenset(
+            m for m in MONTHS if re.search(rf"\b{m}\b", lowered) and not (m == "may" and _may_verb(lowered))
+        ),
+        ordinals=tuple((ORDINALS[m["ord"].lower()], m["unit"].lower()) for m in _ORDINAL_RUN.finditer(sentence)),
+        quotes=quotes(sentence, previous_speaker),
+        titles=titles(sentence),
+        venue=venue_of(sentence),
+    )
+
+
+def _duration_context(sentence: str) -> frozenset[str]:
+    words: set[str] = set()
+    for m in _DURATION.finditer(sentence):
+        words |= set(_last_words(sentence[max(0, m.start() - 50) : m.start()], 2))
+        words |= set(_first_words(sentence[m.end() : m.end() + 50], 2))
+    return frozenset(words)
+
+
+def _may_verb(lowered: str) -> bool:
+    """'may' the verb ("talks may resume") rather than the month."""
+    return not re.search(r"\b(?:in|since|until|by|of|early|late|mid|last|next|this)\s+may\b|\bmay\s+\d", lowered)
