@@ -50,7 +50,7 @@ _NUMWORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _QUANTITY = re.compile(
     rf"(?:(?P<hedge>{_HEDGE})\s+)?(?P<cur>[$€£])?"
     rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?"
-    rf"|(?:{_NUMWORD})(?:-(?:{_NUMWORD}))?(?: and a half)?|a dozen)"
+    rf"|(?:{_NUMWORD})(?:-(?:{_NUMWORD}))?(?: and a half)?|a dozen)(?![A-Za-z])"
     rf"(?P<pct>\s?%|\s?percent|\s?per cent)?"
     rf"(?:\s+(?P<scale>thousand|million|billion|trillion))?"
     rf"(?P<tail>(?:[-\s]+[A-Za-z][A-Za-z'’-]*){{0,3}})",
@@ -123,7 +123,7 @@ class Quantity:
 
     def understates(self, other: Quantity, factor: float = 1.5) -> bool:
         """A lower bound ("over 30,000") far below another outlet's figure (57,000): out of date or wrong."""
-        return self.high == float("inf") and other.value >= self.value * factor and other.high != float("inf")
+        return self.high == float("inf") and other.low >= self.value * factor
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,7 +282,7 @@ def _speaker(after: str, before: str) -> str:
     for pattern, text in ((_SPEAKER_AFTER, after), (_SPEAKER_AFTER_INV, after), (_SPEAKER_BEFORE, before)):
         m = pattern.search(text)
         if m:
-            who = m["who"].strip()
+            who = m["who"].strip().rstrip(".,")
             if who.lower() not in ("he", "she", "they") and not who.lower().startswith(("the ", "a ", "an ")):
                 return _strip_titles(who)
             return who.lower()
@@ -321,8 +321,17 @@ _APPOSITIVE = re.compile(
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z&’'-]*(?:\.[A-Za-z]+)*\.?(?=[A-Za-z\s]|$)|[A-Za-z][A-Za-z&’'-]*|[,;:()]")
 
 
+def _role_form(word: str) -> str:
+    return word.lower().strip(".,’'").removesuffix("’s").removesuffix("'s")
+
+
 def _is_role(word: str) -> bool:
-    return word.lower().strip(".,’'").removesuffix("’s").removesuffix("'s") in ROLE_WORDS
+    return _role_form(word) in ROLE_WORDS
+
+
+def role_words(title: str) -> frozenset[str]:
+    """The role words of a title: "Senate President Pro Tem" -> {president, pro, tem}."""
+    return frozenset(_role_form(w) for w in title.split() if _is_role(w))
 
 
 def titles(sentence: str) -> dict[str, str]:

@@ -26,10 +26,10 @@ import itertools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from pipelines.compare.claims import ROLE_WORDS, Facts, Quantity, Quote, content_words, entities, read
+from pipelines.compare.claims import Facts, Quantity, Quote, content_words, entities, read, role_words
 from pipelines.models import AccessState, Article
 from pipelines.sentences import sentences
 from pipelines.syndication import find_copies
@@ -98,7 +98,8 @@ def analyse_story(articles: Sequence[Article], revisions: dict[str, list[str]] |
     found += _dates(aligner)
     found += _quotes(aligner)
     found += _titles(per_article)
-    found += _omissions(aligner, readable, {a.id: len(a.text.split()) for a in independent})
+    lengths = {a.id: len(a.text.split()) for a in independent}
+    found += _omissions(aligner, readable, lengths)
     found += _uncorroborated(aligner)
     if revisions:
         found += _stealth_edits(revisions)
@@ -212,7 +213,8 @@ def _divergence(kind: str, odd: Sequence[Sentence], others: Sequence[Sentence], 
     seen: dict[str, Sentence] = {}
     for s in ordered:
         seen.setdefault(s.article, s)
-    key = kind + "|" + "|".join(f"{a}:{' '.join(s.text.split())}" for a, s in sorted(seen.items()))
+    # the note names what differs (e.g. "weekday" vs "duration" in the same sentences)
+    key = kind + "|" + note + "|" + "|".join(f"{a}:{' '.join(s.text.split())}" for a, s in sorted(seen.items()))
     return Divergence(
         id=hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:16],
         type=kind,
@@ -252,6 +254,16 @@ def _one_per_article(members: list[object]) -> list[tuple[Sentence, object]]:
 # -- figures ------------------------------------------------------------------------------
 def _comparable(a: Quantity, b: Quantity) -> bool:
     return a.same_thing(b)
+
+
+def _consensus(matches: list, agree: Callable[[object, object], bool]) -> list:  # type: ignore[type-arg]
+    """The largest group of matches whose values agree with each other (the others' shared figure)."""
+    best: list = []  # type: ignore[type-arg]
+    for m in matches:
+        group = [n for n in matches if agree(m[1], n[1])]
+        if len(group) > len(best):
+            best = group
+    return best
 
 
 def _same_subject(s: Sentence, t: Sentence) -> bool:
@@ -325,12 +337,11 @@ def _dates(aligner: _Aligner) -> list[Divergence]:
                              if key in _date_keys(t.facts) and _dates_comparable(key, s, t, sim, aligner)]  # fmt: skip
                     if found:
                         matches.append(max(found, key=lambda m: m[2]))
-                against = [m for m in matches if not values & m[1]]
+                against = _consensus([m for m in matches if not values & m[1]], lambda a, b: bool(a & b))
                 if not against:
                     continue
-                consistent = all(a[1] & b[1] for a in against for b in against)
                 two_way = len(matches) == 1 and len(aligner.articles) == 2
-                if two_way or (len(against) >= 2 and len(against) > len(matches) / 2 and consistent):
+                if two_way or (len(against) >= 2 and len(against) > len(matches) / 2):
                     shown = lambda v: "/".join(sorted(map(str, v)))  # noqa: E731
                     note = f"{key}: {shown(values)} vs {shown(against[0][1])}"
                     out.append(_divergence("date_conflict", [s], [m[0] for m in against], note))
@@ -412,7 +423,16 @@ def _quotes(aligner: _Aligner) -> list[Divergence]:
 
 # -- titles -------------------------------------------------------------------------------
 def _roles(title: str) -> frozenset[str]:
-    return frozenset(w.lower().strip(".,’'s") for w in title.split() if w.lower().strip(".,’'s") in ROLE_WORDS)
+    return role_words(title)
+
+
+GENERIC_ROLES = frozenset({"official", "aide", "officer", "leader", "head", "executive", "member", "vice"})
+
+
+def _same_role(a: str, b: str) -> bool:
+    """Titles agree when they share a role word, or when one is only a vague role ("official", "aide")."""
+    ra, rb = _roles(a), _roles(b)
+    return bool(ra & rb) or ra <= GENERIC_ROLES or rb <= GENERIC_ROLES
 
 
 def _titles(per_article: dict[str, list[Sentence]]) -> list[Divergence]:
@@ -424,7 +444,7 @@ def _titles(per_article: dict[str, list[Sentence]]) -> list[Divergence]:
     out = []
     for surname, mentions in by_person.items():
         nodes = _one_per_article([(s, t) for s, t in mentions if _roles(t)])  # type: ignore[misc]
-        odd, rest = _odd_ones(nodes, lambda a, b: bool(_roles(a) & _roles(b)) or _roles(a) <= {"vice"})
+        odd, rest = _odd_ones(nodes, _same_role)
         if odd:
             out.append(_divergence("role_title", [s for s, _ in odd], [s for s, _ in rest],
                                    f"{surname}: {odd[0][1]} vs {rest[0][1]}"))  # fmt: skip
@@ -461,7 +481,7 @@ def _omissions(aligner: _Aligner, readable: set[str], lengths: dict[str, int]) -
 
 def _uncorroborated(aligner: _Aligner) -> list[Divergence]:
     """Substantive claims whose specific words appear in no other article of the story."""
-    if len(aligner.articles) < 3:
+    if len(aligner.articles) < 3:  # with two versions, "only one says it" is too weak to flag
         return []
     vocabulary: dict[str, Counter[str]] = {a: Counter(w for s in sents for w in s.words)
                                            for a, sents in aligner.per_article.items()}  # fmt: skip
@@ -472,8 +492,8 @@ def _uncorroborated(aligner: _Aligner) -> list[Divergence]:
             if other != art:
                 elsewhere.update(words.keys())
         for s in sents[1:]:
-            if len(s.words) < 7 or not _CLAIM_VERBS.search(s.text):
-                continue
+            if len(s.words) < 7 or not _CLAIM_VERBS.search(s.text) or not entities(s.text):
+                continue  # a claim of fact names who or what it is about
             quoted = sum(len(q.words) for q in s.facts.quotes)
             if quoted > 0.5 * len(s.text.split()):
                 continue  # a quotation alone is colour, not a claim of fact
