@@ -106,5 +106,11 @@ def test_the_report_names_every_outlet_with_the_central_numbers_and_escaped_mark
     assert "<i>grand bargain</i>" not in html
     shared = [c for c in data["claims"] if sum(1 for cell in c["cells"].values() if cell) >= 3]
     assert shared, "some claims are stated by several outlets"
+    kinds = {d["type"] for d in data["divergences"]}
+    assert kinds >= {"numeric_conflict", "quote_attribution", "quote_wording", "date_conflict", "stealth_edit"}
+    assert "Over 30,000 people" in html
     assert data["edited"]
+    kinds = {d["type"] for d in data["divergences"]}
+    assert kinds >= {"numeric_conflict", "quote_attribution", "quote_wording", "date_conflict", "stealth_edit"}
+    assert "Over 30,000 people" in html
     assert data["edited"][0]["revision"] == 2

@@ -1,0 +1,102 @@
+"""Group articles about the same event into stories, incrementally.
+
+Each article joins the story whose articles it resembles most (title and lead words, and the
+names it mentions, weighted by how rare they are in everything seen so far), provided the
+resemblance clears a threshold and the story was active within a time window; otherwise it
+starts a new story. Nothing is re-clustered: a new article costs one look-up in an inverted
+index of the stories' words, so a run that adds a hundred articles to a corpus of a million
+does a hundred small look-ups.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from pipelines.wordlists import STOPWORDS
+
+THRESHOLD = 0.22  # one global value; bench/stories.py shows its effect on two real sets
+WINDOW = timedelta(days=4)
+LEAD_WORDS = 80
+TITLE_WEIGHT = 2.0
+NAME_WEIGHT = 1.5
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+|\d[\d,.]*")
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+
+
+def _terms(title: str, text: str) -> Counter[str]:
+    terms: Counter[str] = Counter()
+    for word in _WORD.findall(title):
+        w = word.lower().strip("'’-")
+        if w not in STOPWORDS and len(w) > 2:
+            terms[w] += TITLE_WEIGHT
+    lead = " ".join(text.split()[:LEAD_WORDS])
+    for word in _WORD.findall(lead):
+        w = word.lower().strip("'’-")
+        if w not in STOPWORDS and len(w) > 2:
+            terms[w] += 1.0
+    for name in _NAME.findall(text[:3000]):
+        if " " in name:  # multi-word names are strong evidence of the same event
+            terms["name:" + name.lower()] += NAME_WEIGHT
+    return terms
+
+
+@dataclass
+class _Story:
+    id: str
+    terms: Counter[str] = field(default_factory=Counter)
+    last_seen: datetime | None = None
+    size: int = 0
+
+
+@dataclass
+class StoryIndex:
+    """Assigns each added article to a story; keeps only per-story term sums and an inverted index."""
+
+    threshold: float = THRESHOLD
+    window: timedelta = WINDOW
+    stories: dict[str, _Story] = field(default_factory=dict)
+    _postings: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    _df: Counter[str] = field(default_factory=Counter)
+    _docs: int = 0
+
+    def add(self, article_id: str, title: str, text: str, published_at: datetime | None = None) -> str:
+        """The story id of the article (an existing story's, or a new one)."""
+        terms = _terms(title, text)
+        self._docs += 1
+        for term in terms:
+            self._df[term] += 1
+        best, best_score = None, 0.0
+        candidates = set().union(*(self._postings.get(t, set()) for t in terms)) if terms else set()
+        for story_id in candidates:
+            story = self.stories[story_id]
+            if published_at and story.last_seen and abs(published_at - story.last_seen) > self.window:
+                continue
+            score = self._cosine(terms, story.terms, story.size)
+            if score > best_score:
+                best, best_score = story_id, score
+        if best is None or best_score < self.threshold:
+            best = "story-" + hashlib.sha1(article_id.encode(), usedforsecurity=False).hexdigest()[:12]
+            self.stories[best] = _Story(best)
+        story = self.stories[best]
+        story.terms.update(terms)
+        story.size += 1
+        if published_at and (story.last_seen is None or published_at > story.last_seen):
+            story.last_seen = published_at
+        for term in terms:
+            self._postings[term].add(best)
+        return best
+
+    def _idf(self, term: str) -> float:
+        return math.log((self._docs + 1) / (self._df[term] + 1)) + 1.0
+
+    def _cosine(self, a: Counter[str], story_terms: Counter[str], size: int) -> float:
+        b = {t: v / size for t, v in story_terms.items()}
+        dot = sum(v * b.get(t, 0.0) * self._idf(t) ** 2 for t, v in a.items())
+        na = math.sqrt(sum((v * self._idf(t)) ** 2 for t, v in a.items()))
+        nb = math.sqrt(sum((v * self._idf(t)) ** 2 for t, v in b.items()))
+        return dot / (na * nb) if na and nb else 0.0
