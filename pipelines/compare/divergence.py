@@ -33,6 +33,7 @@ from pipelines.compare.claims import Facts, Quantity, Quote, content_words, enti
 from pipelines.models import AccessState, Article
 from pipelines.sentences import sentences
 from pipelines.syndication import find_copies
+from pipelines.wordlists import STOPWORDS
 
 ALIGN_MIN = 0.34  # cosine of content-word sets for two sentences to say the same thing
 RELATED_MIN = 0.18  # below this, an article has nothing like the sentence
@@ -42,7 +43,7 @@ SAME_NEWS_CYCLE_S = 18 * 3600
 MAX_POSTINGS = 200  # words in more sentences than this do not propose candidates (blocking)
 SEVERITY = {
     "numeric_conflict": 0.9, "quote_attribution": 0.8, "quote_wording": 0.7, "date_conflict": 0.7,
-    "role_title": 0.5, "stealth_edit": 0.8, "omission": 0.4, "uncorroborated": 0.3,
+    "role_title": 0.5, "stealth_edit": 0.8, "omission": 0.4, "uncorroborated": 0.3, "framing": 0.3,
 }  # fmt: skip
 _CLAIM_VERBS = re.compile(
     r"\b(said|says|told|reported|according to|announced|plans?|will|would|offered|confirmed|claimed|"
@@ -101,6 +102,7 @@ def analyse_story(articles: Sequence[Article], revisions: dict[str, list[str]] |
     lengths = {a.id: len(a.text.split()) for a in independent}
     found += _omissions(aligner, readable, lengths)
     found += _uncorroborated(aligner)
+    found += _framing(aligner)
     if revisions:
         found += _stealth_edits(revisions)
     unique = {d.id: d for d in found}
@@ -501,6 +503,64 @@ def _uncorroborated(aligner: _Aligner) -> list[Divergence]:
             best = max((sim for _, sim in aligner.best[(art, s.index)].values()), default=0.0)
             if len(novel) >= 3 and len(novel) >= 0.45 * len(s.words) and best < ALIGN_MIN:
                 out.append(_divergence("uncorroborated", [s], [], f"only {art}: {s.text[:80]}"))
+    return out
+
+
+# -- framing ------------------------------------------------------------------------------
+PRIOR_STRENGTH = 500.0  # a0 of the Dirichlet prior, in words
+FRAMING_Z = 2.0  # z-score of the log-odds ratio an outlet's word must reach to count as its own framing
+_LOWER_WORD = re.compile(r"(?<![A-Za-z'’-])[a-z][a-z'’-]{4,}")
+
+
+_QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]|‘[^‘’]*’(?![A-Za-z])")
+
+
+def _unquoted(text: str) -> str:
+    """The outlet's own words: quotations are the speaker's framing, not the outlet's."""
+    return _QUOTED.sub(" ", text)
+
+
+def _framing(aligner: _Aligner) -> list[Divergence]:
+    """Words one outlet uses for the story that the others do not, ranked statistically.
+
+    The log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi and Quinn, 2008)
+    compares each article's word counts with the other articles' together; the prior is the
+    whole story's counts, so a word is distinctive only if this outlet uses it clearly more
+    than its share. Names are left out (capitalised words): framing is in the common words
+    ("terrorists" against "militants", "onslaught" against "offensive").
+    """
+    if len(aligner.articles) < 3:
+        return []
+    counts = {
+        a: Counter(
+            w.lower() for s in sents for w in _LOWER_WORD.findall(_unquoted(s.text)) if w.lower() not in STOPWORDS
+        )
+        for a, sents in aligner.per_article.items()
+    }
+    total = Counter()
+    for c in counts.values():
+        total.update(c)
+    prior_size = sum(total.values())
+    out = []
+    for art, mine in counts.items():
+        others = total - mine
+        n_mine, n_others = sum(mine.values()), sum(others.values())
+        for word, k in mine.items():
+            if k < 2 or (others[word] > 0 and others[word] * n_mine >= k * n_others):
+                continue
+            alpha = PRIOR_STRENGTH * total[word] / prior_size
+            a0 = PRIOR_STRENGTH
+            delta = math.log((k + alpha) / (n_mine + a0 - k - alpha)) - math.log(
+                (others[word] + alpha) / (n_others + a0 - others[word] - alpha)
+            )
+            z = delta / math.sqrt(1 / (k + alpha) + 1 / (others[word] + alpha))
+            if z < FRAMING_Z:
+                continue
+            sentence = next(
+                s for s in aligner.per_article[art] if re.search(rf"\b{re.escape(word)}\b", _unquoted(s.text))
+            )
+            counterparts = [t for t, sim in aligner.best[(art, sentence.index)].values() if sim >= RELATED_MIN]
+            out.append(_divergence("framing", [sentence], counterparts[:3], f"{word!r} (z={z:.1f})"))
     return out
 
 
