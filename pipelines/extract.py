@@ -14,9 +14,11 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+import htmldate
 import lxml.html
 import trafilatura
 from lxml import etree
+from trafilatura.utils import load_html
 
 from pipelines.dates import is_future, offset_of, parse_datetime
 from pipelines.models import Article, Extraction, ExtractionStatus, RawPage
@@ -24,16 +26,71 @@ from pipelines.urls import article_id, canonical_url
 from pipelines.wordlists import DATE_WORDS
 
 MIN_WORDS = 40
+_WORD = re.compile(r"\w+")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _BYLINE = re.compile(r"^\s*(by|von|par|por|door)\s+", re.IGNORECASE)
 # a byline heuristic can run on into the dateline ("Jane Doe Thu Jul 10"): cut the name there
+_ROLE_TAIL = re.compile(
+    r"\s*(,|\||-|–|—|\()\s*(staff|senior|chief|political|foreign|special|our|the)?\s*"
+    r"(writer|reporter|correspondent|editor|contributor|columnist|journalist|photographer|in \w+).*$",
+    re.IGNORECASE,
+)
 _ROLE_ONLY = frozenset({"staff", "staff writer", "staff reporter", "reporter", "correspondent", "editor", "editors"})
 # newsletter and sign-up prompts that main-text extraction lets through on news pages
 _PROMPT = re.compile(r"\b(sign(ing)?[ -]up|newsletters?|unsubscribe|subscribe)\b", re.IGNORECASE)
 PROMPT_MAX_WORDS = 30
+# share and follow prompts, comment-section leftovers
+_SHARE = re.compile(
+    r"^(share (this|on|it)|like this (story|article)|follow (us|@?\w+ on)|tell us what you think|leave a comment"
+    r"|post a comment|\d+ comments?$|comments?$|click here)\b",
+    re.IGNORECASE,
+)
+# lead-ins to another article inside the text ("READ MORE: ...", "Also on example.com ...")
+_LEAD_IN = re.compile(
+    r"^(read more|see more|read also|also read|related|watch|also on|more:|more from)\b\W", re.IGNORECASE
+)
+LEAD_IN_MAX_WORDS = 25
+# headings of a related-articles block whose list follows
+_RELATED = re.compile(
+    r"^(don'?t miss|related( (posts?|articles?|stories|content|coverage))?|you (may|might) also like"
+    r"|recommended( for you)?|more (on this|stories|from)|most (read|popular)|trending|read next|see also)\W*$",
+    re.IGNORECASE,
+)
+HEADLINE_MAX_WORDS = 20
+# photo credits, copyright lines, reprint tools, a bare link or address
+_CREDIT = re.compile(
+    r"^\(?(photo|image|picture|pictured|credit|foto|bild)s?( credit)?\s*[:/|]|getty images\W*$|\((photo|image): ",
+    re.IGNORECASE,
+)
+_COPYRIGHT = re.compile(r"(^copyright\b|©|\ball rights reserved\b|^order reprints$|^print article$)", re.IGNORECASE)
+_BARE = re.compile(r"^(https?://\S+|\S+@\S+\.\w+|write to .{2,60} at \S+@\S+)$", re.IGNORECASE)
+CREDIT_MAX_WORDS = 15
 TEASER_MAX_WORDS = 12
 HEADING_MAX_WORDS = 4
-_SENTENCE_END = (".", "!", "?", '"', "”", "’", "'", ")")
-_TITLE_SEPARATORS = (" | ", " - ", " — ", " – ", " :: ")
+_SENTENCE_END = (".", "!", "?", '"', "”", "’", "'", ")", "。", "！", "？", "」", "…")
+_TITLE_SEPARATORS = (" | ", " - ", " — ", " – ", " :: ", " · ", " / ")
+_PUBLISHED_KEYS = (
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "date",
+    "dc.date.issued",
+    "dc.date",
+    "dcterms.created",
+    "sailthru.date",
+    "parsely-pub-date",
+    "article.published",
+)
+_BYLINE_XPATH = (
+    "//*[@rel='author'] | //*[@itemprop='author']//*[@itemprop='name'] | //*[@itemprop='author']"
+    " | //*[contains(@class, 'byline') or contains(@class, 'author-name') or contains(@class, 'authorName')]"
+)
+BYLINE_MAX_CHARS = 80
+_MODIFIED_KEYS = ("jsonld:dateModified", "article:modified_time", "og:updated_time", "datemodified", "lastmod")
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|$|\D)")
 
 
 def extract_article(page: RawPage, *, language: str = "", min_words: int = MIN_WORDS) -> Extraction:
@@ -43,35 +100,34 @@ def extract_article(page: RawPage, *, language: str = "", min_words: int = MIN_W
     if _looks_binary(page.html):
         return Extraction(ExtractionStatus.NOT_HTML, reason="binary content, not an HTML page")
     try:
-        tree = lxml.html.document_fromstring(page.html)
+        # trafilatura's own parser (comments and processing instructions dropped): lxml's default
+        # parser splits paragraphs around HTML comments and loses text on some pages
+        tree = load_html(page.html)
     except (etree.ParserError, ValueError) as exc:
         return Extraction(ExtractionStatus.NOT_HTML, reason=f"cannot parse HTML: {exc}")
+    if tree is None:
+        return Extraction(ExtractionStatus.NOT_HTML, reason="cannot parse HTML")
     meta = _PageMetadata(tree)
     _prune_signup_boxes(tree)
-    doc = trafilatura.bare_extraction(
-        tree,
-        url=page.final_url,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=False,
-    )
-    title_hint = meta.first("jsonld:headline", "og:title") or page.feed_title or (doc.title if doc else "") or ""
-    description_hint = meta.first("jsonld:description", "og:description", "description")
-    text = _clean_text((doc.text or "") if doc is not None else "", title_hint, description_hint or "")
+    # metadata comes from _PageMetadata (cheap); trafilatura's metadata pass costs about a third
+    # of the extraction time and is only run below when the page declares nothing usable
+    doc = trafilatura.bare_extraction(tree, url=page.final_url, with_metadata=False, include_comments=False)
+    title_hint = meta.title() or page.feed_title
+    description_hint = meta.first("jsonld:description", "og:description", "description", "twitter:description")
+    text = clean_text((doc.text or "") if doc is not None else "", title_hint, description_hint)
     if not text:
         return Extraction(ExtractionStatus.NOT_ARTICLE, reason="no main text found")
     if len(text.split()) < min_words:
         return Extraction(ExtractionStatus.TOO_SHORT, reason=f"main text has {len(text.split())} words")
 
     canonical = canonical_url(meta.canonical() or page.final_url)
-    published, source = _published(meta, page, doc)
-    modified = parse_datetime(meta.first("jsonld:dateModified", "article:modified_time", "og:updated_time"))
-    if modified is not None and is_future(modified):
+    published, source = published_date(meta, page, tree)
+    modified = parse_datetime(meta.first(*_MODIFIED_KEYS))
+    if modified is not None and (is_future(modified) or (published is not None and modified < published)):
         modified = None
-    site_name = meta.first("og:site_name", "jsonld:publisher") or (doc.sitename if doc else "") or ""
-    title = _clean_title(
-        meta.first("jsonld:headline", "og:title") or page.feed_title or (doc.title if doc else "") or "", site_name
-    )
+    site_name = meta.first("og:site_name", "jsonld:publisher", "application-name")
+    authors = _authors(meta, page)
+    title = clean_title(title_hint, site_name, meta.h1())
     article = Article(
         id=article_id(canonical),
         outlet=page.outlet,
@@ -80,29 +136,46 @@ def extract_article(page: RawPage, *, language: str = "", min_words: int = MIN_W
         title=title,
         text=text,
         fetched_at=page.fetched_at,
-        description=meta.first("jsonld:description", "og:description", "description") or (doc.description or ""),
-        authors=_authors(meta, page, doc.author if doc else None),
+        description=description_hint,
+        authors=authors,
         published_at=published.astimezone(UTC) if published else None,
         published_offset=offset_of(published) if published else "",
         published_source=source,
         modified_at=modified.astimezone(UTC) if modified else None,
-        language=meta.language() or (doc.language or "" if doc else "") or language,
+        language=meta.language() or language,
         source=page.source,
     )
     return Extraction(ExtractionStatus.OK, article)
 
 
-def _published(meta: _PageMetadata, page: RawPage, doc: Any) -> tuple[datetime | None, str]:
-    candidates: list[tuple[str, datetime | None]] = [
-        ("jsonld", parse_datetime(meta.first("jsonld:datePublished"))),
-        ("meta", parse_datetime(meta.first("article:published_time", "og:published_time", "pubdate"))),
-        ("time-element", parse_datetime(meta.time_element())),
-        ("feed", page.feed_published),
-        ("trafilatura", parse_datetime(doc.date) if doc is not None and doc.date else None),
+def published_date(meta: _PageMetadata, page: RawPage, tree: lxml.html.HtmlElement) -> tuple[datetime | None, str]:
+    """The published date and where it came from, most trustworthy source first.
+
+    What the page declares (JSON-LD, meta tags, ``<time>``), then the feed or sitemap, then
+    htmldate's search of the page (which returns a day), then a date in the URL. Dates in the
+    future are rejected.
+    """
+    declared = [
+        ("jsonld", meta.first("jsonld:datePublished", "jsonld:dateCreated")),
+        ("meta", meta.first(*_PUBLISHED_KEYS)),
+        ("time-element", meta.time_element()),
     ]
-    for source, value in candidates:
+    for source, raw in declared:
+        value = parse_datetime(raw)
         if value is not None and not is_future(value):
             return value, source
+    if page.feed_published is not None and not is_future(page.feed_published):
+        return page.feed_published, "feed"
+    found = htmldate.find_date(tree, extensive_search=False, original_date=True, url=page.final_url)
+    value = parse_datetime(found)
+    if value is not None and not is_future(value):
+        return value, "htmldate"
+    match = _URL_DATE.search(page.final_url)
+    if match:
+        year, month, day = (int(part) for part in match.groups())
+        value = parse_datetime(f"{year:04d}-{month:02d}-{day:02d}")
+        if value is not None and not is_future(value):
+            return value, "url"
     return None, ""
 
 
@@ -124,59 +197,110 @@ def _prune_signup_boxes(tree: lxml.html.HtmlElement) -> None:
 
 
 def _norm(text: str) -> str:
-    return " ".join(text.split()).casefold()
+    return " ".join(_WORD.findall(text.casefold()))
 
 
-def _clean_text(text: str, title: str, description: str) -> str:
-    """Remove what extraction lets through around the article body on news pages.
+def _words(text: str) -> int:
+    """Words of a text; a CJK run counts one word per two characters (there are no spaces)."""
+    return len(text.split()) + len(_CJK.findall(text)) // 2
 
-    Leading repeats of the headline and standfirst, and newsletter sign-up prompts together
-    with the short teaser lines just before them ("Go deeper", the newsletter's name).
+
+def _is_prompt(line: str) -> bool:
+    words = _words(line)
+    if words <= PROMPT_MAX_WORDS and (_PROMPT.search(line) or _SHARE.search(line)):
+        return True
+    if words <= LEAD_IN_MAX_WORDS and _LEAD_IN.match(line):
+        return True
+    return bool(words <= CREDIT_MAX_WORDS and (_CREDIT.search(line) or _COPYRIGHT.search(line) or _BARE.match(line)))
+
+
+def clean_text(text: str, title: str = "", description: str = "") -> str:
+    """Remove what main-text extraction lets through around the article body on news pages.
+
+    Leading repeats of the headline and standfirst; newsletter, share and "read more" prompts
+    with the short teaser lines just before them; photo credit and copyright lines; a "related"
+    heading with the headline list under it; a lone heading left at the end.
     """
-    paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
+    paragraphs = [" ".join(p.split()) for p in text.split("\n") if p.strip()]
     heads = {_norm(title), _norm(description)} - {""}
     while paragraphs and _norm(paragraphs[0]) in heads:
         paragraphs.pop(0)
     drop: set[int] = set()
-    for i, para in enumerate(paragraphs):
-        if len(para.split()) <= PROMPT_MAX_WORDS and _PROMPT.search(para):
+    i = 0
+    while i < len(paragraphs):
+        para = paragraphs[i]
+        if _RELATED.match(para) and _words(para) <= HEADING_MAX_WORDS + 2:
+            # a "Related"/"Don't miss" heading and the headlines listed under it
+            drop.add(i)
+            while i + 1 < len(paragraphs) and _is_headline(paragraphs[i + 1]):
+                i += 1
+                drop.add(i)
+        elif _is_prompt(para):
             drop.add(i)
             j = i - 1
-            while j >= 0 and j not in drop and len(paragraphs[j].split()) <= TEASER_MAX_WORDS and i - j <= 3:
+            while j >= 0 and j not in drop and _words(paragraphs[j]) <= TEASER_MAX_WORDS and i - j <= 3:
                 drop.add(j)
                 j -= 1
+        i += 1
     kept = [p for i, p in enumerate(paragraphs) if i not in drop]
     # a lone heading left at the end ("Go deeper", "More on this story") once its links are gone
-    while kept and len(kept[-1].split()) <= HEADING_MAX_WORDS and not kept[-1].endswith(_SENTENCE_END):
+    while kept and _words(kept[-1]) <= HEADING_MAX_WORDS and not kept[-1].endswith(_SENTENCE_END):
         kept.pop()
     return "\n".join(kept)
 
 
-def _clean_title(title: str, site_name: str) -> str:
-    """Drop a " | Site Name" style suffix (or prefix) when it names the site."""
+def _is_headline(line: str) -> bool:
+    return _words(line) <= HEADLINE_MAX_WORDS and not line.rstrip("|").endswith((".", "!", "?", ":", "。"))
+
+
+def clean_title(title: str, site_name: str = "", h1: str = "") -> str:
+    """A headline without a " | Site Name" style suffix or prefix.
+
+    The part naming the site is dropped when the site name is known; otherwise, when the page's
+    ``<h1>`` is one side of the separator, that side is the headline.
+    """
     title = " ".join(title.split())
-    site = site_name.lower().strip()
+    h1 = " ".join(h1.split())
+    site = _norm(site_name)
     for sep in _TITLE_SEPARATORS:
-        if sep in title:
-            head, _, tail = title.rpartition(sep)
-            if site and (tail.lower() == site or site in tail.lower()):
-                return head.strip()
-            first, _, rest = title.partition(sep)
-            if site and first.lower() == site:
-                return rest.strip()
+        if sep not in title:
+            continue
+        head, _, tail = title.rpartition(sep)
+        if site and (_norm(tail) == site or site in _norm(tail) or _norm(tail) in site.replace(" ", "")):
+            return head.strip()
+        first, _, rest = title.partition(sep)
+        if site and (_norm(first) == site or site in _norm(first)):
+            return rest.strip()
+        if h1 and _norm(head) == _norm(h1):
+            return head.strip()
+        if h1 and _norm(rest) == _norm(h1):
+            return rest.strip()
     return title
 
 
-def _authors(meta: _PageMetadata, page: RawPage, fallback: str | None) -> tuple[str, ...]:
-    names = meta.jsonld_authors() or meta.all("article:author", "author") or list(page.feed_authors)
-    if not names and fallback:
-        names = re.split(r";|\band\b|,", fallback)
+def _authors(meta: _PageMetadata, page: RawPage) -> tuple[str, ...]:
+    site = meta.first("og:site_name", "jsonld:publisher")
+    names = meta.jsonld_authors() or [
+        n for n in meta.all("author", "article:author", "byl", "dc.creator", "sailthru.author") if "://" not in n
+    ]
+    if len(names) == 1:
+        names = re.split(r";|\band\b|,| & |\|", names[0])
+    return _clean_authors(names or list(page.feed_authors) or meta.byline(), site)
+
+
+def _clean_authors(names: list[str], site_name: str = "") -> tuple[str, ...]:
+    """Person names only: no "By", no role or outlet after the name, no duplicates, no URLs."""
     out: list[str] = []
-    for name in names:
-        name = _name_only(_BYLINE.sub("", " ".join(name.split()))).strip(" ,;|·-")
-        if name.lower() in _ROLE_ONLY:
+    site = _norm(site_name)
+    for raw in names:
+        name = _BYLINE.sub("", " ".join(str(raw).split()))
+        name = _ROLE_TAIL.sub("", name)
+        name = _name_only(name).strip(" ,;|·-–—")
+        if not name or name.lower() in _ROLE_ONLY or "://" in name or "@" in name:
             continue
-        if name and name.lower() not in (n.lower() for n in out) and not name.startswith("http"):
+        if site and _norm(name) == site and len(names) > 1:
+            continue
+        if name.lower() not in (n.lower() for n in out):
             out.append(name)
     return tuple(out)
 
@@ -243,10 +367,37 @@ class _PageMetadata:
                 return list(self.metas[key])
         return []
 
+    def title(self) -> str:
+        """The headline the page declares, or its ``<title>``."""
+        declared = self.first("jsonld:headline", "og:title", "twitter:title")
+        if declared:
+            return declared
+        node = next(self.tree.iter("title"), None)
+        return " ".join((node.text_content() if node is not None else "").split())
+
+    def byline(self) -> list[str]:
+        """Names in the page's byline markup (rel/itemprop author, a byline or author class)."""
+        for node in self.tree.xpath(_BYLINE_XPATH):
+            text = " ".join(node.text_content().split())
+            if 2 < len(text) <= BYLINE_MAX_CHARS:
+                return re.split(r";|\band\b|,| & |\|", _BYLINE.sub("", text))
+        return []
+
+    def h1(self) -> str:
+        node = next(self.tree.iter("h1"), None)
+        return " ".join(node.text_content().split()) if node is not None else ""
+
     def jsonld_authors(self) -> list[str]:
         authors = self.jsonld.get("author") or []
         authors = authors if isinstance(authors, list) else [authors]
-        return [a.get("name", "") if isinstance(a, dict) else str(a) for a in authors if a]
+        names = []
+        for author in authors:
+            name = author.get("name", "") if isinstance(author, dict) else author
+            if isinstance(name, list):
+                names.extend(str(n) for n in name)
+            elif name:
+                names.append(str(name))
+        return names
 
     def canonical(self) -> str:
         for node in self.tree.iter("link"):
@@ -260,6 +411,7 @@ class _PageMetadata:
 
     def time_element(self) -> str:
         for node in self.tree.iter("time"):
-            if node.get("datetime") and "modif" not in (node.get("itemprop") or "") + (node.get("class") or ""):
-                return node.get("datetime")
+            marks = ((node.get("itemprop") or "") + (node.get("class") or "")).lower()
+            if node.get("datetime") and "modif" not in marks and "updat" not in marks:
+                return str(node.get("datetime"))
         return ""
