@@ -169,10 +169,13 @@ def main(argv: list[str] | None = None) -> int:
         args.predictions.write_text(json.dumps(results["ours"][0], ensure_ascii=False, indent=1), encoding="utf-8")
 
     publishers = len({publisher_of(p) for p in pages})
-    print(f"{len(pages)} pages, {publishers} publishers from {args.data}" + (f" (half {args.half})" if args.half else ""))
+    where = f"{args.data}" + (f" (half {args.half})" if args.half else "")
+    print(f"{len(pages)} pages, {publishers} publishers from {where}")
     print(f"{'extractor':<14}{'title':>8}{'date':>8}{'datetime':>10}{'authors':>9}{'body F1':>9}")
     for name, (_, s) in results.items():
-        print(f"{name:<14}{s['title']:>8.3f}{s['date']:>8.3f}{s['datetime']:>10.3f}{s['authors']:>9.3f}{s['body_f1']:>9.3f}")
+        print(
+            f"{name:<14}{s['title']:>8.3f}{s['date']:>8.3f}{s['datetime']:>10.3f}{s['authors']:>9.3f}{s['body_f1']:>9.3f}"
+        )
     summary: dict[str, Any] = {"pages": len(pages), "publishers": publishers, "half": args.half or "all"}
     summary.update({k: round(v, 4) for k, v in results["ours"][1].items()})
     summary.update({f"trafilatura_{k}": round(v, 4) for k, v in results["trafilatura"][1].items()})
