@@ -8,11 +8,13 @@ trafilatura's own heuristics. Where the published date came from is recorded.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import htmldate
 import lxml.html
@@ -20,7 +22,7 @@ import trafilatura
 from lxml import etree
 from trafilatura.utils import load_html
 
-from pipelines.dates import is_future, offset_of, parse_datetime
+from pipelines.dates import declares_offset, is_future, offset_of, parse_datetime, same_wall_clock
 from pipelines.models import Article, Extraction, ExtractionStatus, RawPage
 from pipelines.urls import article_id, canonical_url
 from pipelines.wordlists import DATE_WORDS
@@ -84,6 +86,8 @@ _PUBLISHED_KEYS = (
     "parsely-pub-date",
     "article.published",
 )
+# "A, B and C" in the languages bylines are written in most often
+_AUTHOR_SEPARATORS = re.compile(r";|,| & |\||\s(?:and|und|et|y|en|og|och|ve|и)\s", re.IGNORECASE)
 _BYLINE_XPATH = (
     "//*[@rel='author'] | //*[@itemprop='author']//*[@itemprop='name'] | //*[@itemprop='author']"
     " | //*[contains(@class, 'byline') or contains(@class, 'author-name') or contains(@class, 'authorName')]"
@@ -163,6 +167,12 @@ def published_date(meta: _PageMetadata, page: RawPage, tree: lxml.html.HtmlEleme
     for source, raw in declared:
         value = parse_datetime(raw)
         if value is not None and not is_future(value):
+            if not declares_offset(raw):
+                # a time without an offset: another declaration of the same moment may carry one
+                for other in meta.date_strings():
+                    aware = parse_datetime(other) if declares_offset(other) else None
+                    if aware is not None and same_wall_clock(value, aware):
+                        return aware, source
             return value, source
     if page.feed_published is not None and not is_future(page.feed_published):
         return page.feed_published, "feed"
@@ -238,7 +248,9 @@ def clean_text(text: str, title: str = "", description: str = "") -> str:
         elif _is_prompt(para):
             drop.add(i)
             j = i - 1
-            while j >= 0 and j not in drop and _words(paragraphs[j]) <= TEASER_MAX_WORDS and i - j <= 3:
+            # only a newsletter box has a teaser before its prompt ("Go deeper", the newsletter's name)
+            teaser = bool(_PROMPT.search(para))
+            while teaser and j >= 0 and j not in drop and _words(paragraphs[j]) <= TEASER_MAX_WORDS and i - j <= 3:
                 drop.add(j)
                 j -= 1
         i += 1
@@ -259,8 +271,8 @@ def clean_title(title: str, site_name: str = "", h1: str = "") -> str:
     The part naming the site is dropped when the site name is known; otherwise, when the page's
     ``<h1>`` is one side of the separator, that side is the headline.
     """
-    title = " ".join(title.split())
-    h1 = " ".join(h1.split())
+    title = " ".join(html.unescape(title).split())
+    h1 = " ".join(html.unescape(h1).split())
     site = _norm(site_name)
     for sep in _TITLE_SEPARATORS:
         if sep not in title:
@@ -284,8 +296,18 @@ def _authors(meta: _PageMetadata, page: RawPage) -> tuple[str, ...]:
         n for n in meta.all("author", "article:author", "byl", "dc.creator", "sailthru.author") if "://" not in n
     ]
     if len(names) == 1:
-        names = re.split(r";|\band\b|,| & |\|", names[0])
-    return _clean_authors(names or list(page.feed_authors) or meta.byline(), site)
+        names = _AUTHOR_SEPARATORS.split(names[0])
+    authors = _clean_authors(names or list(page.feed_authors), site)
+    if not authors or _is_outlet(authors, site, page.final_url):
+        # the outlet is the author only when no person signs the byline
+        authors = _clean_authors(meta.byline(), site) or authors
+    return authors
+
+
+def _is_outlet(authors: tuple[str, ...], site_name: str, url: str) -> bool:
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    outlet = {_norm(site_name), _norm(host), _norm(host.split(".")[0])} - {""}
+    return all(_norm(a) in outlet or _norm(a).replace(" ", "") in outlet for a in authors)
 
 
 def _clean_authors(names: list[str], site_name: str = "") -> tuple[str, ...]:
@@ -296,7 +318,7 @@ def _clean_authors(names: list[str], site_name: str = "") -> tuple[str, ...]:
         name = _BYLINE.sub("", " ".join(str(raw).split()))
         name = _ROLE_TAIL.sub("", name)
         name = _name_only(name).strip(" ,;|·-–—")
-        if not name or name.lower() in _ROLE_ONLY or "://" in name or "@" in name:
+        if not name or name.lower() in _ROLE_ONLY or "://" in name or "@" in name or _CREDIT.search(name):
             continue
         if site and _norm(name) == site and len(names) > 1:
             continue
@@ -327,7 +349,8 @@ class _PageMetadata:
             key = (node.get("property") or node.get("name") or node.get("itemprop") or "").strip().lower()
             if key and node.get("content"):
                 self.metas.setdefault(key, []).append(node.get("content").strip())
-        self.jsonld = next(self._news_objects(), {})
+        self.objects = list(self._news_objects())
+        self.jsonld = self.objects[0] if self.objects else {}
 
     def _news_objects(self) -> Iterator[dict[str, Any]]:
         for node in self.tree.iter("script"):
@@ -380,7 +403,7 @@ class _PageMetadata:
         for node in self.tree.xpath(_BYLINE_XPATH):
             text = " ".join(node.text_content().split())
             if 2 < len(text) <= BYLINE_MAX_CHARS:
-                return re.split(r";|\band\b|,| & |\|", _BYLINE.sub("", text))
+                return _AUTHOR_SEPARATORS.split(_BYLINE.sub("", text))
         return []
 
     def h1(self) -> str:
@@ -408,6 +431,13 @@ class _PageMetadata:
     def language(self) -> str:
         lang = self.tree.get("lang") or self.first("og:locale") or ""
         return lang.replace("_", "-").split("-")[0].lower()
+
+    def date_strings(self) -> list[str]:
+        """Every date the page declares, in any key or element, for cross-checking offsets."""
+        values = [str(v) for obj in self.objects for k, v in obj.items() if k.startswith("date") and v]
+        values += [v for key in _PUBLISHED_KEYS + _MODIFIED_KEYS for v in self.metas.get(key, [])]
+        values += [str(node.get("datetime")) for node in self.tree.iter("time") if node.get("datetime")]
+        return values
 
     def time_element(self) -> str:
         for node in self.tree.iter("time"):
