@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -39,7 +39,7 @@ _ROLE_TAIL = re.compile(
 )
 _ROLE_ONLY = frozenset({"staff", "staff writer", "staff reporter", "reporter", "correspondent", "editor", "editors"})
 # newsletter and sign-up prompts that main-text extraction lets through on news pages
-_PROMPT = re.compile(r"\b(sign(ing)?[ -]up|newsletters?|unsubscribe|subscribe)\b", re.IGNORECASE)
+_PROMPT = re.compile(r"\b(sign(ing)?[ -]up|newsletters?|unsubscribe|subscribe|subscription|inbox)\b", re.IGNORECASE)
 PROMPT_MAX_WORDS = 30
 # share and follow prompts, comment-section leftovers
 _SHARE = re.compile(
@@ -65,7 +65,7 @@ _CREDIT = re.compile(
     re.IGNORECASE,
 )
 _COPYRIGHT = re.compile(r"(^copyright\b|©|\ball rights reserved\b|^order reprints$|^print article$)", re.IGNORECASE)
-_BARE = re.compile(r"^(https?://\S+|\S+@\S+\.\w+|write to .{2,60} at \S+@\S+)$", re.IGNORECASE)
+_BARE = re.compile(r"^(\S+@\S+\.\w+|write to .{2,60} at \S+@\S+)$", re.IGNORECASE)
 CREDIT_MAX_WORDS = 15
 TEASER_MAX_WORDS = 12
 HEADING_MAX_WORDS = 4
@@ -113,12 +113,15 @@ def extract_article(page: RawPage, *, language: str = "", min_words: int = MIN_W
         return Extraction(ExtractionStatus.NOT_HTML, reason="cannot parse HTML")
     meta = _PageMetadata(tree)
     _prune_signup_boxes(tree)
-    # metadata comes from _PageMetadata (cheap); trafilatura's metadata pass costs about a third
-    # of the extraction time and is only run below when the page declares nothing usable
+    # metadata comes from _PageMetadata: trafilatura's metadata pass costs about a third of the
+    # extraction time, and what pages declare is more often right than its heuristics
     doc = trafilatura.bare_extraction(tree, url=page.final_url, with_metadata=False, include_comments=False)
-    title_hint = meta.title() or page.feed_title
+    site_name = meta.first("og:site_name", "jsonld:publisher", "application-name")
+    h1 = meta.h1()
+    title = clean_title(meta.title() or page.feed_title, site_name, h1)
     description_hint = meta.first("jsonld:description", "og:description", "description", "twitter:description")
-    text = clean_text((doc.text or "") if doc is not None else "", title_hint, description_hint)
+    body = (doc.text or "") if doc is not None else ""
+    text = clean_text(body, (title, meta.title(), h1), description_hint)
     if not text:
         return Extraction(ExtractionStatus.NOT_ARTICLE, reason="no main text found")
     if len(text.split()) < min_words:
@@ -129,9 +132,7 @@ def extract_article(page: RawPage, *, language: str = "", min_words: int = MIN_W
     modified = parse_datetime(meta.first(*_MODIFIED_KEYS))
     if modified is not None and (is_future(modified) or (published is not None and modified < published)):
         modified = None
-    site_name = meta.first("og:site_name", "jsonld:publisher", "application-name")
     authors = _authors(meta, page)
-    title = clean_title(title_hint, site_name, meta.h1())
     article = Article(
         id=article_id(canonical),
         outlet=page.outlet,
@@ -224,7 +225,7 @@ def _is_prompt(line: str) -> bool:
     return bool(words <= CREDIT_MAX_WORDS and (_CREDIT.search(line) or _COPYRIGHT.search(line) or _BARE.match(line)))
 
 
-def clean_text(text: str, title: str = "", description: str = "") -> str:
+def clean_text(text: str, titles: Sequence[str] = (), description: str = "") -> str:
     """Remove what main-text extraction lets through around the article body on news pages.
 
     Leading repeats of the headline and standfirst; newsletter, share and "read more" prompts
@@ -232,9 +233,13 @@ def clean_text(text: str, title: str = "", description: str = "") -> str:
     heading with the headline list under it; a lone heading left at the end.
     """
     paragraphs = [" ".join(p.split()) for p in text.split("\n") if p.strip()]
-    heads = {_norm(title), _norm(description)} - {""}
-    while paragraphs and _norm(paragraphs[0]) in heads:
+    # the headline repeated on top; the standfirst under it only then: a page whose text starts
+    # with its description (no headline above) uses the lede as description, and keeps it
+    heads = {_norm(title) for title in titles} - {""}
+    if paragraphs and _norm(paragraphs[0]) in heads:
         paragraphs.pop(0)
+        if paragraphs and description and _norm(paragraphs[0]) == _norm(description):
+            paragraphs.pop(0)
     drop: set[int] = set()
     i = 0
     while i < len(paragraphs):

@@ -158,7 +158,7 @@ def test_news_boilerplate_lines_are_removed_and_the_story_kept() -> None:
             "Copyright © 2024 Example Times. All rights reserved.",
         ]
     )
-    assert clean_text(text, "Council passes budget", "The standfirst of the story.").split("\n") == story
+    assert clean_text(text, ["Council passes budget"], "The standfirst of the story.").split("\n") == story
 
 
 def test_paragraphs_without_spaces_are_not_taken_for_headings() -> None:
