@@ -28,6 +28,10 @@ from pipelines.urls import article_id, canonical_url
 from pipelines.wordlists import DATE_WORDS
 
 MIN_WORDS = 40
+# a few replacement characters are a typo in the source; more mean a wrong charset (Shift_JIS read as UTF-8)
+MAX_UNDECODABLE = 3
+MAX_UNDECODABLE_SHARE = 0.01
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0e-\x1f]")
 _WORD = re.compile(r"\w+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _BYLINE = re.compile(r"^\s*(by|von|par|por|door)\s+", re.IGNORECASE)
@@ -103,6 +107,11 @@ def extract_article(page: RawPage, *, language: str = "", min_words: int = MIN_W
         return Extraction(ExtractionStatus.EMPTY, reason="empty page")
     if _looks_binary(page.html):
         return Extraction(ExtractionStatus.NOT_HTML, reason="binary content, not an HTML page")
+    if _misdecoded(page.html):
+        return Extraction(
+            ExtractionStatus.BAD_ENCODING,
+            reason=f"{page.html.count(chr(0xFFFD))} undecodable characters: decoded with the wrong charset",
+        )
     try:
         # trafilatura's own parser (comments and processing instructions dropped): lxml's default
         # parser splits paragraphs around HTML comments and loses text on some pages
@@ -124,8 +133,13 @@ def extract_article(page: RawPage, *, language: str = "", min_words: int = MIN_W
     text = clean_text(body, (title, meta.title(), h1), description_hint)
     if not text:
         return Extraction(ExtractionStatus.NOT_ARTICLE, reason="no main text found")
-    if len(text.split()) < min_words:
-        return Extraction(ExtractionStatus.TOO_SHORT, reason=f"main text has {len(text.split())} words")
+    if _misdecoded(text):
+        return Extraction(
+            ExtractionStatus.BAD_ENCODING,
+            reason=f"{text.count(chr(0xFFFD))} undecodable characters in the text: wrong charset",
+        )
+    if _words(text) < min_words:
+        return Extraction(ExtractionStatus.TOO_SHORT, reason=f"main text has {_words(text)} words")
 
     canonical = canonical_url(meta.canonical() or page.final_url)
     published, source = published_date(meta, page, tree)
@@ -190,10 +204,13 @@ def published_date(meta: _PageMetadata, page: RawPage, tree: lxml.html.HtmlEleme
     return None, ""
 
 
+def _misdecoded(text: str) -> bool:
+    return text.count("\ufffd") > max(MAX_UNDECODABLE, len(text) * MAX_UNDECODABLE_SHARE)
+
+
 def _looks_binary(html: str) -> bool:
     sample = html[:4096]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
-    return "\x00" in sample or controls > len(sample) * 0.01
+    return "\x00" in sample or len(_CONTROL.findall(sample)) > len(sample) * 0.01
 
 
 def _prune_signup_boxes(tree: lxml.html.HtmlElement) -> None:

@@ -31,6 +31,7 @@ class ExtractionStatus(enum.StrEnum):
     TOO_SHORT = "too_short"
     NOT_HTML = "not_html"
     NOT_ARTICLE = "not_article"
+    BAD_ENCODING = "bad_encoding"  # decoded with the wrong charset: the text would be garbage
 
 
 class StoreOutcome(enum.StrEnum):
