@@ -9,10 +9,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scrapy.exceptions import DropItem
 from scrapy.http import HtmlResponse
 
+from crawler import item_pipelines
+from crawler.item_pipelines import ExtractStage
+from pipelines.config import Config
 from pipelines.extract import extract_article
 from pipelines.models import ExtractionStatus, RawPage
 
@@ -105,3 +110,50 @@ def test_binary_content_is_not_html() -> None:
     png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8
     result = extract_article(_page(_decoded(png, "text/html")))
     assert result.status is ExtractionStatus.NOT_HTML
+
+
+class _Stats:
+    def __init__(self) -> None:
+        self.values: dict[str, int] = {}
+
+    def inc_value(self, key: str, count: int = 1) -> None:
+        self.values[key] = self.values.get(key, 0) + count
+
+
+class _Crawler:
+    def __init__(self, config: Config) -> None:
+        self.settings = {"NEWSWATCH_CONFIG": config}
+        self.stats = _Stats()
+
+
+@pytest.fixture
+def stage(demo_config: Config) -> ExtractStage:
+    return ExtractStage(_Crawler(demo_config))  # type: ignore[arg-type]
+
+
+def _raw_for(outlet: str, html: str) -> RawPage:
+    return RawPage(
+        url="https://x.example/a", final_url="https://x.example/a", status=200, html=html, outlet=outlet, fetched_at=NOW
+    )
+
+
+def test_the_extract_stage_drops_bad_pages_with_a_counted_reason(stage: ExtractStage) -> None:
+    outlet = stage.config.outlets[0].id
+    with pytest.raises(DropItem, match="bad_encoding"):
+        stage.process_item(_raw_for(outlet, "\ufffd" * 500))
+    with pytest.raises(DropItem, match="empty"):
+        stage.process_item(_raw_for(outlet, ""))
+    assert stage.crawler.stats.values == {"newswatch/extraction/bad_encoding": 1, "newswatch/extraction/empty": 1}
+
+
+def test_an_extraction_bug_costs_one_page_not_the_crawl(
+    stage: ExtractStage, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(item_pipelines, "extract_article", broken)
+    with pytest.raises(DropItem, match="boom"):
+        stage.process_item(_raw_for(stage.config.outlets[0].id, STORY))
+    assert stage.crawler.stats.values == {"newswatch/extraction/error": 1}
+    assert "extraction failed" in caplog.text
