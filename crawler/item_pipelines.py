@@ -9,6 +9,7 @@ parent process reads to show progress.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
     from pipelines.config import Config
+
+
+logger = logging.getLogger(__name__)
 
 
 def emit(event: str, **fields: Any) -> None:
@@ -45,9 +49,15 @@ class ExtractStage:
         if not isinstance(item, RawPage):
             raise DropItem(f"unexpected item {type(item).__name__}")
         outlet = self.config.outlet(item.outlet)
-        result = extract_article(item, language=outlet.language)
         stats = self.crawler.stats
         assert stats is not None
+        try:
+            result = extract_article(item, language=outlet.language)
+        except Exception as exc:  # a bug must cost one page, never the crawl; counted and logged with the URL
+            stats.inc_value("newswatch/extraction/error")
+            logger.exception("%s (%s): extraction failed", item.url, item.outlet)
+            emit("dropped", outlet=item.outlet, url=item.url, reason=f"error: {exc!r}")
+            raise DropItem(f"{item.url} ({item.outlet}): error: {exc!r}") from exc
         stats.inc_value(f"newswatch/extraction/{result.status.value}")
         if result.status is not ExtractionStatus.OK or result.article is None:
             emit("dropped", outlet=item.outlet, url=item.url, reason=f"{result.status.value}: {result.reason}")

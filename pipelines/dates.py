@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
@@ -38,3 +39,16 @@ def offset_of(value: datetime) -> str:
 def is_future(value: datetime, now: datetime | None = None, slack: timedelta = timedelta(hours=1)) -> bool:
     """True for a date after now (plus slack for clock skew): such dates are rejected."""
     return value > (now or datetime.now(UTC)) + slack
+
+
+_OFFSET = re.compile(r"(Z|[+-]\d\d:?\d\d|\b(GMT|UTC|UT|[ECMP][SD]T))\s*$", re.IGNORECASE)
+
+
+def declares_offset(value: str | None) -> bool:
+    """True when a date string carries its own UTC offset or zone name."""
+    return bool(_OFFSET.search((value or "").strip()))
+
+
+def same_wall_clock(naive: datetime, aware: datetime, within: timedelta = timedelta(seconds=60)) -> bool:
+    """True when an offset-less reading and an aware one show the same local date and time."""
+    return abs(naive.replace(tzinfo=None) - aware.replace(tzinfo=None)) <= within

@@ -10,6 +10,7 @@ import enum
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 class AccessState(enum.StrEnum):
@@ -30,6 +31,7 @@ class ExtractionStatus(enum.StrEnum):
     TOO_SHORT = "too_short"
     NOT_HTML = "not_html"
     NOT_ARTICLE = "not_article"
+    BAD_ENCODING = "bad_encoding"  # decoded with the wrong charset: the text would be garbage
 
 
 class StoreOutcome(enum.StrEnum):
@@ -98,6 +100,51 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
+class SentenceChange:
+    """One sentence as it was and as it is now."""
+
+    old: str
+    new: str
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionDiff:
+    """A readable diff between two texts of one article."""
+
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    changed: tuple[SentenceChange, ...] = field(default=())
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+    def summary(self) -> str:
+        """One line for reports and logs, e.g. ``1 sentence changed, 2 added``."""
+        parts = [
+            f"{len(items)} sentence{'s' if len(items) != 1 else ''} {verb}"
+            for items, verb in ((self.changed, "changed"), (self.added, "added"), (self.removed, "removed"))
+            if items
+        ]
+        return ", ".join(parts) or "no change"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "added": list(self.added),
+            "removed": list(self.removed),
+            "changed": [{"old": c.old, "new": c.new} for c in self.changed],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RevisionDiff:
+        return cls(
+            added=tuple(data.get("added", ())),
+            removed=tuple(data.get("removed", ())),
+            changed=tuple(SentenceChange(c["old"], c["new"]) for c in data.get("changed", ())),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Revision:
     """An earlier or current text of an article; kept forever so evidence survives edits."""
 
@@ -107,6 +154,7 @@ class Revision:
     title: str
     text: str
     fetched_at: datetime
+    diff: RevisionDiff | None = None  # what changed from the revision before (None for the first)
 
 
 @dataclass(frozen=True, slots=True)

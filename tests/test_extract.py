@@ -126,3 +126,105 @@ def test_bad_pages_come_back_as_a_named_status_not_an_exception(html: str, statu
 def test_canonical_urls_drop_tracking_and_normalise_host_and_slashes(url: str, canonical: str) -> None:
     assert canonical_url(url) == canonical
     assert article_id(url) == article_id(canonical)
+
+
+def _raw(html: str, url: str = "https://example.org/news/a") -> RawPage:
+    return RawPage(url=url, final_url=url, status=200, html=html, outlet="x", fetched_at=datetime.now(UTC))
+
+
+_STORY = "".join(
+    f"<p>Paragraph {i} of the story says the council met on Tuesday and voted on the new budget plan.</p>"
+    for i in range(6)
+)
+
+
+def test_news_boilerplate_lines_are_removed_and_the_story_kept() -> None:
+    from pipelines.extract import clean_text
+
+    story = [f"Paragraph {i} of the story says the council met on Tuesday." for i in range(3)]
+    text = "\n".join(
+        [
+            "Council passes budget",
+            "The standfirst of the story.",
+            story[0],
+            "READ MORE: Another story about the council",
+            story[1],
+            "(Photo: Jane Roe/Getty Images)",
+            story[2],
+            "Don't miss",
+            "Mayor under pressure over library closures [INSIGHT]",
+            "Ten things to know about the vote",
+            "Share this article",
+            "Copyright © 2024 Example Times. All rights reserved.",
+        ]
+    )
+    assert clean_text(text, ["Council passes budget"], "The standfirst of the story.").split("\n") == story
+
+
+def test_paragraphs_without_spaces_are_not_taken_for_headings() -> None:
+    from pipelines.extract import clean_text
+
+    text = "先日、不正に改造したiPhoneを販売したとして男性が逮捕されました。\n報道によると、今回販売されたのは改造品\n"
+    assert clean_text(text) == text.strip()
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "h1", "clean"),
+    [
+        ("Council passes budget | Example Times", "Example Times", "", "Council passes budget"),
+        ("Example Times - Council passes budget", "Example Times", "", "Council passes budget"),
+        ("Council passes budget - ET Online", "", "Council passes budget", "Council passes budget"),
+        ("Budget: &quot;a fair deal&quot;", "", "", 'Budget: "a fair deal"'),
+        ("Rock - Paper - Scissors", "", "", "Rock - Paper - Scissors"),
+    ],
+)
+def test_headlines_lose_the_site_name_only(title: str, site: str, h1: str, clean: str) -> None:
+    from pipelines.extract import clean_title
+
+    assert clean_title(title, site, h1) == clean
+
+
+def test_authors_come_without_by_roles_or_photo_credits() -> None:
+    html = (
+        "<html><head><meta name='author' content='By Jane Doe, Staff Writer and Max Mustermann'></head>"
+        f"<body><article><h1>Budget</h1>{_STORY}</article></body></html>"
+    )
+    assert extract_article(_raw(html)).article.authors == ("Jane Doe", "Max Mustermann")
+
+
+def test_the_outlet_as_author_gives_way_to_a_signed_byline() -> None:
+    html = (
+        "<html><head><meta property='og:site_name' content='Example Times'>"
+        "<meta name='author' content='Example Times'></head>"
+        f"<body><article><h1>Budget</h1><p class='byline'>By Jane Doe</p>{_STORY}</article></body></html>"
+    )
+    assert extract_article(_raw(html)).article.authors == ("Jane Doe",)
+
+
+def test_a_time_without_offset_takes_the_offset_another_declaration_gives() -> None:
+    html = (
+        '<html><head><script type="application/ld+json">'
+        '{"@type": "NewsArticle", "datePublished": "2024-03-05T09:30:00"}</script>'
+        "<meta property='article:published_time' content='2024-03-05T09:30:00+01:00'></head>"
+        f"<body><article>{_STORY}</article></body></html>"
+    )
+    got = extract_article(_raw(html)).article
+    assert got.published_at == datetime(2024, 3, 5, 8, 30, tzinfo=UTC)
+    assert (got.published_offset, got.published_source) == ("+01:00", "jsonld")
+
+
+def test_a_page_declaring_no_date_falls_back_to_the_date_in_its_url() -> None:
+    html = f"<html><body><article>{_STORY}</article></body></html>"
+    got = extract_article(_raw(html, "https://example.org/2024/03/05/budget")).article
+    assert got.published_at is not None
+    assert got.published_at.date().isoformat() == "2024-03-05"
+    assert got.published_source in ("htmldate", "url")
+
+
+def test_modified_before_published_is_not_stored() -> None:
+    html = (
+        "<html><head><meta property='article:published_time' content='2024-03-05T09:30:00+00:00'>"
+        "<meta property='article:modified_time' content='2020-01-01T00:00:00+00:00'></head>"
+        f"<body><article>{_STORY}</article></body></html>"
+    )
+    assert extract_article(_raw(html)).article.modified_at is None

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.errors import StoreError
-from pipelines.models import AccessState, Article, Revision, StoreOutcome
+from pipelines.models import AccessState, Article, Revision, RevisionDiff, StoreOutcome
 from pipelines.query import QueryError, to_fts5
+from pipelines.revisions import diff_texts
 from pipelines.store.base import SearchHit
 
 HIGHLIGHT = ("«", "»")
@@ -90,24 +91,36 @@ class SQLiteStore:
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA foreign_keys = ON")
             self._db.executescript(_SCHEMA)
+            self._migrate()
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the SQLite store at {self.path}: {exc}") from exc
 
+    def _migrate(self) -> None:
+        """Columns added after a store was created (additive only, so older files keep working)."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(revisions)")}
+        if "diff" not in columns:
+            with self._db:
+                self._db.execute("ALTER TABLE revisions ADD COLUMN diff TEXT NOT NULL DEFAULT ''")
+
     # -- writing ---------------------------------------------------------------------------
     def upsert(self, article: Article) -> StoreOutcome:
-        row = self._db.execute("SELECT content_hash, revision FROM articles WHERE id = ?", (article.id,)).fetchone()
+        row = self._db.execute(
+            "SELECT content_hash, revision, text FROM articles WHERE id = ?", (article.id,)
+        ).fetchone()
         now = _iso(article.fetched_at)
         with self._db:
             if row is None:
                 self._write(article, revision=1, first_seen=now)
                 self._add_revision(article, 1)
                 return StoreOutcome.NEW
-            old_hash, old_revision = row
-            if old_hash == article.content_hash:
+            old_hash, old_revision, old_text = row
+            diff = diff_texts(old_text, article.text) if old_hash != article.content_hash else None
+            if diff is None or diff.is_empty:
+                # the same words (re-flowed, other punctuation): not a revision
                 self._db.execute("UPDATE articles SET fetched_at = ? WHERE id = ?", (now, article.id))
                 return StoreOutcome.UNCHANGED
             self._write(article, revision=old_revision + 1, first_seen=None)
-            self._add_revision(article, old_revision + 1)
+            self._add_revision(article, old_revision + 1, diff)
             return StoreOutcome.REVISED
 
     def _write(self, a: Article, *, revision: int, first_seen: str | None) -> None:
@@ -145,11 +158,19 @@ class SQLiteStore:
         self._db.execute("DELETE FROM articles_fts WHERE article_id = ?", (a.id,))
         self._db.execute("INSERT INTO articles_fts (article_id, title, text) VALUES (?, ?, ?)", (a.id, a.title, a.text))
 
-    def _add_revision(self, a: Article, revision: int) -> None:
+    def _add_revision(self, a: Article, revision: int, diff: RevisionDiff | None = None) -> None:
         self._db.execute(
-            "INSERT INTO revisions (article_id, revision, content_hash, title, text, fetched_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (a.id, revision, a.content_hash, a.title, a.text, _iso(a.fetched_at)),
+            "INSERT INTO revisions (article_id, revision, content_hash, title, text, fetched_at, diff)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                a.id,
+                revision,
+                a.content_hash,
+                a.title,
+                a.text,
+                _iso(a.fetched_at),
+                json.dumps(diff.to_json(), ensure_ascii=False) if diff else "",
+            ),
         )
 
     def mark_duplicate(self, article_id: str, duplicate_of: str) -> None:
@@ -177,11 +198,22 @@ class SQLiteStore:
 
     def revisions(self, article_id: str) -> list[Revision]:
         rows = self._db.execute(
-            "SELECT article_id, revision, content_hash, title, text, fetched_at FROM revisions"
+            "SELECT article_id, revision, content_hash, title, text, fetched_at, diff FROM revisions"
             " WHERE article_id = ? ORDER BY revision",
             (article_id,),
         ).fetchall()
-        return [Revision(r[0], r[1], r[2], r[3], r[4], datetime.fromisoformat(r[5])) for r in rows]
+        return [
+            Revision(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                datetime.fromisoformat(r[5]),
+                RevisionDiff.from_json(json.loads(r[6])) if r[6] else None,
+            )
+            for r in rows
+        ]
 
     def search(
         self,

@@ -1,0 +1,159 @@
+"""Bad input never raises: malformed, truncated, binary, huge and wrongly decoded pages.
+
+Pages are decoded by Scrapy, as in a crawl (the header's charset, else a BOM or ``<meta
+charset>``, else UTF-8 or cp1252, whichever decodes), then extracted. Every outcome is an
+article or a named status with a reason.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scrapy.exceptions import DropItem
+from scrapy.http import HtmlResponse
+
+from crawler import item_pipelines
+from crawler.item_pipelines import ExtractStage
+from pipelines.config import Config
+from pipelines.extract import extract_article
+from pipelines.models import ExtractionStatus, RawPage
+
+NOW = datetime(2025, 7, 10, tzinfo=UTC)
+JAPANESE = "東京都は十日、新しい防災計画を発表した。計画では、地震や台風に備えて避難所の数を増やす。" * 6
+STORY = "".join(
+    f"<p>Paragraph {i}: the council met on Tuesday and voted on the budget, officials said.</p>" for i in range(8)
+)
+
+
+def _page(html: str) -> RawPage:
+    url = "https://x.example/news/a"
+    return RawPage(url=url, final_url=url, status=200, html=html, outlet="x", fetched_at=NOW)
+
+
+def _decoded(body: bytes, content_type: str | None) -> str:
+    """The text the crawler hands over for these bytes and this Content-Type header (Scrapy decodes)."""
+    headers = {"Content-Type": content_type} if content_type else {}
+    return HtmlResponse("https://x.example/news/a", body=body, headers=headers).text
+
+
+def _check(html: str) -> None:
+    result = extract_article(_page(html))
+    assert isinstance(result.status, ExtractionStatus)
+    if result.status is ExtractionStatus.OK:
+        assert result.article is not None
+        assert result.article.text.strip()
+    else:
+        assert result.article is None
+        assert result.reason
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=4096), st.sampled_from([None, "text/html", "text/html; charset=utf-8"]))
+def test_arbitrary_bytes_never_raise(body: bytes, content_type: str | None) -> None:
+    _check(_decoded(body, content_type))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=3000))
+def test_arbitrary_text_never_raises(text: str) -> None:
+    _check(text)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(min_value=0, max_value=len(STORY) + 200), st.booleans())
+def test_truncated_pages_never_raise(cut: int, with_head: bool) -> None:
+    head = "<html><head><title>Budget | X</title></head><body><article>" if with_head else "<article>"
+    _check((head + STORY + "</article></body></html>")[:cut])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(["<div>", "</div>", "<p>", "</p>", "<table>", "<td>", "<!--", "-->", "<", ">"])))
+def test_unbalanced_markup_never_raises(tags: list[str]) -> None:
+    _check("<html><body>" + "".join(tags) + STORY + "".join(reversed(tags)))
+
+
+def test_shift_jis_declared_as_utf8_is_a_named_status_not_garbage() -> None:
+    body = f"<html><head><meta charset='utf-8'></head><body><article><p>{JAPANESE}</p></article></body></html>"
+    html = _decoded(body.encode("shift_jis"), "text/html; charset=utf-8")
+    result = extract_article(_page(html))
+    assert result.status is ExtractionStatus.BAD_ENCODING
+    assert "charset" in result.reason
+
+
+def test_shift_jis_with_its_charset_declared_extracts() -> None:
+    body = f"<html><head><meta charset='shift_jis'></head><body><article><p>{JAPANESE}</p></article></body></html>"
+    result = extract_article(_page(_decoded(body.encode("shift_jis"), "text/html")))
+    assert result.status is ExtractionStatus.OK
+    assert "防災計画" in result.article.text
+
+
+def test_cp1252_without_a_charset_extracts() -> None:
+    # Scrapy guesses the charset of an undeclared page; the words survive, a rare letter may not
+    text = STORY.replace("budget", "café budget – “naïve” plan")
+    result = extract_article(
+        _page(_decoded(f"<html><body><article>{text}</article></body></html>".encode("cp1252"), None))
+    )
+    assert result.status is ExtractionStatus.OK
+    assert "café budget – “na" in result.article.text
+
+
+def test_a_huge_page_extracts_without_raising() -> None:
+    filler = "<div class='promo'><a href='/x'>More stories from our network</a></div>" * 20_000
+    result = extract_article(_page(f"<html><body>{filler}<article>{STORY}</article>{filler}</body></html>"))
+    assert result.status in (ExtractionStatus.OK, ExtractionStatus.TOO_SHORT, ExtractionStatus.NOT_ARTICLE)
+
+
+def test_binary_content_is_not_html() -> None:
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8
+    result = extract_article(_page(_decoded(png, "text/html")))
+    assert result.status is ExtractionStatus.NOT_HTML
+
+
+class _Stats:
+    def __init__(self) -> None:
+        self.values: dict[str, int] = {}
+
+    def inc_value(self, key: str, count: int = 1) -> None:
+        self.values[key] = self.values.get(key, 0) + count
+
+
+class _Crawler:
+    def __init__(self, config: Config) -> None:
+        self.settings = {"NEWSWATCH_CONFIG": config}
+        self.stats = _Stats()
+
+
+@pytest.fixture
+def stage(demo_config: Config) -> ExtractStage:
+    return ExtractStage(_Crawler(demo_config))  # type: ignore[arg-type]
+
+
+def _raw_for(outlet: str, html: str) -> RawPage:
+    return RawPage(
+        url="https://x.example/a", final_url="https://x.example/a", status=200, html=html, outlet=outlet, fetched_at=NOW
+    )
+
+
+def test_the_extract_stage_drops_bad_pages_with_a_counted_reason(stage: ExtractStage) -> None:
+    outlet = stage.config.outlets[0].id
+    with pytest.raises(DropItem, match="bad_encoding"):
+        stage.process_item(_raw_for(outlet, "\ufffd" * 500))
+    with pytest.raises(DropItem, match="empty"):
+        stage.process_item(_raw_for(outlet, ""))
+    assert stage.crawler.stats.values == {"newswatch/extraction/bad_encoding": 1, "newswatch/extraction/empty": 1}
+
+
+def test_an_extraction_bug_costs_one_page_not_the_crawl(
+    stage: ExtractStage, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(item_pipelines, "extract_article", broken)
+    with pytest.raises(DropItem, match="boom"):
+        stage.process_item(_raw_for(stage.config.outlets[0].id, STORY))
+    assert stage.crawler.stats.values == {"newswatch/extraction/error": 1}
+    assert "extraction failed" in caplog.text
