@@ -21,6 +21,7 @@ finding keeps its id across runs.
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import itertools
 import math
@@ -229,21 +230,36 @@ def _divergence(kind: str, odd: Sequence[Sentence], others: Sequence[Sentence], 
     )
 
 
-def _odd_ones(nodes: list[tuple[Sentence, object]], agree: callable) -> tuple[list, list]:  # type: ignore[valid-type]
-    """Split nodes into (divergent, majority): a node is divergent when it disagrees with most others."""
+def _odd_ones(nodes: list[tuple[Sentence, object]], agree: Callable[[object, object], bool]) -> tuple[list, list]:  # type: ignore[type-arg]
+    """Split nodes into (divergent, majority): a node is divergent when it disagrees with most others.
+
+    Nodes with equal values are compared once (stories with many outlets repeat the same figure
+    or quote many times), so the cost grows with the number of distinct values, not of outlets.
+    """
     if len(nodes) < 2:
         return [], []
-    disagreements = {
-        i: sum(1 for j in range(len(nodes)) if j != i and not agree(nodes[i][1], nodes[j][1]))
-        for i in range(len(nodes))
-    }
-    if not any(disagreements.values()):
+    groups: dict[object, list[int]] = defaultdict(list)
+    for i, (_, value) in enumerate(nodes):
+        groups[_hashable(value)].append(i)
+    keys = list(groups)
+    values = {k: nodes[groups[k][0]][1] for k in keys}
+    disagree_with = {k: sum(len(groups[o]) for o in keys if o != k and not agree(values[k], values[o])) for k in keys}
+    if not any(disagree_with.values()):
         return [], []
     if len(nodes) == 2:
         return [nodes[0]], [nodes[1]]
-    odd = [nodes[i] for i, n in disagreements.items() if n > (len(nodes) - 1) / 2]
-    rest = [nodes[i] for i, n in disagreements.items() if n <= (len(nodes) - 1) / 2]
+    half = (len(nodes) - 1) / 2
+    odd = [nodes[i] for k in keys if disagree_with[k] > half for i in groups[k]]
+    rest = [nodes[i] for k in keys if disagree_with[k] <= half for i in groups[k]]
     return (odd, rest) if rest else ([], [])
+
+
+def _hashable(value: object) -> object:
+    try:
+        hash(value)
+    except TypeError:
+        return id(value)
+    return value
 
 
 def _one_per_article(members: list[object]) -> list[tuple[Sentence, object]]:
@@ -362,8 +378,13 @@ def _dates_comparable(key: str, s: Sentence, t: Sentence, sim: float, aligner: _
 
 
 # -- quotes -------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=65536)
+def _quote_words(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(content_words(" ".join(words)))
+
+
 def _same_quote(a: Quote, b: Quote) -> bool:
-    wa, wb = content_words(" ".join(a.words)), content_words(" ".join(b.words))
+    wa, wb = _quote_words(a.words), _quote_words(b.words)
     shared = len(wa & wb)
     if shared >= 3 and _surname(a.speaker) and _surname(a.speaker) == _surname(b.speaker):
         return True  # the same named speaker saying something this close is the same quote
