@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -61,9 +61,22 @@ def report_watch(
 
 
 def analyse_watch(store: Store, comparison: Comparison) -> StoryAnalysis:
-    """The divergences among a watch's articles, with every stored revision of edited ones."""
+    """The divergences among a watch's articles, with every stored revision of edited ones; stored by id."""
     revisions = {a.id: [r.text for r in store.revisions(a.id)] for a in comparison.articles if a.revision > 1}
-    return analyse_story(list(comparison.articles), revisions)
+    analysis = analyse_story(list(comparison.articles), revisions)
+    by_id = {a.id: a for a in comparison.articles}
+    findings = [
+        replace(
+            d,
+            watch=comparison.watch,
+            outlets={a: by_id[a].outlet for a in d.articles if a in by_id},
+            urls={a: by_id[a].url for a in d.articles if a in by_id},
+            revisions={a: by_id[a].revision for a in d.articles if a in by_id},
+        )
+        for d in analysis.divergences
+    ]
+    store.upsert_divergences(findings, datetime.now(UTC))
+    return replace(analysis, divergences=tuple(findings))
 
 
 def run_cycle(config: Config, on_event: Callable[[dict[str, Any]], None] | None = None) -> CycleResult:

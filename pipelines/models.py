@@ -166,6 +166,65 @@ class Extraction:
     reason: str = ""
 
 
+@dataclass(frozen=True)
+class Divergence:
+    """One disagreement between outlets: its type, the articles involved (the divergent one first), their sentences.
+
+    ``id`` is computed from the content, so the same finding keeps its id across runs and a
+    digest can say what is new. ``spans`` are character offsets of each sentence in the text of
+    the article's revision the finding was made on, so the evidence survives later edits.
+    ``watch``, ``story``, ``outlets``, ``urls``, ``first_seen`` and ``last_seen`` are filled in
+    when a finding is stored (the engine itself knows only articles and sentences).
+    """
+
+    id: str
+    type: str
+    articles: tuple[str, ...]
+    evidence: dict[str, str]
+    spans: dict[str, tuple[int, int]]
+    severity: float
+    note: str = ""
+    before: dict[str, str] = field(default_factory=dict)
+    watch: str = ""
+    story: str = ""
+    outlets: dict[str, str] = field(default_factory=dict)  # article id -> outlet id
+    urls: dict[str, str] = field(default_factory=dict)  # article id -> URL
+    revisions: dict[str, int] = field(default_factory=dict)  # article id -> revision the spans refer to
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        """Hash of what a reader sees (evidence and note): a finding whose id stays but whose words change."""
+        payload = self.note + "\x00" + "\x00".join(f"{k}={v}" for k, v in sorted(self.evidence.items()))
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    """A digest recorded in the store before it is sent, and marked per recipient after.
+
+    ``id`` is stable for one watch, period and content: recording the same digest twice is a
+    no-op, so a crashed run that renders it again cannot make a second copy. ``message`` is the
+    complete RFC 5322 message as bytes, so a later retry sends exactly what was recorded.
+    ``divergences`` maps the divergence ids the digest told its readers about to their
+    fingerprints, so the next digest can mark each one new, changed or resolved.
+    """
+
+    id: str
+    watch: str
+    created_at: datetime
+    subject: str
+    recipients: tuple[str, ...]
+    message: bytes
+    divergences: dict[str, str] = field(default_factory=dict)
+    sent: dict[str, datetime] = field(default_factory=dict)  # recipient -> when the server accepted it
+
+    @property
+    def pending(self) -> tuple[str, ...]:
+        return tuple(r for r in self.recipients if r not in self.sent)
+
+
 @dataclass(frozen=True, slots=True)
 class Mention:
     """One outlet's sentence stating a claim, with where it sits in which revision."""

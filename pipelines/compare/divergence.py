@@ -28,10 +28,10 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pipelines.compare.claims import Facts, Quantity, Quote, content_words, entities, read, role_words
-from pipelines.models import AccessState, Article
+from pipelines.models import AccessState, Article, Divergence
 from pipelines.sentences import sentences
 from pipelines.syndication import find_copies
 from pipelines.wordlists import STOPWORDS
@@ -62,20 +62,6 @@ class Sentence:
     text: str
     words: frozenset[str]
     facts: Facts
-
-
-@dataclass(frozen=True)
-class Divergence:
-    """One disagreement: its type, the articles involved (the divergent one first) and their sentences."""
-
-    id: str
-    type: str
-    articles: tuple[str, ...]
-    evidence: dict[str, str]
-    spans: dict[str, tuple[int, int]]
-    severity: float
-    note: str = ""
-    before: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

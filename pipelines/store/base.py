@@ -1,12 +1,19 @@
-"""The store interface every backend implements (SQLite now; Elasticsearch behind the same calls)."""
+"""The store interface every backend implements: the embedded SQLite default and Elasticsearch.
+
+One contract, one test suite (``tests/contracts/``) run against every implementation. Every
+write is an idempotent upsert keyed by an explicit id (article id from the canonical URL,
+divergence id from its content, digest id from its watch, period and content), so a re-run or a
+retry after a crash updates instead of duplicating.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from pipelines.models import Article, Revision, StoreOutcome
+from pipelines.models import Article, Divergence, OutboxMessage, Revision, StoreOutcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,8 +26,9 @@ class SearchHit:
 
 
 class Store(Protocol):
-    """Where articles and their revisions live; every write is an idempotent upsert."""
+    """Where articles, their revisions, divergences, runs and the digest outbox live."""
 
+    # -- articles and revisions -----------------------------------------------------------
     def upsert(self, article: Article) -> StoreOutcome:
         """Insert a new article, or record a new revision when its text changed."""
         ...
@@ -31,7 +39,9 @@ class Store(Protocol):
         self, *, outlet: str | None = None, since: datetime | None = None, until: datetime | None = None
     ) -> list[Article]: ...
 
-    def revisions(self, article_id: str) -> list[Revision]: ...
+    def revisions(self, article_id: str) -> list[Revision]:
+        """Every stored revision of an article, oldest first."""
+        ...
 
     def search(
         self,
@@ -49,6 +59,40 @@ class Store(Protocol):
         """Record that an article is a copy (wire/syndicated) of another."""
         ...
 
+    # -- divergences ----------------------------------------------------------------------
+    def upsert_divergences(self, divergences: Sequence[Divergence], seen_at: datetime) -> int:
+        """Store findings by id: a new one gets ``first_seen = seen_at``, a known one keeps its
+        first_seen and gets ``last_seen = seen_at``. Returns how many were new."""
+        ...
+
+    def divergences(
+        self, *, watch: str | None = None, kind: str | None = None, since: datetime | None = None
+    ) -> list[Divergence]:
+        """Stored findings (``since``: last seen at or after), most severe first."""
+        ...
+
+    # -- digest outbox --------------------------------------------------------------------
+    def outbox_add(self, message: OutboxMessage) -> bool:
+        """Record a digest before sending it; False (and no change) if its id is already there."""
+        ...
+
+    def outbox_mark_sent(self, message_id: str, recipient: str, at: datetime) -> None:
+        """Record that the SMTP server accepted the digest for one recipient."""
+        ...
+
+    def outbox_pending(self) -> list[OutboxMessage]:
+        """Digests with at least one recipient not yet marked sent, oldest first."""
+        ...
+
+    def outbox_last(self, watch: str) -> OutboxMessage | None:
+        """The most recent digest recorded for a watch (what its readers were last told)."""
+        ...
+
+    # -- runs -----------------------------------------------------------------------------
     def record_run(self, kind: str, started_at: datetime, stats: dict[str, Any]) -> None: ...
+
+    def runs(self, kind: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
+        """The most recent runs, newest first: ``{"kind", "started_at", "finished_at", "stats"}``."""
+        ...
 
     def close(self) -> None: ...

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from pipelines.errors import StoreError
-from pipelines.models import AccessState, Article, Revision, RevisionDiff, StoreOutcome
+from pipelines.models import AccessState, Article, Divergence, OutboxMessage, Revision, RevisionDiff, StoreOutcome
 from pipelines.query import QueryError, to_fts5
 from pipelines.revisions import diff_texts
 from pipelines.store.base import SearchHit
+from pipelines.store.codec import divergence_from_json, divergence_to_json
 
 HIGHLIGHT = ("«", "»")
 
@@ -57,6 +59,33 @@ CREATE TABLE IF NOT EXISTS revisions (
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5 (
     article_id UNINDEXED, title, text, tokenize = 'unicode61 remove_diacritics 2'
 );
+CREATE TABLE IF NOT EXISTS divergences (
+    id TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    watch TEXT NOT NULL DEFAULT '',
+    story TEXT NOT NULL DEFAULT '',
+    severity REAL NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS divergences_watch ON divergences (watch, last_seen);
+CREATE TABLE IF NOT EXISTS outbox (
+    id TEXT PRIMARY KEY,
+    watch TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    recipients TEXT NOT NULL,
+    message BLOB NOT NULL,
+    divergences TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS outbox_watch ON outbox (watch, created_at);
+CREATE TABLE IF NOT EXISTS outbox_sent (
+    message_id TEXT NOT NULL REFERENCES outbox (id),
+    recipient TEXT NOT NULL,
+    sent_at TEXT NOT NULL,
+    PRIMARY KEY (message_id, recipient)
+);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     kind TEXT NOT NULL,
@@ -74,6 +103,13 @@ _COLUMNS = (
 
 def _iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat(timespec="seconds") if value else None
+
+
+def _iso_precise(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+_OUTBOX = "id, watch, created_at, subject, recipients, message, divergences"
 
 
 def _dt(value: str | None) -> datetime | None:
@@ -183,6 +219,82 @@ class SQLiteStore:
                 "INSERT INTO runs (kind, started_at, finished_at, stats) VALUES (?, ?, ?, ?)",
                 (kind, _iso(started_at), _iso(datetime.now(UTC)), json.dumps(stats, default=str)),
             )
+
+    # -- divergences -----------------------------------------------------------------------
+    def upsert_divergences(self, divergences: Sequence[Divergence], seen_at: datetime) -> int:
+        seen = _iso(seen_at)
+        new = 0
+        with self._db:
+            for d in divergences:
+                row = self._db.execute("SELECT first_seen FROM divergences WHERE id = ?", (d.id,)).fetchone()
+                first = row[0] if row else seen
+                new += row is None
+                self._db.execute(
+                    "INSERT OR REPLACE INTO divergences (id, type, watch, story, severity, first_seen, last_seen, body)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (d.id, d.type, d.watch, d.story, d.severity, first, seen, json.dumps(divergence_to_json(d))),
+                )
+        return new
+
+    def divergences(
+        self, *, watch: str | None = None, kind: str | None = None, since: datetime | None = None
+    ) -> list[Divergence]:
+        rows = self._db.execute(
+            "SELECT body, first_seen, last_seen FROM divergences"
+            " WHERE (? IS NULL OR watch = ?) AND (? IS NULL OR type = ?) AND (? IS NULL OR last_seen >= ?)"
+            " ORDER BY severity DESC, type, id",
+            (watch, watch, kind, kind, _iso(since), _iso(since)),
+        ).fetchall()
+        return [divergence_from_json(json.loads(body), first_seen=_dt(f), last_seen=_dt(la)) for body, f, la in rows]
+
+    # -- digest outbox ---------------------------------------------------------------------
+    def outbox_add(self, message: OutboxMessage) -> bool:
+        with self._db:
+            cursor = self._db.execute(
+                "INSERT OR IGNORE INTO outbox (id, watch, created_at, subject, recipients, message, divergences)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    message.id,
+                    message.watch,
+                    _iso_precise(message.created_at),
+                    message.subject,
+                    json.dumps(list(message.recipients)),
+                    message.message,
+                    json.dumps(message.divergences),
+                ),
+            )
+        return cursor.rowcount == 1
+
+    def outbox_mark_sent(self, message_id: str, recipient: str, at: datetime) -> None:
+        with self._db:
+            self._db.execute(
+                "INSERT OR IGNORE INTO outbox_sent (message_id, recipient, sent_at) VALUES (?, ?, ?)",
+                (message_id, recipient, _iso(at)),
+            )
+
+    def outbox_pending(self) -> list[OutboxMessage]:
+        rows = self._db.execute(f"SELECT {_OUTBOX} FROM outbox ORDER BY created_at, id").fetchall()
+        return [m for m in map(self._outbox_message, rows) if m.pending]
+
+    def outbox_last(self, watch: str) -> OutboxMessage | None:
+        row = self._db.execute(
+            f"SELECT {_OUTBOX} FROM outbox WHERE watch = ? ORDER BY created_at DESC, id DESC LIMIT 1", (watch,)
+        ).fetchone()
+        return self._outbox_message(row) if row else None
+
+    def _outbox_message(self, row: tuple[Any, ...]) -> OutboxMessage:
+        id_, watch, created, subject, recipients, message, divergences = row
+        sent = self._db.execute("SELECT recipient, sent_at FROM outbox_sent WHERE message_id = ?", (id_,)).fetchall()
+        return OutboxMessage(
+            id=id_,
+            watch=watch,
+            created_at=datetime.fromisoformat(created),
+            subject=subject,
+            recipients=tuple(json.loads(recipients)),
+            message=bytes(message),
+            divergences=json.loads(divergences),
+            sent={r: datetime.fromisoformat(at) for r, at in sent},
+        )
 
     # -- reading ---------------------------------------------------------------------------
     def get(self, article_id: str) -> Article | None:

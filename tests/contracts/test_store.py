@@ -1,0 +1,192 @@
+"""The store contract, run against every backend: idempotent upserts, revisions kept forever, full-text search,
+divergences by id, the digest outbox, runs."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from pipelines.models import Article, Divergence, OutboxMessage, StoreOutcome
+from pipelines.query import QueryError
+from pipelines.store import Store
+from pipelines.urls import article_id
+
+T0 = datetime(2025, 7, 7, 12, 0, tzinfo=UTC)
+
+
+def article(url: str, text: str, *, outlet: str = "north", title: str = "A title", hours: int = 0) -> Article:
+    return Article(
+        id=article_id(url),
+        outlet=outlet,
+        url=url,
+        canonical_url=url,
+        title=title,
+        text=text,
+        fetched_at=T0 + timedelta(hours=hours, minutes=5),
+        published_at=T0 + timedelta(hours=hours),
+        published_offset="-04:00",
+        authors=("Jane Doe", "John Roe"),
+    )
+
+
+def test_storing_the_same_article_twice_does_not_duplicate_it(store: Store) -> None:
+    a = article("https://n.example/a", "The truce holds.\nTalks go on.")
+    assert store.upsert(a) is StoreOutcome.NEW
+    assert store.upsert(replace(a, fetched_at=T0 + timedelta(days=1))) is StoreOutcome.UNCHANGED
+    later = replace(a, text="The truce  holds.\n\nTalks go on.", fetched_at=T0 + timedelta(days=2))
+    assert store.upsert(later) is StoreOutcome.UNCHANGED
+    assert len(store.articles()) == 1
+    stored = store.get(a.id)
+    assert stored is not None
+    assert stored.authors == ("Jane Doe", "John Roe")
+    assert stored.published_at == a.published_at
+    assert stored.published_offset == "-04:00"
+    assert stored.fetched_at == T0 + timedelta(days=2)
+
+
+def test_a_changed_text_becomes_a_new_revision_and_every_earlier_one_is_kept(store: Store) -> None:
+    a = article("https://n.example/a", "Roughly 140 trucks crossed on Tuesday.")
+    store.upsert(a)
+    assert store.upsert(replace(a, text="Roughly 90 trucks crossed on Tuesday.")) is StoreOutcome.REVISED
+    assert store.upsert(replace(a, text="About 90 trucks crossed on Tuesday.")) is StoreOutcome.REVISED
+    current = store.get(a.id)
+    assert current is not None
+    assert current.revision == 3
+    assert current.text.startswith("About 90")
+    history = store.revisions(a.id)
+    assert [r.revision for r in history] == [1, 2, 3]
+    assert history[0].text == "Roughly 140 trucks crossed on Tuesday."
+    assert len({r.content_hash for r in history}) == 3
+
+
+def test_search_finds_highlights_and_filters_by_outlet_and_time(store: Store) -> None:
+    store.upsert(article("https://n.example/a", "Netanyahu met Trump to discuss a grand bargain for Gaza.", hours=0))
+    store.upsert(article("https://s.example/b", "A grand plan for the harbour.", outlet="south", hours=30))
+    store.upsert(
+        article("https://s.example/c", "The ceasefire in Gaza holds, officials said.", outlet="south", hours=50)
+    )
+    hits = store.search('"grand bargain"')
+    assert [h.article.url for h in hits] == ["https://n.example/a"]
+    assert "«grand» «bargain»" in hits[0].snippet or "«grand bargain»" in hits[0].snippet
+    assert {h.article.url for h in store.search("gaza")} == {"https://n.example/a", "https://s.example/c"}
+    assert [h.article.url for h in store.search("gaza", outlet="south")] == ["https://s.example/c"]
+    assert [h.article.url for h in store.search("gaza", since=T0 + timedelta(hours=1))] == ["https://s.example/c"]
+    assert [h.article.url for h in store.search("gaza", until=T0 + timedelta(hours=1))] == ["https://n.example/a"]
+    assert [h.article.url for h in store.search("gaza -ceasefire")] == ["https://n.example/a"]
+    assert {h.article.url for h in store.search("bargain OR harbour")} == {"https://n.example/a", "https://s.example/b"}
+    assert {h.article.url for h in store.search("harb*")} == {"https://s.example/b"}
+
+
+def test_search_text_is_never_read_as_sql_or_fts_syntax(store: Store) -> None:
+    store.upsert(article("https://n.example/a", "Officials said: 'no comment'; DROP TABLE articles."))
+    assert len(store.search("comment'; DROP TABLE articles; --")) == 1
+    assert len(store.articles()) == 1
+
+
+def test_a_revised_article_is_found_by_its_new_words_only(store: Store) -> None:
+    a = article("https://n.example/a", "The vote is set for Thursday.")
+    store.upsert(a)
+    store.upsert(replace(a, text="No vote has been scheduled."))
+    assert store.search("Thursday") == []
+    assert len(store.search("scheduled")) == 1
+
+
+def test_a_bad_query_raises_a_query_error(store: Store) -> None:
+    with pytest.raises(QueryError):
+        store.search("(gaza OR")
+
+
+def test_copies_are_marked_and_runs_recorded(store: Store) -> None:
+    a, b = article("https://n.example/a", "Wire text."), article("https://s.example/a", "Wire text.", outlet="south")
+    store.upsert(a)
+    store.upsert(b)
+    store.mark_duplicate(b.id, a.id)
+    assert store.get(b.id).duplicate_of == a.id
+    store.record_run("crawl", T0, {"pages": 3})
+    assert store.runs()[0]["stats"] == {"pages": 3}
+
+
+def divergence(
+    id_: str, *, watch: str = "ceasefire", kind: str = "numeric_conflict", note: str = "30,000 vs 58,000"
+) -> Divergence:
+    a, b = article_id("https://n.example/a"), article_id("https://s.example/b")
+    return Divergence(
+        id=id_,
+        type=kind,
+        articles=(a, b),
+        evidence={a: "Over 30,000 people have died.", b: "More than 58,000 people have died."},
+        spans={a: (0, 29), b: (10, 44)},
+        severity=0.4 if kind == "omission" else 0.9,
+        note=note,
+        watch=watch,
+        story="story-1",
+        outlets={a: "north", b: "south"},
+        urls={a: "https://n.example/a", b: "https://s.example/b"},
+        revisions={a: 1, b: 2},
+    )
+
+
+def test_divergences_are_stored_by_id_and_keep_when_they_were_first_seen(store: Store) -> None:
+    assert store.upsert_divergences([divergence("d1"), divergence("d2", kind="omission")], T0) == 2
+    assert store.upsert_divergences([divergence("d1", note="30,000 vs 59,000")], T0 + timedelta(days=1)) == 0
+    found = {d.id: d for d in store.divergences()}
+    assert set(found) == {"d1", "d2"}
+    d1 = found["d1"]
+    assert d1.first_seen == T0
+    assert d1.last_seen == T0 + timedelta(days=1)
+    assert d1.note == "30,000 vs 59,000"
+    assert d1.spans == divergence("d1").spans
+    assert d1.outlets == divergence("d1").outlets
+    assert d1.revisions == divergence("d1").revisions
+    assert d1.evidence == divergence("d1").evidence
+    assert found["d2"].last_seen == T0
+
+
+def test_divergences_filter_by_watch_type_and_last_seen(store: Store) -> None:
+    store.upsert_divergences([divergence("d2", kind="omission"), divergence("d1")], T0)
+    store.upsert_divergences([divergence("d3", watch="election")], T0 + timedelta(days=2))
+    assert {d.id for d in store.divergences(watch="ceasefire")} == {"d1", "d2"}
+    assert [d.id for d in store.divergences(kind="omission")] == ["d2"]
+    assert [d.id for d in store.divergences(since=T0 + timedelta(days=1))] == ["d3"]
+    assert [d.id for d in store.divergences(watch="ceasefire")] == ["d1", "d2"]  # most severe first
+
+
+def digest(id_: str, *, minutes: int = 0, watch: str = "ceasefire") -> OutboxMessage:
+    return OutboxMessage(
+        id=id_,
+        watch=watch,
+        created_at=T0 + timedelta(minutes=minutes, microseconds=1),
+        subject="ceasefire: 2 divergences",
+        recipients=("desk@example.org", "editor@example.org"),
+        message=b"Subject: ceasefire\r\n\r\n\xe2\x80\x9cbody\xe2\x80\x9d\r\n",
+        divergences={"d1": "f1", "d2": "f2"},
+    )
+
+
+def test_a_digest_is_recorded_once_and_stays_pending_until_every_recipient_has_it(store: Store) -> None:
+    assert store.outbox_add(digest("m1")) is True
+    assert store.outbox_add(digest("m1")) is False  # a re-render after a crash makes no second copy
+    (pending,) = store.outbox_pending()
+    assert pending == digest("m1")
+    assert pending.pending == ("desk@example.org", "editor@example.org")
+    store.outbox_mark_sent("m1", "desk@example.org", T0 + timedelta(minutes=1))
+    store.outbox_mark_sent("m1", "desk@example.org", T0 + timedelta(minutes=2))  # idempotent
+    (pending,) = store.outbox_pending()
+    assert pending.pending == ("editor@example.org",)
+    assert pending.sent == {"desk@example.org": T0 + timedelta(minutes=1)}
+    store.outbox_mark_sent("m1", "editor@example.org", T0 + timedelta(minutes=3))
+    assert store.outbox_pending() == []
+
+
+def test_the_last_digest_of_a_watch_is_the_newest_one(store: Store) -> None:
+    assert store.outbox_last("ceasefire") is None
+    store.outbox_add(digest("m1", minutes=0))
+    store.outbox_add(digest("m2", minutes=60))
+    store.outbox_add(digest("m3", minutes=120, watch="election"))
+    last = store.outbox_last("ceasefire")
+    assert last is not None
+    assert last.id == "m2"
+    assert last.divergences == {"d1": "f1", "d2": "f2"}
+    assert [m.id for m in store.outbox_pending()] == ["m1", "m2", "m3"]
