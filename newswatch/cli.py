@@ -225,9 +225,11 @@ def _print_delivery(result: Any) -> int:
     flush = result.delivery
     if flush is None:
         return 0
-    sent = [r for m, r in flush.sent if m == result.digest.id]
-    if sent:
-        console.print(f"digest {result.digest.id[:12]} sent to {', '.join(sent)}", highlight=False)
+    sent: dict[str, list[str]] = {}
+    for message_id, recipient in flush.sent:
+        sent.setdefault(message_id, []).append(recipient)
+    for message_id, recipients in sent.items():
+        console.print(f"digest {message_id[:12]} sent to {', '.join(recipients)}", highlight=False)
     for (_, recipient), reason in flush.refused.items():
         err_console.print(f"[red]refused[/] for {recipient}: {reason}", highlight=False)
     if flush.error:

@@ -76,6 +76,7 @@ def report_watch(
     """Compare, analyse, build the digest (marked against the last one recorded), archive it, and email it
     when ``delivery`` is given (recorded in the outbox first, then sent)."""
     at = now or datetime.now(UTC)
+    previous = store.outbox_last(watch.name)
     comparison = compare_watch(store, watch, since, until)
     stories = assign_stories([a for a in comparison.articles if not a.duplicate_of])
     analysis = analyse_watch(store, comparison, stories)
@@ -85,7 +86,7 @@ def report_watch(
         watch,
         {o.id: o.name for o in config.outlets},
         now=at,
-        previous=store.outbox_last(watch.name),
+        previous=previous,
         known=store.divergences(watch=watch.name),
         since=since,
         stories=stories,
@@ -97,7 +98,11 @@ def report_watch(
         if not recipients:
             raise DeliveryError(f"watch {watch.name!r} has no recipients (set recipients in its [[watch]])")
         result.recipients = tuple(recipients)
-        result.delivery = deliver_digest(store, digest, smtp=delivery.smtp, recipients=recipients, now=at)
+        if digest.nothing_new and previous is not None and previous.pending:
+            # the last digest has not reached everyone yet: send it, rather than a "nothing new since" it
+            result.delivery = flush_store_outbox(store, delivery.smtp)
+        else:
+            result.delivery = deliver_digest(store, digest, smtp=delivery.smtp, recipients=recipients, now=at)
     return result
 
 

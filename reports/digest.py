@@ -122,6 +122,16 @@ class FirstReport:
 
 
 @dataclass(frozen=True)
+class ArticleRow:
+    outlet: str
+    title: str
+    url: str
+    published: str
+    revision: int
+    copy_of: str  # the outlet whose text this republishes ('' for an original)
+
+
+@dataclass(frozen=True)
 class StorySection:
     id: str
     title: str
@@ -138,6 +148,7 @@ class StorySection:
     firsts: tuple[FirstReport, ...]
     chart: Chart | None
     counts: dict[str, int]  # findings per state
+    articles: tuple[ArticleRow, ...] = ()  # in publication order
 
     @property
     def findings(self) -> list[Finding]:
@@ -441,7 +452,14 @@ class _View:
             firsts=self._firsts(independent, claims, section["firsts"]),
             chart=self._chart(story_id, outlet_ids, articles),
             counts={state: sum(1 for f in findings if f.state == state) for state in STATES},
+            articles=tuple(self._row(a) for a in ordered),
         )
+
+    def _row(self, a: Article) -> ArticleRow:
+        original = self.by_id.get(a.duplicate_of)
+        copy_of = self.outlet(original.outlet) if original else (a.duplicate_of and "another outlet")
+        return ArticleRow(self.outlet(a.outlet), a.title, a.url, _local(a.published_at, self.zone), a.revision,
+                          copy_of)  # fmt: skip
 
     def _matrix(self, outlet_ids: list[str], claims: list[Claim], divergences: list[Divergence]
                 ) -> tuple[tuple[MatrixRow, ...], int]:  # fmt: skip
