@@ -80,6 +80,9 @@ class _Handler:
     ) -> str:
         if address in self.server.refuse:
             return "550 5.1.1 no such mailbox here"
+        if address in self.server.busy_once:
+            self.server.busy_once.discard(address)
+            return "451 4.3.0 busy, try again"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -111,12 +114,14 @@ def _authenticator(server: SMTP, session: Session, envelope: Envelope, mechanism
 
 
 class SmtpServer:
-    """aiosmtpd on 127.0.0.1:``port``; with ``cert`` it requires STARTTLS and AUTH (LOGIN/PLAIN)."""
+    """aiosmtpd on 127.0.0.1:``port``; with ``cert`` it requires STARTTLS and AUTH (LOGIN/PLAIN), or with
+    ``implicit_tls`` speaks TLS from the first byte (SMTPS) and requires AUTH."""
 
-    def __init__(self, port: int, cert: tuple[Path, Path] | None = None) -> None:
+    def __init__(self, port: int, cert: tuple[Path, Path] | None = None, *, implicit_tls: bool = False) -> None:
         self.port = port
         self.messages: list[Received] = []
         self.refuse: set[str] = set()
+        self.busy_once: set[str] = set()  # answered 451 once, then accepted
         self.arrived = threading.Condition()
         kwargs: dict[str, Any] = {}
         if cert:
@@ -124,6 +129,12 @@ class SmtpServer:
             context.load_cert_chain(str(cert[0]), str(cert[1]))
             kwargs = {"tls_context": context, "require_starttls": True, "auth_required": True,
                       "authenticator": _authenticator}  # fmt: skip
+        if cert and implicit_tls:
+            # aiosmtpd cannot tell implicit TLS from none, so AUTH must not also demand STARTTLS
+            kwargs = {"auth_required": True, "auth_require_tls": False, "authenticator": _authenticator}
+            self.controller = Controller(_Handler(self), hostname="127.0.0.1", port=port, ssl_context=context,
+                                         **kwargs)  # fmt: skip
+            return
         self.controller = Controller(_Handler(self), hostname="127.0.0.1", port=port, **kwargs)
 
     def __enter__(self) -> SmtpServer:

@@ -226,3 +226,43 @@ def test_starttls_required_but_not_offered_is_refused_instead_of_sending_in_clea
         assert re.search(r"no STARTTLS", result.error)
         assert plain.messages == []
         assert result.pending == 2
+
+
+def test_a_temporary_refusal_is_retried_within_the_same_flush(
+    tmp_path: Path, smtp: SmtpConfig, server: SmtpServer, store: SQLiteStore
+) -> None:
+    server.busy_once.add("desk@example.org")
+    result = deliver_digest(store, data.digest(tmp_path), smtp=smtp, recipients=RECIPIENTS, now=data.T0)
+    assert result.ok
+    assert sorted(r for _, r in result.sent) == sorted(RECIPIENTS)
+    assert sorted(r.rcpt_tos[0] for r in server.wait_for(2)) == sorted(RECIPIENTS)
+    assert server.busy_once == set()  # it was refused once, then accepted on the retry
+
+
+# aiosmtpd cannot see implicit TLS, so it warns that AUTH does not require (STARTTLS) TLS; here TLS is implicit
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+def test_implicit_tls_with_auth_delivers_and_a_plain_client_gets_nothing_through(
+    tmp_path: Path, smtp: SmtpConfig, cert: tuple[Path, Path], port: int, store: SQLiteStore
+) -> None:
+    ssl_config = smtp.model_copy(update={"security": "ssl"})
+    with SmtpServer(port, cert, implicit_tls=True) as server:
+        no_tls = smtp.model_copy(update={"security": "none", "timeout_s": 0.5})
+        plain = deliver_digest(store, data.digest(tmp_path), smtp=no_tls, recipients=RECIPIENTS[:1], now=data.T0)
+        assert plain.sent == []
+        assert plain.error
+        result = flush_outbox(store, ssl_config)
+        assert [r for _, r in result.sent] == ["desk@example.org"]
+        (received,) = server.wait_for(1)
+    assert received.login == USER
+
+
+def test_smtp_urls_name_the_security_and_never_carry_a_password() -> None:
+    assert SmtpConfig.from_url("smtp://127.0.0.1:2525").model_dump(include={"host", "port", "security"}) == {
+        "host": "127.0.0.1", "port": 2525, "security": "none"}  # fmt: skip
+    assert SmtpConfig.from_url("smtps://mail.example.org").port == 465
+    starttls = SmtpConfig.from_url("smtp+starttls://desk@mail.example.org")
+    assert (starttls.security, starttls.port, starttls.username) == ("starttls", 587, "desk")
+    for bad in ("smtp://desk:secret@mail.example.org", "http://mail.example.org", "smtp://", "smtp://h:99999"):
+        with pytest.raises(ConfigError) as raised:
+            SmtpConfig.from_url(bad)
+        assert "secret" not in str(raised.value)
