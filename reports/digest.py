@@ -256,10 +256,19 @@ def build_digest(
     states = {d.id: _state(d, told) for d in divergences}
     current = {d.id for d in divergences}
     in_period = set(view.by_id)
+    gone = [d for d in known if told is not None and d.id in told and d.id not in current]
+    # a finding's id covers every outlet's sentence, so one more outlet stating the figure gives it a new
+    # id: a "new" finding with the same departing sentence as a told one that is gone is that one, changed
+    gone_by_key = {_continuity(d): d.id for d in gone}
+    continued = set()
+    for d in divergences:
+        if states[d.id] == "new" and told is not None and _continuity(d) in gone_by_key:
+            states[d.id] = "changed"
+            continued.add(gone_by_key[_continuity(d)])
     resolved = [
         view.finding(d, "resolved")
-        for d in sorted(known, key=lambda d: (-d.severity, d.type, d.id))
-        if told is not None and d.id in told and d.id not in current and in_period.intersection(d.articles)
+        for d in sorted(gone, key=lambda d: (-d.severity, d.type, d.id))
+        if d.id not in continued and in_period.intersection(d.articles)
     ]
     by_story: dict[str, list[Divergence]] = defaultdict(list)
     for d in divergences:
@@ -299,6 +308,13 @@ def build_digest(
         resolved=tuple(resolved),
         fingerprints=fingerprints,
     )
+
+
+def _continuity(d: Divergence) -> tuple[str, str, str]:
+    """What stays the same while a finding gains or loses supporting outlets: its type, the departing
+    article and its sentence (an omission: the omitting article and what it leaves out)."""
+    head = d.articles[0] if d.articles else ""
+    return d.type, head, _norm(d.evidence.get(head, "")) or d.note
 
 
 def _state(d: Divergence, told: dict[str, str] | None) -> str:

@@ -56,6 +56,17 @@ def test_findings_are_marked_new_changed_unchanged_or_resolved_against_the_previ
     assert "since the digest of 2025-07-07 11:00 IDT" in text
 
 
+def test_a_finding_that_gains_an_outlet_is_changed_not_new_and_resolved(tmp_path: Path) -> None:
+    found = data.divergences()
+    num = found[0]
+    before = Divergence(**{**num.__dict__, "id": "num-two-outlets", "articles": ("b1", "a1"),
+                           "evidence": {"b1": data.TOLL_LOW, "a1": data.TOLL}})  # fmt: skip
+    digest, section = story(tmp_path, previous=data.told([before, *found[1:]]), found=found, known=[before, *found])
+    assert {f.id: f.state for f in section.findings}["num"] == "changed"
+    assert digest.resolved == ()
+    assert digest.counts == {"new": 0, "changed": 1, "unchanged": 5, "resolved": 0}
+
+
 def test_a_digest_with_nothing_new_says_so_in_one_line(tmp_path: Path) -> None:
     found = data.divergences()
     digest = data.digest(tmp_path, previous=data.told(found), found=found, known=found)
