@@ -16,7 +16,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 from rich.text import Text
 
-from pipelines.config import Config, find_config, load_config
+from pipelines.config import Config, SmtpConfig, email_address, find_config, load_config
 from pipelines.errors import NewswatchError
 from pipelines.query import QueryError
 from pipelines.store import open_store
@@ -24,6 +24,7 @@ from pipelines.store.sqlite import HIGHLIGHT
 
 console = Console()
 err_console = Console(stderr=True)
+DEMO_SENDER = "newswatch-demo@example.org"
 
 
 def parse_since(value: str) -> datetime:
@@ -37,6 +38,13 @@ def parse_since(value: str) -> datetime:
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is neither a span like 24h / 7d nor an ISO date") from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _address(value: str) -> str:
+    try:
+        return email_address(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -63,30 +71,29 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from newswatch.jobs import analyse, compare_watch, report_watch
-    from reports import build_report, render_text
+    from newswatch.jobs import Delivery, analyse, report_watch
+    from reports import render_text
 
     config = _config(args)
     watches = [config.watch(args.watch)] if args.watch else list(config.watches)
     if not watches:
         err_console.print(f"[red]error:[/] {config.path} defines no [[watch]]: nothing to report")
         return 2
+    delivery = Delivery(config.smtp) if args.to == "email" else None
+    status = 0
     store = open_store(config)
     try:
         analyse(store)
         for watch in watches:
+            result = report_watch(config, store, watch, since=args.since, delivery=delivery)
             if args.to == "stdout":
-                comparison = compare_watch(store, watch, since=args.since)
-                sys.stdout.write(render_text(build_report(comparison, watch, config)))
-            else:
-                result = report_watch(config, store, watch, since=args.since)
-                console.print(
-                    f"[bold]{watch.name}[/]: {result.report.article_count} articles, "
-                    f"{len(result.report.claims)} claims -> {result.paths['html']}"
-                )
+                sys.stdout.write(render_text(result.digest, full=True))
+                continue
+            console.print(f"[bold]{watch.name}[/]: {result.digest.summary} -> {result.paths['html']}", highlight=False)
+            status = max(status, _print_delivery(result))
     finally:
         store.close()
-    return 0
+    return status
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -139,12 +146,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 console.print("stopped")
         return 0
 
-    from newswatch.jobs import run_cycle
+    from newswatch.jobs import Delivery, run_cycle
 
+    delivery = None
+    if args.smtp_url or args.email_to:
+        if not (args.smtp_url and args.email_to):
+            err_console.print("[red]error:[/] --smtp-url and --email-to go together")
+            return 2
+        delivery = Delivery(SmtpConfig.from_url(args.smtp_url, sender=DEMO_SENDER), (args.email_to,))
     data_dir = workdir / ".newswatch"
     if data_dir.exists():
         shutil.rmtree(data_dir)  # every demo starts from an empty store
     started = datetime.now(UTC)
+    status = 0
     with NewsroomServer(port_base=args.port_base, day=args.first_day) as server:
         config = load_config(server.write_config(workdir / "newswatch.toml"))
         console.print(f"Demo newsroom: {len(server.newsroom.outlets)} outlets on 127.0.0.1; config {config.path}")
@@ -152,14 +166,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
         for day in sorted({args.first_day, LAST_DAY}):
             server.set_day(day)
             console.rule(f"simulated day {day}")
-            result = _with_progress(config, lambda on_event: run_cycle(config, on_event=on_event))
+            result = _with_progress(config, lambda on_event: run_cycle(config, on_event=on_event, delivery=delivery))
             _print_cycle(result)
+            status = max([status, *(_print_delivery(w) for w in result.watches)])
     seconds = (datetime.now(UTC) - started).total_seconds()
     assert result is not None
     console.print(f"\nDemo finished in {seconds:.1f} s.")
     for watch in result.watches:
         console.print(f"Report for watch [bold]{watch.watch}[/]: {watch.paths['html']}")
-    return 0
+    return status
 
 
 # -- output helpers -----------------------------------------------------------------------
@@ -202,12 +217,25 @@ def _print_cycle(result: Any) -> None:
     if result.copies:
         console.print(f"{len(result.copies)} syndicated cop{'ies' if len(result.copies) != 1 else 'y'} found")
     for watch in result.watches:
-        report = watch.report
-        console.print(
-            f"watch [bold]{watch.watch}[/]: {report.article_count} articles from "
-            f"{len(report.outlets)} outlets, {len(report.claims)} claims, "
-            f"{sum(1 for c in report.claims if c.count > 1)} stated by several outlets -> {watch.paths['html']}"
-        )
+        console.print(f"watch [bold]{watch.watch}[/]: {watch.digest.summary} -> {watch.paths['html']}", highlight=False)
+
+
+def _print_delivery(result: Any) -> int:
+    """Say what became of an emailed digest; 3 when it stays in the outbox for a later flush."""
+    flush = result.delivery
+    if flush is None:
+        return 0
+    sent: dict[str, list[str]] = {}
+    for message_id, recipient in flush.sent:
+        sent.setdefault(message_id, []).append(recipient)
+    for message_id, recipients in sent.items():
+        console.print(f"digest {message_id[:12]} sent to {', '.join(recipients)}", highlight=False)
+    for (_, recipient), reason in flush.refused.items():
+        err_console.print(f"[red]refused[/] for {recipient}: {reason}", highlight=False)
+    if flush.error:
+        err_console.print(f"[yellow]not sent yet[/] (kept in the outbox for the next flush): {flush.error}",
+                          highlight=False)  # fmt: skip
+    return 0 if flush.ok else 3
 
 
 def _highlight(snippet: str) -> Text:
@@ -252,7 +280,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--watch", "-w", help="the watch to report on (default: every watch)")
     p.add_argument("--since", type=parse_since, help="only articles published since: 24h, 7d or an ISO date")
-    p.add_argument("--to", choices=("file", "stdout"), default="file", help="where the report goes (default: file)")
+    p.add_argument(
+        "--to",
+        choices=("file", "email", "stdout"),
+        default="file",
+        help="file: archive only; email: archive and send the digest to the watch's recipients through [smtp] "
+        "(kept in the outbox until the server accepts it); stdout: print the text (default: file)",
+    )
     p.set_defaults(func=cmd_report)
 
     p = command(
@@ -285,6 +319,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="first port of the outlets (one port each; default: free ports, 8701 with --serve-only)",
     )
     p.add_argument("--first-day", type=int, default=2, choices=(1, 2, 3, 4), help="simulated day of the first crawl")
+    p.add_argument(
+        "--smtp-url",
+        help="also email each day's digest through this server: smtp://HOST:PORT (plain), smtp+starttls:// or "
+        "smtps://; a username may precede the host, the password comes from $NEWSWATCH_SMTP_PASSWORD",
+    )
+    p.add_argument("--email-to", type=_address, help="the address the demo's digests go to (with --smtp-url)")
     p.set_defaults(func=cmd_demo)
     return parser
 

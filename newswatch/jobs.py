@@ -11,12 +11,23 @@ from typing import Any
 from crawler import CrawlResult, run_crawl
 from pipelines.compare import Comparison, compare
 from pipelines.compare.divergence import StoryAnalysis, analyse_story
-from pipelines.config import Config, WatchConfig
+from pipelines.config import Config, SmtpConfig, WatchConfig
+from pipelines.errors import DeliveryError
 from pipelines.store import Store, open_store
+from pipelines.stories import assign_stories, story_of
 from pipelines.syndication import find_copies
-from reports import Report, build_report, write_report
+from reports import Digest, FlushResult, build_digest, deliver_digest, write_archive
+from reports import flush_outbox as flush_store_outbox
 
 SEARCH_LIMIT = 100_000
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Email the digests: through this server, to these recipients (empty: each watch's own)."""
+
+    smtp: SmtpConfig
+    recipients: tuple[str, ...] = ()
 
 
 @dataclass
@@ -24,8 +35,10 @@ class WatchResult:
     watch: str
     comparison: Comparison
     analysis: StoryAnalysis
-    report: Report
+    digest: Digest
     paths: dict[str, Path]
+    delivery: FlushResult | None = None
+    recipients: tuple[str, ...] = ()
 
 
 @dataclass
@@ -51,24 +64,70 @@ def compare_watch(
 
 
 def report_watch(
-    config: Config, store: Store, watch: WatchConfig, since: datetime | None = None, until: datetime | None = None
+    config: Config,
+    store: Store,
+    watch: WatchConfig,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    *,
+    delivery: Delivery | None = None,
+    now: datetime | None = None,
 ) -> WatchResult:
+    """Compare, analyse, build the digest (marked against the last one recorded), archive it, and email it
+    when ``delivery`` is given (recorded in the outbox first, then sent)."""
+    at = now or datetime.now(UTC)
+    previous = store.outbox_last(watch.name)
     comparison = compare_watch(store, watch, since, until)
-    analysis = analyse_watch(store, comparison)
-    report = build_report(comparison, watch, config, analysis=analysis)
-    paths = write_report(report, config.report_dir)
-    return WatchResult(watch.name, comparison, analysis, report, paths)
+    stories = assign_stories([a for a in comparison.articles if not a.duplicate_of])
+    analysis = analyse_watch(store, comparison, stories)
+    digest = build_digest(
+        comparison,
+        analysis.divergences,
+        watch,
+        {o.id: o.name for o in config.outlets},
+        now=at,
+        previous=previous,
+        known=store.divergences(watch=watch.name),
+        since=since,
+        stories=stories,
+    )
+    paths = write_archive(digest, config.report_dir, now=at)
+    result = WatchResult(watch.name, comparison, analysis, digest, paths)
+    if delivery is not None:
+        recipients = delivery.recipients or watch.recipients
+        if not recipients:
+            raise DeliveryError(f"watch {watch.name!r} has no recipients (set recipients in its [[watch]])")
+        result.recipients = tuple(recipients)
+        if digest.nothing_new and previous is not None and previous.pending:
+            # the last digest has not reached everyone yet: send it, rather than a "nothing new since" it
+            result.delivery = flush_store_outbox(store, delivery.smtp)
+        else:
+            result.delivery = deliver_digest(store, digest, smtp=delivery.smtp, recipients=recipients, now=at)
+    return result
 
 
-def analyse_watch(store: Store, comparison: Comparison) -> StoryAnalysis:
-    """The divergences among a watch's articles, with every stored revision of edited ones; stored by id."""
+def flush_outbox(config: Config) -> FlushResult:
+    """Send what the outbox still holds (after an SMTP outage or a crash); the daemon calls this on a timer."""
+    store = open_store(config)
+    try:
+        return flush_store_outbox(store, config.smtp)
+    finally:
+        store.close()
+
+
+def analyse_watch(store: Store, comparison: Comparison, stories: dict[str, str] | None = None) -> StoryAnalysis:
+    """The divergences among a watch's articles, with every stored revision of edited ones; stored by id,
+    each labelled with the story (``stories``: article id -> story id) most of its articles belong to."""
     revisions = {a.id: [r.text for r in store.revisions(a.id)] for a in comparison.articles if a.revision > 1}
     analysis = analyse_story(list(comparison.articles), revisions)
     by_id = {a.id: a for a in comparison.articles}
+    if stories is None:
+        stories = assign_stories([a for a in comparison.articles if not a.duplicate_of])
     findings = [
         replace(
             d,
             watch=comparison.watch,
+            story=story_of(d.articles, stories),
             outlets={a: by_id[a].outlet for a in d.articles if a in by_id},
             urls={a: by_id[a].url for a in d.articles if a in by_id},
             revisions={a: by_id[a].revision for a in d.articles if a in by_id},
@@ -79,14 +138,19 @@ def analyse_watch(store: Store, comparison: Comparison) -> StoryAnalysis:
     return replace(analysis, divergences=tuple(findings))
 
 
-def run_cycle(config: Config, on_event: Callable[[dict[str, Any]], None] | None = None) -> CycleResult:
-    """One full cycle: crawl -> extract -> store (in the crawl process), then compare -> report."""
+def run_cycle(
+    config: Config,
+    on_event: Callable[[dict[str, Any]], None] | None = None,
+    *,
+    delivery: Delivery | None = None,
+) -> CycleResult:
+    """One full cycle: crawl -> extract -> store (in the crawl process), then compare -> report (-> email)."""
     crawl = run_crawl(config.path, on_event=on_event)
     store = open_store(config)
     try:
         result = CycleResult(crawl=crawl, copies=analyse(store))
         for watch in config.watches:
-            result.watches.append(report_watch(config, store, watch))
+            result.watches.append(report_watch(config, store, watch, delivery=delivery))
     finally:
         store.close()
     return result

@@ -50,8 +50,24 @@ def _timezone(value: str) -> str:
 
 
 def _email(value: str) -> str:
-    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+    # one bare address: no spaces, control characters, commas, brackets or quotes, so a configured
+    # address can never smuggle a second recipient or a header line into a digest
+    if not re.fullmatch(
+        r"[^@\s\x00-\x1f\x7f,;:<>()\[\]\"\\]+@[^@\s\x00-\x1f\x7f,;:<>()\[\]\"\\]+\.[A-Za-z0-9-]+", value
+    ):
         raise ValueError(f"{value!r} is not an email address")
+    return value
+
+
+def email_address(value: str) -> str:
+    """``value`` if it is one bare email address, else ValueError."""
+    return _email(value)
+
+
+def _one_line(value: str) -> str:
+    """A value that may end up in a mail header: control characters (CR, LF...) are refused."""
+    if re.search(r"[\x00-\x1f\x7f]", value):
+        raise ValueError(f"{value!r} contains a line break or another control character")
     return value
 
 
@@ -63,6 +79,7 @@ def slugify(name: str) -> str:
 HttpUrl = Annotated[str, AfterValidator(_http_url)]
 TimeZone = Annotated[str, AfterValidator(_timezone)]
 Email = Annotated[str, AfterValidator(_email)]
+OneLine = Annotated[str, AfterValidator(_one_line)]
 
 
 class _Strict(BaseModel):
@@ -94,7 +111,7 @@ class OutletConfig(_Strict):
 class WatchConfig(_Strict):
     """A story someone follows: the query that selects its articles and who gets the digest."""
 
-    name: str = Field(min_length=1)
+    name: OneLine = Field(min_length=1)
     query: str = Field(min_length=1)
     recipients: tuple[Email, ...] = ()
     schedule: str = "0 7 * * *"
@@ -140,15 +157,63 @@ class CrawlConfig(_Strict):
 
 
 class SmtpConfig(_Strict):
-    """The mail server digests go through; the password comes from the environment."""
+    """The mail server digests go through.
 
-    host: str = "localhost"
+    The password is never in the file: it is read when sending from ``password_file`` or else the
+    environment variable named by ``password_env``, and is never logged or shown.
+    """
+
+    host: OneLine = "localhost"
     port: int = Field(default=587, ge=1, le=65535)
     security: Literal["starttls", "ssl", "none"] = "starttls"
-    username: str = ""
+    username: OneLine = ""
     password_env: str = "NEWSWATCH_SMTP_PASSWORD"
+    password_file: Path | None = None
+    ca_file: Path | None = None  # trust this CA (a private relay's); default: the system's
     sender: Email = "newswatch@localhost.localdomain"
+    list_unsubscribe: OneLine = ""  # mailto: or https: URL for the List-Unsubscribe header
     timeout_s: float = Field(default=30.0, gt=0)
+    attempts: int = Field(default=4, ge=1, le=20)  # per flush, for temporary failures (4xx, no connection)
+    backoff_s: float = Field(default=2.0, ge=0)  # first wait between attempts, doubled each time
+
+    @field_validator("list_unsubscribe")
+    @classmethod
+    def _unsubscribe_url(cls, value: str) -> str:
+        if value and urlsplit(value).scheme not in ("mailto", "https", "http"):
+            raise ValueError(f"{value!r} is not a mailto: or http(s) URL")
+        return value
+
+    def password(self) -> str:
+        """The password, from the file or the environment ('' when neither is set)."""
+        if self.password_file:
+            try:
+                return self.password_file.read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise ConfigError("smtp", "password_file", f"cannot read {self.password_file}: {exc}") from None
+        return os.environ.get(self.password_env, "")
+
+    @classmethod
+    def from_url(cls, url: str, **overrides: Any) -> SmtpConfig:
+        """``smtp://[user@]host[:port]`` (no TLS), ``smtp+starttls://...`` or ``smtps://...`` (implicit TLS).
+
+        A password in the URL is refused: it would show in the process list and the shell history.
+        """
+        parts = urlsplit(url)
+        security = {"smtp": "none", "smtp+starttls": "starttls", "smtps": "ssl"}.get(parts.scheme)
+        if security is None or not parts.hostname:
+            raise ConfigError("--smtp-url", "", f"{url!r} is not smtp://HOST[:PORT], smtp+starttls:// or smtps://")
+        if parts.password is not None:
+            raise ConfigError("--smtp-url", "", f"put the password in ${cls().password_env}, not in the URL")
+        try:
+            port = parts.port or {"none": 25, "starttls": 587, "ssl": 465}[security]
+        except ValueError:
+            raise ConfigError("--smtp-url", "", f"{url!r} has no valid port") from None
+        fields = {"host": parts.hostname, "port": port, "security": security, "username": parts.username or ""}
+        try:
+            return cls.model_validate({**fields, **overrides})
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            raise ConfigError("--smtp-url", _dotted({}, error["loc"]), _problem(error)) from None
 
 
 class ReportConfig(_Strict):

@@ -6,7 +6,12 @@ status, never an exception. What is left is drawn here; each exception carries w
     NewswatchError
     ├── ConfigError        a configuration file is unreadable or invalid (file, key, problem)
     ├── StoreError         the store cannot be opened or written (backend, location)
-    └── CrawlError         a crawl could not run at all (not: one URL failed)
+    ├── CrawlError         a crawl could not run at all (not: one URL failed)
+    └── DeliveryError      a digest cannot be built into a message or handed to the mail server
+        ├── HeaderInjectionError   a value bound for a mail header holds a line break or control
+        │                          character (the header, the value)
+        ├── TemporarySmtpError     the server is unreachable or answered 4xx: try again later
+        └── PermanentSmtpError     the server refused for good (5xx, login, TLS)
 """
 
 from __future__ import annotations
@@ -37,3 +42,32 @@ class StoreError(NewswatchError):
 
 class CrawlError(NewswatchError):
     """A crawl could not run at all (its process failed to start or died)."""
+
+
+class DeliveryError(NewswatchError):
+    """A digest could not be delivered: no recipients, a refused login, a server that stayed down."""
+
+
+class HeaderInjectionError(DeliveryError):
+    """A value meant for a mail header would break out of it (CR, LF or another control character)."""
+
+    def __init__(self, header: str, value: str) -> None:
+        self.header = header
+        self.value = value
+        super().__init__(f"refused to put {value!r} in the {header} header: it holds a line break or control character")
+
+
+class TemporarySmtpError(DeliveryError):
+    """The mail server is unreachable or answered 4xx: the digest stays in the outbox for a later flush."""
+
+
+class PermanentSmtpError(DeliveryError):
+    """The mail server refused for good (5xx, a failed login, no TLS where TLS is required).
+
+    ``per_recipient`` is True when only this recipient (or this message for them) was refused;
+    False when the session itself was (login, TLS, sender): then no other recipient can fare better.
+    """
+
+    def __init__(self, message: str, *, per_recipient: bool) -> None:
+        super().__init__(message)
+        self.per_recipient = per_recipient

@@ -14,9 +14,11 @@ import hashlib
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from pipelines.models import Article
 from pipelines.wordlists import STOPWORDS
 
 THRESHOLD = 0.22  # one global value; bench/stories.py shows its effect on two real sets
@@ -100,3 +102,23 @@ class StoryIndex:
         na = math.sqrt(sum((v * self._idf(t)) ** 2 for t, v in a.items()))
         nb = math.sqrt(sum((v * self._idf(t)) ** 2 for t, v in b.items()))
         return dot / (na * nb) if na and nb else 0.0
+
+
+def assign_stories(articles: Sequence[Article]) -> dict[str, str]:
+    """``{article id: story id}`` for a set of articles, added in publication order as a crawl would.
+
+    A story's id comes from its first article, so the same articles give the same ids on every run.
+    """
+    index = StoryIndex()
+    order = sorted(articles, key=lambda a: (a.published_at or a.fetched_at, a.id))
+    return {a.id: index.add(a.id, a.title, a.text, a.published_at) for a in order}
+
+
+def story_of(article_ids: Sequence[str], stories: dict[str, str]) -> str:
+    """The story most of these articles belong to (ties: the first article's)."""
+    found = [stories[a] for a in article_ids if a in stories]
+    if not found:
+        return ""
+    counts = Counter(found)
+    top = max(counts.values())
+    return next(s for s in found if counts[s] == top)

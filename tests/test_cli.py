@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import email
 import os
 import re
 import subprocess
 import sys
+from email.message import EmailMessage
+from email.policy import default
 from pathlib import Path
 
 import pytest
 
 from examples.newsroom import NewsroomServer
 from pipelines.config import Config
+from tests.smtpserver import SmtpServer, free_port
 
 COMMANDS = ["run", "crawl", "report", "search", "demo"]
 
@@ -83,3 +87,54 @@ def test_the_demo_command_runs_end_to_end_and_prints_the_report_path(tmp_path: P
     assert "simulated day 2" in result.stdout
     assert "simulated day 4" in result.stdout
     assert "1 revised" in result.stdout
+
+
+def test_the_demo_delivers_each_days_digest_to_an_smtp_server(tmp_path: Path) -> None:
+    port = free_port()
+    with SmtpServer(port) as server:
+        result = newswatch("demo", "--workdir", str(tmp_path / "demo"), "--smtp-url", f"smtp://127.0.0.1:{port}",
+                           "--email-to", "desk@example.org")  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        first, second = (email.message_from_bytes(m.content, policy=default) for m in server.wait_for(2))
+    assert len(server.messages) == 2  # one digest per simulated day, no copy twice
+    assert all(m.rcpt_tos == ("desk@example.org",) for m in server.messages)
+    assert all(m.mail_from == "newswatch-demo@example.org" for m in server.messages)
+    assert re.fullmatch(r"\[newswatch\] gaza-ceasefire: \d+ divergences \(\d+ stor(y|ies), \d+ articles\)",
+                        first["Subject"])  # fmt: skip
+    assert re.match(
+        r"\[newswatch\] gaza-ceasefire: (\d+ new, \d+ changed, \d+ resolved|nothing new)", second["Subject"]
+    )
+    for msg in (first, second):
+        assert isinstance(msg, EmailMessage)
+        assert msg.get_content_type() == "multipart/alternative"
+        assert msg["List-Unsubscribe"]
+    text = first.get_body(("plain",))
+    assert text is not None
+    assert "first digest of this watch" in text.get_content()
+    assert [p.get_content_type() for p in first.walk()].count("image/png") >= 1
+    assert len(re.findall(r"digest \w{12} sent to desk@example.org", " ".join(result.stdout.split()))) == 2
+
+
+def test_report_to_email_keeps_the_digest_while_the_server_is_down_and_sends_it_once_later(
+    demo_config: Config, tmp_path: Path
+) -> None:
+    port = free_port()
+    config = demo_config.path
+    config.write_text(config.read_text() + f'\n[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\n'
+                      'sender = "newswatch@example.org"\nattempts = 2\nbackoff_s = 0.01\ntimeout_s = 5\n')  # fmt: skip
+    assert newswatch("crawl", "--config", str(config)).returncode == 0
+    down = newswatch("report", "--config", str(config), "--to", "email")
+    assert down.returncode == 3, down.stdout + down.stderr
+    assert "kept in the outbox" in " ".join(down.stderr.split())
+    with SmtpServer(port) as server:
+        up = newswatch("report", "--config", str(config), "--to", "email")
+        assert up.returncode == 0, up.stderr
+        (received,) = server.wait_for(1)
+        again = newswatch("report", "--config", str(config), "--to", "email")  # nothing new, all delivered
+        assert again.returncode == 0, again.stderr
+        server.wait_for(2)
+    assert received.rcpt_tos == ("desk@example.org",)
+    first = email.message_from_bytes(received.content, policy=default)
+    latest = email.message_from_bytes(server.messages[1].content, policy=default)
+    assert "nothing new" not in first["Subject"]
+    assert latest["Subject"].startswith("[newswatch] gaza-ceasefire: nothing new")

@@ -104,13 +104,17 @@ def test_the_report_names_every_outlet_with_the_central_numbers_and_escaped_mark
         assert figure in text
     assert "&lt;i&gt;grand bargain&lt;/i&gt;" in html
     assert "<i>grand bargain</i>" not in html
-    shared = [c for c in data["claims"] if sum(1 for cell in c["cells"].values() if cell) >= 3]
+    stories = data["stories"]
+    central_story = max(stories, key=lambda s: len(s["outlets"]))
+    assert len(central_story["outlets"]) == len(central)
+    shared = [row for row in central_story["matrix"] if sum(c["mark"] == "states" for c in row["cells"]) >= 3]
     assert shared, "some claims are stated by several outlets"
-    kinds = {d["type"] for d in data["divergences"]}
+    assert any(c["mark"] == "contradicts" for row in central_story["matrix"] for c in row["cells"])
+    sections = ("conflicts", "quotes", "uncorroborated", "edits", "framing")
+    kinds = {f["type"] for s in stories for key in sections for f in s[key]}
+    kinds |= {f["type"] for s in stories for _, fs in s["omissions"] for f in fs}
     assert kinds >= {"numeric_conflict", "quote_attribution", "quote_wording", "date_conflict", "stealth_edit"}
     assert "Over 30,000 people" in html
-    assert data["edited"]
-    kinds = {d["type"] for d in data["divergences"]}
-    assert kinds >= {"numeric_conflict", "quote_attribution", "quote_wording", "date_conflict", "stealth_edit"}
-    assert "Over 30,000 people" in html
-    assert data["edited"][0]["revision"] == 2
+    assert any(a["revision"] == 2 for s in stories for a in s["articles"])
+    assert data["summary"] in text
+    assert central_story["chart"]["alt"].startswith("Coverage timeline (Europe/London).")
