@@ -6,7 +6,8 @@ status, never an exception. What is left is drawn here; each exception carries w
     NewswatchError
     ├── ConfigError        a configuration file is unreadable or invalid (file, key, problem)
     ├── StoreError         the store cannot be opened or written (backend, location)
-    └── CrawlError         a crawl could not run at all (not: one URL failed)
+    ├── CrawlError         a crawl could not run at all (not: one URL failed)
+    └── AlreadyRunningError another newswatch process holds the lock (lock file, who holds it)
 """
 
 from __future__ import annotations
@@ -36,4 +37,23 @@ class StoreError(NewswatchError):
 
 
 class CrawlError(NewswatchError):
-    """A crawl could not run at all (its process failed to start or died)."""
+    """A crawl could not run at all (its process failed to start or died).
+
+    ``returncode`` is the crawl process's exit code when it ended badly (negative: killed by that signal).
+    """
+
+    def __init__(self, message: str, returncode: int | None = None) -> None:
+        self.returncode = returncode
+        super().__init__(message)
+
+
+class AlreadyRunningError(NewswatchError):
+    """Another newswatch process (a daemon, or a cron run still going) holds the lock on the data folder.
+
+    ``path`` is the lock file, ``holder`` what its holder wrote there (pid, mode, since when).
+    """
+
+    def __init__(self, path: str, holder: str) -> None:
+        self.path = path
+        self.holder = holder
+        super().__init__(f"another newswatch is running ({holder or 'holder unknown'}); lock: {path}")
