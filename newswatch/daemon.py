@@ -392,6 +392,8 @@ def setup_logging(level: int = logging.INFO) -> RedactingFormatter:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # run_job logs one line per run with its outcome; APScheduler's two lines per run would only repeat it
+    logging.getLogger("apscheduler.executors").setLevel(max(level, logging.WARNING))
     return formatter
 
 
@@ -457,7 +459,9 @@ class Daemon:
         try:
             scheduler.start(paused=True)
             now = datetime.now(UTC)
-            change = reconcile(scheduler, self._specs(self.config), now)
+            specs = self._specs(self.config)
+            change = reconcile(scheduler, specs, now)
+            self.metrics.expect_jobs(spec.id for spec in specs)
             redo = catch_up(scheduler, history, now)
             logger.info(
                 "daemon started (pid %d, config %s, job store %s): %s%s",
@@ -594,7 +598,9 @@ class Daemon:
         self.reload_error = ""
         self._use_secrets(config)
         try:
-            change = reconcile(self.scheduler, self._specs(config), datetime.now(UTC))
+            specs = self._specs(config)
+            change = reconcile(self.scheduler, specs, datetime.now(UTC))
+            self.metrics.expect_jobs(spec.id for spec in specs)
         except Exception as exc:  # the job store unreachable, say: the jobs stay as they were, retried next reload
             self.reload_error = f"the config is good but the jobs could not be updated: {exc}"
             self.metrics.config_reloads.labels("failed").inc()

@@ -84,7 +84,7 @@ def run_demo_daemon(workdir: Path, *, port_base: int, metrics_port: int, day_eve
                     id="demo-clock",
                     kind="demo-clock",
                     trigger=IntervalTrigger(seconds=tick_s, timezone=UTC),
-                    schedule=f"every {tick_s:g} s: +{24 // TICKS_PER_DAY} simulated hours",
+                    schedule=f"every {tick_s:.3g} s: +{24 // TICKS_PER_DAY} simulated hours",
                     args=(config_ref, "demo-clock", "newswatch.demo:advance_clock", clock_url, 24 / TICKS_PER_DAY),
                     misfire_grace_s=max(tick_s, 60),
                 )

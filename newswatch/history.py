@@ -138,7 +138,9 @@ class JobHistory:
                     stats="{}",
                 )
             )
-            return int(result.inserted_primary_key[0])
+            key = result.inserted_primary_key
+            assert key is not None
+            return int(key[0])
 
     def finish(
         self, run_id: int, outcome: str, at: datetime, duration_s: float, stats: dict[str, Any], error: str = ""

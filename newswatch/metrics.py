@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -71,6 +71,12 @@ class Metrics:
         )
         self.config_ok.set(1)
 
+    def expect_jobs(self, job_ids: Iterable[str]) -> None:
+        """Start each job's failure counters at 0, so an alert on their rate works before the first failure."""
+        for job in job_ids:
+            for counter in (self.job_failures, self.job_missed, self.job_skipped):
+                counter.labels(job)
+
     def observe(self, summary: Mapping[str, Any]) -> None:
         """Count what one job run did (the dict :func:`newswatch.daemon.run_job` returns)."""
         job, kind, outcome = summary["job_id"], summary["kind"], summary["outcome"]
@@ -115,7 +121,7 @@ class MetricsServer:
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     @property
     def port(self) -> int:

@@ -204,6 +204,8 @@ def test_kill_9_mid_crawl_then_restart_loses_nothing_duplicates_nothing_and_runs
         float(line.rsplit(" ", 1)[1]) for line in metrics.splitlines() if line.startswith("newswatch_articles_stored_")
     )
     assert stored_metric == len(expected)
+    for job in schedule_after:  # failure counters exist from the start, at 0, so alerts on them work at once
+        assert f'newswatch_job_failures_total{{job="{job}"}} 0.0' in metrics
     assert second.stop() == 0
 
     # five hours of downtime: the missed hourly crawl runs once, not five times
@@ -265,6 +267,9 @@ def test_a_config_error_at_reload_keeps_the_daemon_on_the_last_good_config(
     good = config.path.read_text()
     daemon = DaemonProcess(config, tmp_path / "daemon.log").start()
     daemons.append(daemon)
+    second = newswatch("daemon", "--config", str(config.path))  # one daemon per data folder
+    assert second.returncode == 75
+    assert f"another newswatch is running (daemon pid {daemon.pid}" in " ".join(second.stderr.split())
 
     config.path.write_text(good.replace("[[watch]]", "[[watch]"))  # broken TOML, noticed by the file check
     broken_at = datetime.now(UTC)
