@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import signal
 import sys
 from datetime import UTC, datetime
 from typing import Any
@@ -20,17 +22,30 @@ from crawler.settings import build_settings
 from crawler.spiders.news import NewsSpider
 from pipelines.config import load_config
 from pipelines.errors import NewswatchError
+from pipelines.secrets import RedactingFormatter, known_secrets
 from pipelines.store import open_store
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m crawler.process")
     parser.add_argument("config")
+    parser.add_argument("--outlets", default="", help="comma-separated outlet ids (default: every outlet)")
+    parser.add_argument("--parent-pid", type=int, default=0, help="die with this process (the one that started us)")
     args = parser.parse_args(argv)
+    if args.parent_pid:
+        _die_with_parent(args.parent_pid)
     try:
         config = load_config(args.config)
+        if args.outlets:
+            wanted = args.outlets.split(",")
+            for outlet in wanted:
+                config.outlet(outlet)  # an unknown id is an error, not a silently empty crawl
+            config = config.model_copy(update={"outlets": tuple(o for o in config.outlets if o.id in wanted)})
     except NewswatchError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyError as exc:
+        print(f"error: no outlet {exc} in {args.config}", file=sys.stderr)
         return 2
     log_dir = config.resolve(config.data_dir) / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -49,6 +64,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger().addHandler(stderr)
     crawler = process.create_crawler(NewsSpider)
     process.crawl(crawler, config=config)
+    # Scrapy logs request URLs, and a URL may carry a password: every line goes through the redactor.
+    # (Only now: Scrapy replaces its root handler when the crawl applies its settings.)
+    secrets = known_secrets(config)
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(RedactingFormatter(secrets=secrets, inner=handler.formatter))
     process.start()
     stats = dict((crawler.stats.get_stats() if crawler.stats else {}).items())
     store = open_store(config)
@@ -58,6 +78,22 @@ def main(argv: list[str] | None = None) -> int:
         store.close()
     emit("finished", stats=stats)
     return 0
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Ask Linux to kill this crawl when the process that started it dies.
+
+    A daemon killed with ``kill -9`` must not leave its crawl writing beside the crawl of the daemon
+    that replaces it. Each write is one SQLite transaction, so a crawl killed midway leaves no half
+    record; what it had not stored yet the next crawl fetches.
+    """
+    if sys.platform == "linux":
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent_pid:  # the parent died before the request above took effect
+        os._exit(1)
 
 
 if __name__ == "__main__":

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import json
+import logging
 import re
 import shutil
 import sys
 import threading
+from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from pipelines.config import Config, SmtpConfig, email_address, find_config, load_config
-from pipelines.errors import NewswatchError
+from pipelines.errors import AlreadyRunningError, NewswatchError
 from pipelines.query import QueryError
 from pipelines.store import open_store
 from pipelines.store.sqlite import HIGHLIGHT
@@ -25,6 +28,7 @@ from pipelines.store.sqlite import HIGHLIGHT
 console = Console()
 err_console = Console(stderr=True)
 DEMO_SENDER = "newswatch-demo@example.org"
+EXIT_LOCKED = 75  # EX_TEMPFAIL: another newswatch holds the data folder; cron may simply try again later
 
 
 def parse_since(value: str) -> datetime:
@@ -127,6 +131,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from examples.newsroom.content import LAST_DAY
 
     workdir = Path(args.workdir).resolve()
+    if args.daemon:
+        from newswatch.demo import run_demo_daemon
+
+        return run_demo_daemon(
+            workdir, port_base=args.port_base or 8701, metrics_port=args.metrics_port, day_every_s=args.day_every_s
+        )
     if args.serve_only:
         with NewsroomServer(port_base=args.port_base or 8701) as server:
             path = server.write_config(workdir / "newswatch.toml")
@@ -175,6 +185,84 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for watch in result.watches:
         console.print(f"Report for watch [bold]{watch.watch}[/]: {watch.paths['html']}")
     return status
+
+
+# -- daemon, cron mode and status ---------------------------------------------------------
+def cmd_daemon(args: argparse.Namespace) -> int:
+    from newswatch.daemon import Daemon, setup_logging
+
+    formatter = setup_logging()
+    return Daemon(find_config(args.config), formatter=formatter).run()
+
+
+def cmd_run_once(args: argparse.Namespace) -> int:
+    from newswatch.daemon import run_once, setup_logging
+    from pipelines.secrets import known_secrets
+
+    formatter = setup_logging(logging.WARNING)
+    formatter.secrets = known_secrets(_config(args))
+    try:
+        result = run_once(find_config(args.config), run_all=args.all)
+    except AlreadyRunningError:
+        if args.quiet:  # overlapping cron runs are expected when a crawl is slow: the exit code says it
+            return EXIT_LOCKED
+        raise
+    for run in result.ran:
+        if not args.quiet or run["outcome"] != "ok":
+            error = f": {run['error']}" if run["error"] else ""
+            console.print(f"{run['job_id']}: {run['outcome']} in {run['duration_s']:.1f} s{error}", highlight=False)
+    if not result.ran and not args.quiet:
+        console.print("nothing due")
+    return 1 if result.failed else 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from newswatch.daemon import job_status
+
+    config = _config(args)
+    report = job_status(config)
+    if args.json:
+        sys.stdout.write(json.dumps(asdict(report), default=str, indent=1) + "\n")
+        return 0
+    _print_status(report)
+    return 0
+
+
+def _print_status(report: Any) -> None:
+    def when(value: datetime | None) -> str:
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S") if value else "-"
+
+    if report.daemon:
+        d = report.daemon
+        metrics = f", metrics {d['metrics_url']}/metrics" if d.get("metrics_url") else ""
+        console.print(f"daemon: running, pid {d['pid']} since {d['started_at']}{metrics}", highlight=False)
+    else:
+        console.print("daemon: not running (next runs are what run-once would do)")
+    table = Table("job", "schedule", "last run (UTC)", "outcome", "duration", "next run (UTC)", title="Jobs")
+    for job in report.jobs:
+        last = job.last
+        outcome = last.outcome if last else "never ran"
+        style = {"ok": "green", "failed": "red", "timeout": "red", "interrupted": "yellow"}.get(outcome, "")
+        duration = f"{last.duration_s:.1f} s" if last and last.duration_s is not None else "-"
+        table.add_row(
+            job.id,
+            job.schedule,
+            when(last.started_at if last else None),
+            Text(outcome, style=style),
+            duration,
+            when(job.next_run),
+        )
+    console.print(table)
+    if report.outlet_errors:
+        errors = Table("outlet", "errors", "last seen (UTC)", "example", title="Recent errors per outlet (7 days)")
+        for row in report.outlet_errors:
+            counts = ", ".join(f"{kind} {n}" for kind, n in row.errors.items())
+            errors.add_row(row.outlet, counts, when(row.last_seen), row.samples[0] if row.samples else "")
+        console.print(errors)
+    else:
+        console.print("no crawl errors in the last 7 days")
+    for run in report.recent_failures:
+        console.print(f"[red]{run.job_id}[/] {run.outcome} at {when(run.started_at)}: {run.error}", highlight=False)
 
 
 # -- output helpers -----------------------------------------------------------------------
@@ -325,7 +413,42 @@ def build_parser() -> argparse.ArgumentParser:
         "smtps://; a username may precede the host, the password comes from $NEWSWATCH_SMTP_PASSWORD",
     )
     p.add_argument("--email-to", type=_address, help="the address the demo's digests go to (with --smtp-url)")
+    p.add_argument(
+        "--daemon",
+        action="store_true",
+        help="run the daemon against the newsroom on an accelerated schedule (until Ctrl-C or SIGTERM)",
+    )
+    p.add_argument("--metrics-port", type=int, default=9464, help="with --daemon: port of /healthz and /metrics")
+    p.add_argument("--day-every-s", type=float, default=60.0, help="with --daemon: real seconds per simulated day")
     p.set_defaults(func=cmd_demo)
+
+    command(
+        "daemon",
+        "run the scheduler: crawls, analyses, digests and housekeeping on their schedules",
+        "Run until SIGTERM or Ctrl-C: crawl each outlet group on its interval, analyse, write each watch's digest "
+        "on its cron schedule, deliver, and keep the data folder tidy. Jobs persist in the job store and survive "
+        "restarts; SIGHUP (or editing the file) reloads the config, and an invalid one is ignored with an error "
+        "in the log. Serves /healthz and /metrics on 127.0.0.1 (see [daemon] in the config). Exit codes: 0 "
+        "stopped, 2 bad config, 75 another newswatch holds the data folder.",
+    ).set_defaults(func=cmd_daemon)
+    p = command(
+        "run-once",
+        "cron mode: run the jobs that are due, then exit",
+        "Run, in data-flow order, every job whose schedule says it is due (judged from the run history), then "
+        "exit; for cron. A lock keeps overlapping invocations (and a running daemon) apart. Exit codes: 0 done, "
+        "1 a job failed, 2 bad config, 75 another newswatch is running (try again later).",
+    )
+    p.add_argument("--all", action="store_true", help="run every job, due or not")
+    p.add_argument("--quiet", "-q", action="store_true", help="print only failed jobs (cron mails any output)")
+    p.set_defaults(func=cmd_run_once)
+    p = command(
+        "status",
+        "jobs with last and next run, recent errors per outlet",
+        "Show each job's schedule, last run (when, outcome, duration) and next run, whether a daemon is running, "
+        "recent crawl errors per outlet and the latest failed runs.",
+    )
+    p.add_argument("--json", action="store_true", help="print the status as JSON")
+    p.set_defaults(func=cmd_status)
     return parser
 
 
@@ -333,6 +456,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
+    except AlreadyRunningError as exc:
+        err_console.print(f"[yellow]not running:[/] {exc}", highlight=False)
+        return EXIT_LOCKED
     except (NewswatchError, QueryError) as exc:
         err_console.print(f"[red]error:[/] {exc}", highlight=False)
         return 2

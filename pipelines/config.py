@@ -10,9 +10,11 @@ from whichever directory it is run.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -76,6 +78,34 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
+_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def crontab_fields(expr: str) -> dict[str, str]:
+    """A five-field crontab line as APScheduler 3 ``CronTrigger`` keywords.
+
+    Weekday numbers follow crontab (0 and 7 are Sunday); APScheduler 3 counts from Monday, so
+    numbers are turned into names (``1-5`` -> ``mon-fri``) before they reach it.
+    """
+    minute, hour, day, month, weekday = expr.split()
+
+    def name(part: str) -> str:
+        base, _, step = part.partition("/")
+        if step.isdigit() and re.fullmatch(r"\*|\d-\d", base):
+            # a stepped weekday range counts from crontab's Sunday: spell the days out
+            low, high = (0, 6) if base == "*" else map(int, base.split("-"))
+            return ",".join(_WEEKDAYS[d] for d in range(low, high + 1, max(int(step), 1)) if d < len(_WEEKDAYS))
+        return re.sub(r"\d+", lambda m: _WEEKDAYS[int(m[0])] if int(m[0]) < len(_WEEKDAYS) else m[0], part)
+
+    return {
+        "minute": minute,
+        "hour": hour,
+        "day": day,
+        "month": month,
+        "day_of_week": ",".join(name(p) for p in weekday.split(",")),
+    }
+
+
 HttpUrl = Annotated[str, AfterValidator(_http_url)]
 TimeZone = Annotated[str, AfterValidator(_timezone)]
 Email = Annotated[str, AfterValidator(_email)]
@@ -122,6 +152,12 @@ class WatchConfig(_Strict):
     def _cron(cls, value: str) -> str:
         if len(value.split()) != 5:
             raise ValueError(f"{value!r} is not a cron expression of five fields (minute hour day month weekday)")
+        from apscheduler.triggers.cron import CronTrigger  # only to check the fields; the daemon builds the trigger
+
+        try:
+            CronTrigger(**crontab_fields(value), timezone="UTC")
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not a valid cron expression: {exc}") from None
         return value
 
 
@@ -222,6 +258,76 @@ class ReportConfig(_Strict):
     dir: Path = Path("reports")
 
 
+# -- daemon and schedule (``newswatch daemon`` and ``newswatch run-once``) -------------------
+DEFAULT_CRAWL_GROUP = "default"
+
+
+class CrawlGroupConfig(_Strict):
+    """Outlets crawled together on their own interval (say, wire services every 15 minutes)."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    outlets: tuple[str, ...] = Field(min_length=1)
+    interval_s: float = Field(ge=1)
+
+
+class ScheduleConfig(_Strict):
+    """When each job runs, in the daemon and from cron (``run-once``). An interval of 0 turns a job off.
+
+    Digests follow each watch's own ``schedule`` (cron) and ``timezone``. Retention of 0 keeps forever.
+    """
+
+    crawl_interval_s: float = Field(default=3600, ge=1)
+    crawl_timeout_s: float = Field(default=1800, gt=0)
+    crawl_groups: tuple[CrawlGroupConfig, ...] = Field(default=(), alias="crawl_group")
+    revisit_interval_s: float = Field(default=21600, ge=0)
+    analyse_interval_s: float = Field(default=3600, ge=0)
+    deliver_interval_s: float = Field(default=300, ge=0)
+    housekeeping_interval_s: float = Field(default=86400, ge=0)
+    misfire_grace_s: float = Field(default=3600, ge=1)
+    revision_retention_days: float = Field(default=0, ge=0)
+    report_retention_days: float = Field(default=90, ge=0)
+    history_retention_days: float = Field(default=90, ge=0)
+    log_max_bytes: int = Field(default=50_000_000, ge=10_000)
+    log_backups: int = Field(default=3, ge=0, le=100)
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _unique_groups(self) -> ScheduleConfig:
+        seen: set[str] = set()
+        for group in self.crawl_groups:
+            if group.name == DEFAULT_CRAWL_GROUP:
+                raise ValueError(f"crawl group name {DEFAULT_CRAWL_GROUP!r} is reserved for ungrouped outlets")
+            if group.name in seen:
+                raise ValueError(f"two crawl groups are named {group.name!r}")
+            seen.add(group.name)
+        return self
+
+
+class DaemonConfig(_Strict):
+    """The long-running daemon: its job store, its HTTP endpoint, how it starts and stops."""
+
+    job_store_url: str = ""  # default: sqlite:///<data_dir>/jobs.sqlite
+    job_store_password_env: str = ""  # fills the URL's password from this variable (or <NAME>_FILE)
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = Field(default=9464, ge=0, le=65535)  # 0: any free port
+    metrics_enabled: bool = True
+    max_workers: int = Field(default=4, ge=1, le=64)
+    shutdown_grace_s: float = Field(default=60, ge=0)
+    reload_check_s: float = Field(default=5, ge=0)  # 0: reload only on SIGHUP
+
+    @field_validator("job_store_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if value and not re.match(r"^(sqlite|postgresql)(\+\w+)?://", value):
+            raise ValueError(f"{_without_password(value)!r} is neither an sqlite:// nor a postgresql:// URL")
+        return value
+
+
+def _without_password(url: str) -> str:
+    return re.sub(r"//([^:/@]*):[^@/]*@", r"//\1:***@", url)
+
+
 class Config(_Strict):
     """The whole configuration; ``path`` is the file it came from."""
 
@@ -233,6 +339,8 @@ class Config(_Strict):
     crawl: CrawlConfig = CrawlConfig()
     smtp: SmtpConfig = SmtpConfig()
     report: ReportConfig = ReportConfig()
+    daemon: DaemonConfig = DaemonConfig()
+    schedule: ScheduleConfig = ScheduleConfig()
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -245,6 +353,15 @@ class Config(_Strict):
                 if key in seen:
                     raise ValueError(f"two {kind}s are named {key!r}")
                 seen.add(key)
+        grouped: dict[str, str] = {}
+        known = {o.id for o in self.outlets}
+        for group in self.schedule.crawl_groups:
+            for outlet in group.outlets:
+                if outlet not in known:
+                    raise ValueError(f"crawl group {group.name!r} names outlet {outlet!r}, which is not configured")
+                if outlet in grouped:
+                    raise ValueError(f"outlet {outlet!r} is in crawl groups {grouped[outlet]!r} and {group.name!r}")
+                grouped[outlet] = group.name
         return self
 
     def resolve(self, path: Path) -> Path:
@@ -258,6 +375,26 @@ class Config(_Strict):
     @property
     def report_dir(self) -> Path:
         return self.resolve(self.report.dir)
+
+    @property
+    def data_path(self) -> Path:
+        return self.resolve(self.data_dir)
+
+    @property
+    def job_store_url(self) -> str:
+        """Where the daemon keeps its jobs and their run history."""
+        return self.daemon.job_store_url or f"sqlite:///{self.data_path / 'jobs.sqlite'}"
+
+    def crawl_groups(self) -> tuple[CrawlGroupConfig, ...]:
+        """The configured groups, then every outlet in none of them as the default group."""
+        grouped = {o for g in self.schedule.crawl_groups for o in g.outlets}
+        rest = tuple(o.id for o in self.outlets if o.id not in grouped)
+        default = (
+            (CrawlGroupConfig(name=DEFAULT_CRAWL_GROUP, outlets=rest, interval_s=self.schedule.crawl_interval_s),)
+            if rest
+            else ()
+        )
+        return self.schedule.crawl_groups + default
 
     def outlet(self, outlet_id: str) -> OutletConfig:
         for outlet in self.outlets:
@@ -278,17 +415,65 @@ def find_config(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 
 def load_config(path: str | os.PathLike[str]) -> Config:
-    """Read and validate a config file, or raise ConfigError naming file, key and problem."""
+    """Read and validate a config file (or a snapshot of one), or raise ConfigError naming file, key and problem."""
     path = Path(path)
+    if path.name.endswith(SNAPSHOT_SUFFIX):
+        return _load_snapshot(path)
+    return parse_config(_read_toml(path), path)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(str(path), "", "file not found (pass --config or set NEWSWATCH_CONFIG)") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(str(path), "", f"cannot read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(str(path), "", f"not valid TOML: {exc}") from None
-    return parse_config(raw, path)
+
+
+# -- snapshots: the last good config, frozen for the daemon's jobs ---------------------------
+SNAPSHOT_SUFFIX = ".snapshot.json"
+
+
+def snapshot_config(
+    source: str | os.PathLike[str], dest: Path, check: Callable[[Config], None] | None = None
+) -> Config:
+    """Validate the config file and, only if it is good, freeze what was validated into ``dest``.
+
+    The daemon's jobs (and the crawl processes they start) read the snapshot, not the file, so an
+    edit that breaks the file cannot break a running daemon: it goes on with the last good config.
+    The snapshot keeps the source path, so relative paths still resolve against the file's folder.
+    ``check`` may refuse a valid config (raising ConfigError) before anything is written.
+    """
+    source = Path(source)
+    raw = _read_toml(source)
+    config = parse_config(raw, source)
+    if check is not None:
+        check(config)
+    if not dest.name.endswith(SNAPSHOT_SUFFIX):
+        raise ValueError(f"a config snapshot's name ends with {SNAPSHOT_SUFFIX}: {dest}")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    payload = json.dumps({"source": str(config.path), "config": raw}, default=str, indent=1)
+    # written whole then renamed, so a job never reads half a snapshot; 0600, as the file may be private
+    tmp = dest.with_name(dest.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(payload)
+    tmp.replace(dest)
+    return config
+
+
+def _load_snapshot(path: Path) -> Config:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        raw, source = data["config"], Path(data["source"])
+    except FileNotFoundError:
+        raise ConfigError(str(path), "", "config snapshot not found (is the daemon's data_dir intact?)") from None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ConfigError(str(path), "", f"not a config snapshot: {exc}") from None
+    return parse_config(raw, source)
 
 
 def parse_config(raw: dict[str, Any], path: Path) -> Config:

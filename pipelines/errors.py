@@ -7,11 +7,12 @@ status, never an exception. What is left is drawn here; each exception carries w
     ├── ConfigError        a configuration file is unreadable or invalid (file, key, problem)
     ├── StoreError         the store cannot be opened or written (backend, location)
     ├── CrawlError         a crawl could not run at all (not: one URL failed)
-    └── DeliveryError      a digest cannot be built into a message or handed to the mail server
-        ├── HeaderInjectionError   a value bound for a mail header holds a line break or control
-        │                          character (the header, the value)
-        ├── TemporarySmtpError     the server is unreachable or answered 4xx: try again later
-        └── PermanentSmtpError     the server refused for good (5xx, login, TLS)
+    ├── DeliveryError      a digest cannot be built into a message or handed to the mail server
+    │   ├── HeaderInjectionError   a value bound for a mail header holds a line break or control
+    │   │                      character (the header, the value)
+    │   ├── TemporarySmtpError     the server is unreachable or answered 4xx: try again later
+    │   └── PermanentSmtpError     the server refused for good (5xx, login, TLS)
+    └── AlreadyRunningError another newswatch process holds the lock (lock file, who holds it)
 """
 
 from __future__ import annotations
@@ -41,7 +42,26 @@ class StoreError(NewswatchError):
 
 
 class CrawlError(NewswatchError):
-    """A crawl could not run at all (its process failed to start or died)."""
+    """A crawl could not run at all (its process failed to start or died).
+
+    ``returncode`` is the crawl process's exit code when it ended badly (negative: killed by that signal).
+    """
+
+    def __init__(self, message: str, returncode: int | None = None) -> None:
+        self.returncode = returncode
+        super().__init__(message)
+
+
+class AlreadyRunningError(NewswatchError):
+    """Another newswatch process (a daemon, or a cron run still going) holds the lock on the data folder.
+
+    ``path`` is the lock file, ``holder`` what its holder wrote there (pid, mode, since when).
+    """
+
+    def __init__(self, path: str, holder: str) -> None:
+        self.path = path
+        self.holder = holder
+        super().__init__(f"another newswatch is running ({holder or 'holder unknown'}); lock: {path}")
 
 
 class DeliveryError(NewswatchError):

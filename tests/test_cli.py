@@ -17,7 +17,7 @@ from examples.newsroom import NewsroomServer
 from pipelines.config import Config
 from tests.smtpserver import SmtpServer, free_port
 
-COMMANDS = ["run", "crawl", "report", "search", "demo"]
+COMMANDS = ["run", "crawl", "report", "search", "demo", "daemon", "run-once", "status"]
 
 
 def newswatch(

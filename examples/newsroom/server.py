@@ -108,6 +108,7 @@ class NewsroomServer:
         data_dir: str = ".newswatch",
         report_dir: str = "reports",
         watch_query: str = 'ceasefire OR truce OR hostages OR "grand bargain"',
+        watch_schedule: str = "0 7 * * *",
     ) -> str:
         """A newswatch config for this running newsroom (outlets on their actual ports)."""
         lines = [
@@ -142,7 +143,7 @@ class NewsroomServer:
             'name = "gaza-ceasefire"',
             f"query = '{watch_query}'",
             'recipients = ["desk@example.org"]',
-            'schedule = "0 7 * * *"',
+            f'schedule = "{watch_schedule}"',
             'timezone = "Europe/London"',
             "",
         ]
