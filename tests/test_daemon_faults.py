@@ -4,6 +4,7 @@ once; secrets grepped for in everything newswatch writes."""
 
 from __future__ import annotations
 
+import email
 import json
 import os
 import signal
@@ -473,3 +474,54 @@ def test_the_demo_daemon_serves_health_and_metrics_and_survives_kill_9(tmp_path:
         assert len({(a.outlet, urlsplit(a.canonical_url).path) for a in stored}) == len(stored)
         assert all(a.revision == len(store.revisions(a.id)) for a in stored)
     assert simulated_now() >= before
+
+
+def test_smtp_down_at_digest_time_the_digest_goes_out_exactly_once_when_it_is_back(
+    newsroom_server: NewsroomServer, tmp_path: Path
+) -> None:
+    from tests.smtpserver import PASSWORD, USER, SmtpServer, free_port, make_certificate
+
+    cert = make_certificate(tmp_path)
+    port = free_port()
+    secret = tmp_path / "smtp-password"
+    secret.write_text(PASSWORD + "\n")
+    smtp = (
+        f'\n[smtp]\nhost = "localhost"\nport = {port}\nsecurity = "starttls"\nusername = "{USER}"\n'
+        f'password_file = "{secret}"\nca_file = "{cert[0]}"\nsender = "newswatch@example.org"\n'
+        "timeout_s = 5\nattempts = 2\nbackoff_s = 0.01\n"
+    )
+    config = daemon_config(newsroom_server, tmp_path, schedule=QUIET + smtp)
+    # the server is down while the cron run makes the digest: it is recorded, not sent, not lost
+    down = newswatch("run-once", "--all", "--config", str(config.path))
+    store = open_store(config)
+    try:
+        (waiting,) = store.outbox_pending()
+    finally:
+        store.close()
+    assert waiting.pending == ("desk@example.org",)
+    # kept safe in the outbox, so the run succeeds; the warning is what cron mails to its owner
+    assert down.returncode == 0, down.stdout + down.stderr
+    assert "will retry later" in down.stderr
+    assert "Connection refused" in down.stderr
+    with SmtpServer(port, cert) as server:
+        # the next runs: the digest job finds nothing new and sends the waiting digest instead; the
+        # deliver job then finds the outbox empty; a third run sends nothing more
+        for _ in range(2):
+            up = newswatch("run-once", "--all", "--config", str(config.path))
+            assert up.returncode == 0, up.stdout + up.stderr
+        server.wait_for(1)
+        store = open_store(config)
+        try:
+            assert store.outbox_pending() == []
+        finally:
+            store.close()
+        recorded = email.message_from_bytes(waiting.message)["Message-ID"]
+        ids = [email.message_from_bytes(r.content)["Message-ID"] for r in server.messages]
+        # the digest recorded during the outage arrived once; a later run's own digest ("nothing new since")
+        # is another message, never a second copy of one
+        assert ids.count(recorded) == 1
+        assert len(set(ids)) == len(ids)
+        for received in server.messages:
+            assert received.rcpt_tos == ("desk@example.org",)
+            assert received.tls
+            assert received.login == USER
