@@ -13,7 +13,7 @@ from pipelines.compare import Comparison, compare
 from pipelines.compare.divergence import StoryAnalysis, analyse_story
 from pipelines.config import Config, WatchConfig
 from pipelines.store import Store, open_store
-from pipelines.syndication import find_copies
+from pipelines.syndication import detect_copies
 from reports import Report, build_report, write_report
 
 SEARCH_LIMIT = 100_000
@@ -36,11 +36,11 @@ class CycleResult:
 
 
 def analyse(store: Store) -> dict[str, str]:
-    """Mark syndicated copies across the stored articles; returns ``{copy: original}``."""
-    copies = find_copies(store.articles())
-    for copy, original in copies.items():
-        store.mark_duplicate(copy, original)
-    return copies
+    """Mark syndicated copies among the stored articles, with their wire agency; returns ``{copy: original}``."""
+    copies = detect_copies(store.articles())
+    for copy, original in copies.original.items():
+        store.mark_duplicate(copy, original, copies.agency.get(copy, ""))
+    return copies.original
 
 
 def compare_watch(

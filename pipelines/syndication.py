@@ -39,6 +39,7 @@ WIRE_THRESHOLD = 0.3  # Jaccard enough for two texts credited to the same agency
 CANDIDATE_THRESHOLD = 0.25  # what LSH proposes for checking (below every acceptance rule)
 MIN_SHINGLES = 25  # too short a text to call a copy by containment
 WINDOW = timedelta(days=7)
+DATELINE_PARAGRAPHS = 3
 _WORD = re.compile(r"\w+")
 _SIGNATURE_VERSION = "m1"
 _SCHEME = "affine32"  # how datasketch's LSH is told these are 32-bit affine-permutation MinHash values
@@ -97,7 +98,7 @@ _DATELINE = re.compile(
 )
 _NAMES = "|".join(sorted((re.escape(k) for k in AGENCIES if len(k) > 3 or k in ("ap", "afp", "dpa", "efe")), key=len))
 _CREDIT = re.compile(
-    rf"\b(?P<agency>{_NAMES})\b[^.\n]{{0,40}}\b(contributed|reported|reporting)\b"
+    rf"\b(?P<agency>{_NAMES})\b[^.\n]{{0,40}}\bcontributed\b"
     rf"|\b(copyright|©)\s*(\d{{4}}\s*)?(?P<owner>{_NAMES})\b"
     rf"|^\s*[-—–(]*\s*(?P<sign>{_NAMES})\s*\)?\s*$",
     re.IGNORECASE | re.MULTILINE,
@@ -106,11 +107,12 @@ _CREDIT = re.compile(
 
 def wire_agency(text: str, authors: Sequence[str] = ()) -> str:
     """The wire agency a text is credited to (a dateline, a credit line, the author), or ``""``."""
-    first = text.lstrip().split("\n", 1)[0]
-    match = _DATELINE.match(first)
-    if match:
-        agency = match.group("agency").strip()
-        return AGENCIES.get(agency.lower(), agency)
+    # the dateline opens the story, which can sit under a headline and a standfirst in the raw text
+    for line in [p for p in text.split("\n") if p.strip()][:DATELINE_PARAGRAPHS]:
+        match = _DATELINE.match(line)
+        if match:
+            agency = match.group("agency").strip()
+            return AGENCIES.get(agency.lower(), agency)
     for author in authors:
         if author.lower().strip() in AGENCIES:
             return AGENCIES[author.lower().strip()]
