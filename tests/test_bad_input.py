@@ -143,7 +143,12 @@ def test_the_extract_stage_drops_bad_pages_with_a_counted_reason(stage: ExtractS
         stage.process_item(_raw_for(outlet, "\ufffd" * 500))
     with pytest.raises(DropItem, match="empty"):
         stage.process_item(_raw_for(outlet, ""))
-    assert stage.crawler.stats.values == {"newswatch/extraction/bad_encoding": 1, "newswatch/extraction/empty": 1}
+    assert stage.crawler.stats.values == {
+        "newswatch/extraction/bad_encoding": 1,
+        "newswatch/extraction/empty": 1,
+        f"newswatch/outlet/{outlet}/extraction/bad_encoding": 1,
+        f"newswatch/outlet/{outlet}/extraction/empty": 1,
+    }
 
 
 def test_an_extraction_bug_costs_one_page_not_the_crawl(
