@@ -56,7 +56,8 @@ _AFFILIATE = re.compile(
 AFFILIATE_MAX_WORDS = 45
 # a wire agency's credits at the foot of the story ("Reporting by ...; Editing by ...")
 _CREDITS = re.compile(
-    r"^\(?\s*((additional )?reporting|writing|editing|compiled|translated|produced|graphics?)( and \w+)? by\b",
+    r"^\(?\s*((additional )?reporting|writing|editing|compiled|translated|produced|graphics?)( and \w+)? by\b"
+    r"|\bcontributed (reporting )?to this (report|story|article)\W*$",
     re.IGNORECASE,
 )
 CREDITS_MAX_WORDS = 60
@@ -145,7 +146,7 @@ def clean_text(
             ):
                 dropped.add(j)
                 j -= 1
-        elif i >= len(paragraphs) - 3 and count_words(para) <= CREDITS_MAX_WORDS and _CREDITS.match(para):
+        elif i >= len(paragraphs) - 3 and count_words(para) <= CREDITS_MAX_WORDS and _CREDITS.search(para):
             dropped.add(i)
         i += 1
     kept = [p for i, p in enumerate(paragraphs) if i not in dropped]
