@@ -73,7 +73,8 @@ _AUTHOR_SEPARATORS = re.compile(r";|,| & |\||/|\s(?:and|und|et|y|e|en|og|och|ve|
 _CREDIT = re.compile(r"^\(?(photo|image|picture|pictured|credit|foto|bild)s?( credit)?\s*[:/|]", re.IGNORECASE)
 _BYLINE_XPATH = "//*[@rel='author'] | //*[@itemprop='author']//*[@itemprop='name'] | //*[@itemprop='author']"
 # an element whose class or id names a byline or an author (not a commenter)
-_BYLINE_CLASS = re.compile(r"byline|author|autor|auteur|writer", re.IGNORECASE)
+# an element whose class or id names a byline or an author
+_BYLINE_NAMES = ("byline", "author", "autor", "auteur", "writer")
 # not a commenter, not a photo credit ("bildautor", "photo-credit")
 _NOT_BYLINE_CLASS = re.compile(r"comment|bild|foto|photo|image|credit|caption|follow", re.IGNORECASE)
 # where a visible byline runs on into the section or the date ("By Jane Doe · 31 Jan", "By Jane Doe, in News")
@@ -276,14 +277,15 @@ class PageMetadata:
         return []
 
     def _byline_nodes(self) -> Iterator[lxml.html.HtmlElement]:
+        """Candidate byline elements, lazily in page order (the first good one ends the search)."""
         yield from self.tree.xpath(_BYLINE_XPATH)
         body = next(self.tree.iter("body"), None)
-        if body is None:
-            return
-        for node in body.iter():
-            marks = f"{node.get('class', '')} {node.get('id', '')}"
-            if _BYLINE_CLASS.search(marks) and not _NOT_BYLINE_CLASS.search(marks):
-                yield node
+        if body is not None:
+            # a loop in Python beats an XPath of the same test here: it stops at the first byline
+            for node in body.iter():
+                marks = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
+                if any(name in marks for name in _BYLINE_NAMES) and not _NOT_BYLINE_CLASS.search(marks):
+                    yield node
         for text in self.tree.xpath(_BY_TEXT_XPATH):
             parent = text.getparent()
             if parent is not None:
@@ -545,14 +547,14 @@ def published_date(meta: PageMetadata, page: RawPage, tree: lxml.html.HtmlElemen
     then htmldate's search of the page (a day), then a date in the URL (a day). A declaration far
     from the date in the URL gives way to another declaration that agrees with the URL.
     """
-    declared = [found for source, raw in meta.published_candidates() if (found := _read(raw, source, meta))]
     url_day = url_date(page.final_url)
-    if declared and url_day is not None:
-        agreeing = [d for d in declared if abs((d.value.date() - url_day.date()).days) <= URL_DATE_TOLERANCE_DAYS]
-        if agreeing and agreeing[0] is not declared[0]:
-            return agreeing[0]
-    if declared:
-        return declared[0]
+    declared = (found for source, raw in meta.published_candidates() if raw and (found := _read(raw, source, meta)))
+    first = next(declared, None)
+    if first is not None:
+        if url_day is None or _near(first, url_day):
+            return first
+        # read the other declarations only when the first one disagrees with the URL
+        return next((d for d in declared if _near(d, url_day)), first)
     if page.feed_published is not None and not is_future(page.feed_published):
         return DateFound(page.feed_published, "feed", True)
     found = htmldate.find_date(tree, extensive_search=False, original_date=True, url=page.final_url)
@@ -562,6 +564,10 @@ def published_date(meta: PageMetadata, page: RawPage, tree: lxml.html.HtmlElemen
     if url_day is not None:
         return DateFound(url_day, "url", False)
     return None
+
+
+def _near(found: DateFound, day: datetime) -> bool:
+    return abs((found.value.date() - day.date()).days) <= URL_DATE_TOLERANCE_DAYS
 
 
 def modified_date(meta: PageMetadata, published: DateFound | None) -> DateFound | None:
