@@ -73,7 +73,7 @@ _SHORTCODE = re.compile(r"^\[(\w+)\b[^\]]*\].*\[/\1\]$|^\[/?\w+( [^\]]*)?\]$")
 TRAILING_LIST_MIN_ITEMS = 3
 TEASER_MAX_WORDS = 12
 HEADING_MAX_WORDS = 4
-_SENTENCE_END = (".", "!", "?", '"', "”", "’", "'", ")", "。", "！", "？", "」", "…")
+SENTENCE_END = (".", "!", "?", '"', "”", "’", "'", ")", "。", "！", "？", "」", "…")
 _BULLET = "-•*·– "
 _WORD = re.compile(r"\w+")
 
@@ -153,7 +153,7 @@ def clean_text(
     if links:
         _drop_trailing_links(kept, links)
     # a lone heading left at the end ("Go deeper", "More on this story") once its links are gone
-    while kept and count_words(kept[-1]) <= HEADING_MAX_WORDS and not kept[-1].endswith(_SENTENCE_END):
+    while kept and count_words(kept[-1]) <= HEADING_MAX_WORDS and not kept[-1].endswith(SENTENCE_END):
         kept.pop()
     return "\n".join(kept)
 

@@ -24,10 +24,10 @@ import trafilatura
 from lxml import etree
 from trafilatura.utils import load_html
 
-from pipelines.cleaning import TRAILING_LIST_MIN_ITEMS, clean_text, norm, trailing_list
+from pipelines.cleaning import SENTENCE_END, TRAILING_LIST_MIN_ITEMS, clean_text, norm, trailing_list
 from pipelines.dates import offset_of
 from pipelines.metadata import PageMetadata, clean_title, modified_date, page_authors, published_date
-from pipelines.models import Article, Extraction, ExtractionStatus, RawPage, count_words
+from pipelines.models import AccessState, Article, Extraction, ExtractionStatus, RawPage, count_words
 from pipelines.syndication import signature, wire_agency
 from pipelines.urls import article_id, canonical_url
 
@@ -55,6 +55,7 @@ _CONSENT = re.compile(
     re.IGNORECASE,
 )
 CONSENT_MAX_WORDS = 400
+TAIL_CHARS = 4096
 CONSENT_MIN_HITS = 4
 
 
@@ -124,7 +125,7 @@ def extract_article(page: RawPage, *, language: str = "", min_words: int = MIN_W
         modified_offset=offset_of(modified.value) if modified else "",
         modified_source=modified.source if modified else "",
         language=meta.language() or language,
-        access_state=meta.access_state(body),
+        access_state=AccessState.TRUNCATED if _cut_short(page.html, text) else meta.access_state(body),
         source=page.source,
         signature=signature(text),
         # the raw text still has the credits cleaning removes ("Reporting by ...", "AP contributed")
@@ -160,6 +161,12 @@ def _misses_paragraphs(text: str, tree: lxml.html.HtmlElement) -> bool:
         return False
     total = sum(len(p.text_content()) for p in tree.iter("p"))
     return total >= MISSED_MIN_CHARS and len(text) < MISSED_SHARE * total
+
+
+def _cut_short(html: str, text: str) -> bool:
+    """The page ends before its closing tags and the text in mid-sentence: it was not read whole."""
+    tail = html[-TAIL_CHARS:].lower()
+    return "</html" not in tail and "</body" not in tail and not text.rstrip().endswith(SENTENCE_END)
 
 
 def _misdecoded(text: str) -> bool:

@@ -19,7 +19,7 @@ from crawler import item_pipelines
 from crawler.item_pipelines import ExtractStage
 from pipelines.config import Config
 from pipelines.extract import extract_article
-from pipelines.models import ExtractionStatus, RawPage
+from pipelines.models import AccessState, ExtractionStatus, RawPage
 
 NOW = datetime(2025, 7, 10, tzinfo=UTC)
 JAPANESE = "東京都は十日、新しい防災計画を発表した。計画では、地震や台風に備えて避難所の数を増やす。" * 6
@@ -276,3 +276,12 @@ def test_the_extract_stage_never_raises_on_any_encoding_and_declaration(
         assert article.text.count("\ufffd") <= 3
     # every page is counted once under its outcome, in total and for its outlet
     assert sum(stage.crawler.stats.values.values()) == stats_before + 2
+
+
+def test_a_page_cut_off_mid_sentence_is_stored_as_truncated_not_full() -> None:
+    whole = "<html><head><title>Budget | X</title></head><body><article>" + STORY + "</article></body></html>"
+    assert extract_article(_page(whole)).article.access_state is AccessState.FULL
+    cut = whole[: whole.rindex("voted on the budget")]  # the connection dropped inside the last paragraph
+    article = extract_article(_page(cut)).article
+    assert article.access_state is AccessState.TRUNCATED
+    assert article.text.rstrip().endswith("met on Tuesday and")
