@@ -145,7 +145,10 @@ def _main_text(tree: lxml.html.HtmlElement, url: str) -> str:
 
 def _trafilatura(tree: lxml.html.HtmlElement, url: str, *, fast: bool) -> str:
     doc = trafilatura.bare_extraction(tree, url=url, with_metadata=False, include_comments=False, fast=fast)
-    return (doc.text or "") if doc is not None else ""
+    if doc is None:
+        return ""
+    text = doc.get("text") if isinstance(doc, dict) else doc.text  # a dict only with as_dict=True
+    return text or ""
 
 
 def _looks_like_navigation(text: str) -> bool:

@@ -557,8 +557,8 @@ def published_date(meta: PageMetadata, page: RawPage, tree: lxml.html.HtmlElemen
         return next((d for d in declared if _near(d, url_day)), first)
     if page.feed_published is not None and not is_future(page.feed_published):
         return DateFound(page.feed_published, "feed", True)
-    found = htmldate.find_date(tree, extensive_search=False, original_date=True, url=page.final_url)
-    value = parse_datetime(found)
+    searched = htmldate.find_date(tree, extensive_search=False, original_date=True, url=page.final_url)
+    value = parse_datetime(searched)
     if value is not None and not is_future(value):
         return DateFound(value, "htmldate", False)
     if url_day is not None:
