@@ -55,8 +55,9 @@ _CONSENT = re.compile(
     re.IGNORECASE,
 )
 CONSENT_MAX_WORDS = 400
-TAIL_CHARS = 4096
 CONSENT_MIN_HITS = 4
+# where a whole page has its closing tags
+TAIL_CHARS = 4096
 
 
 def extract_article(page: RawPage, *, language: str = "", min_words: int = MIN_WORDS) -> Extraction:
