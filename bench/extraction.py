@@ -41,7 +41,7 @@ from bench.scoring import decode_html, half_of, score  # noqa: E402  (the reposi
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "extraction-dev"
 BENCH_VENV = ROOT / ".cache" / "bench-venv"
-NEWSPAPER_REQUIREMENTS = ["newspaper4k>=0.9.3,<0.10", "lxml_html_clean>=0.4"]
+NEWSPAPER_REQUIREMENTS = ["newspaper4k>=0.9.3,<0.10", "lxml_html_clean>=0.4", "tinysegmenter"]  # its Japanese tokenizer
 EXTRACTORS = ("ours", "trafilatura", "newspaper4k")
 
 
@@ -133,7 +133,7 @@ def worker(name: str, data: Path, half: str | None, out: Path) -> None:
 def newspaper_python(setup: bool) -> Path | None:
     """The Python of the newspaper4k virtual environment, created when missing and allowed."""
     python = BENCH_VENV / "bin" / "python"
-    check = [str(python), "-c", "import newspaper"]
+    check = [str(python), "-c", "import newspaper, tinysegmenter"]
     if python.exists() and subprocess.run(check, capture_output=True, check=False).returncode == 0:
         return python
     if not setup:

@@ -103,8 +103,8 @@ def ours(page: dict[str, Any]) -> dict[str, Any]:
     published = None
     if article.published_at is not None:
         published = article.published_at.astimezone(_offset_zone(article.published_offset)).isoformat()
-        if article.published_source in ("htmldate", "url"):
-            published = published[:10]  # a day only: these sources have no time of day
+        if article.published_precision == "day":
+            published = published[:10]  # the source gave a calendar day, no time of day
     return {"title": article.title, "authors": list(article.authors), "published_at": published, "text": article.text}
 
 

@@ -59,6 +59,8 @@ class ExtractStage:
             emit("dropped", outlet=item.outlet, url=item.url, reason=f"error: {exc!r}")
             raise DropItem(f"{item.url} ({item.outlet}): error: {exc!r}") from exc
         stats.inc_value(f"newswatch/extraction/{result.status.value}")
+        # per outlet too: pipelines.health flags an outlet whose pages stop giving articles
+        stats.inc_value(f"newswatch/outlet/{item.outlet}/extraction/{result.status.value}")
         if result.status is not ExtractionStatus.OK or result.article is None:
             emit("dropped", outlet=item.outlet, url=item.url, reason=f"{result.status.value}: {result.reason}")
             raise DropItem(f"{item.url} ({item.outlet}): {result.status.value}: {result.reason}")

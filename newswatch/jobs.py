@@ -19,7 +19,7 @@ from pipelines.config import Config, SmtpConfig, WatchConfig
 from pipelines.errors import DeliveryError
 from pipelines.store import Store, open_store
 from pipelines.stories import assign_stories, story_of
-from pipelines.syndication import find_copies
+from pipelines.syndication import detect_copies
 from reports import Digest, FlushResult, build_digest, deliver_digest, write_archive
 from reports import flush_outbox as flush_store_outbox
 
@@ -53,11 +53,11 @@ class CycleResult:
 
 
 def analyse(store: Store) -> dict[str, str]:
-    """Mark syndicated copies across the stored articles; returns ``{copy: original}``."""
-    copies = find_copies(store.articles())
-    for copy, original in copies.items():
-        store.mark_duplicate(copy, original)
-    return copies
+    """Mark syndicated copies among the stored articles, with their wire agency; returns ``{copy: original}``."""
+    copies = detect_copies(store.articles())
+    for copy, original in copies.original.items():
+        store.mark_duplicate(copy, original, copies.agency.get(copy, ""))
+    return copies.original
 
 
 def compare_watch(

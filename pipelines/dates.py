@@ -49,6 +49,14 @@ def declares_offset(value: str | None) -> bool:
     return bool(_OFFSET.search((value or "").strip()))
 
 
+_TIME = re.compile(r"\d[T ]?\d{1,2}:\d\d|T\d{2}")
+
+
+def has_time_of_day(value: str | None) -> bool:
+    """True when a date string gives a time of day, not only the calendar day."""
+    return bool(_TIME.search(value or ""))
+
+
 def same_wall_clock(naive: datetime, aware: datetime, within: timedelta = timedelta(seconds=60)) -> bool:
     """True when an offset-less reading and an aware one show the same local date and time."""
     return abs(naive.replace(tzinfo=None) - aware.replace(tzinfo=None)) <= within

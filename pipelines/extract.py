@@ -1,104 +1,63 @@
 """Turn a fetched page into an :class:`~pipelines.models.Article`, or a named reason why not.
 
-trafilatura extracts the main text. Metadata is read from what the page declares first
-(JSON-LD NewsArticle, OpenGraph and ``article:`` tags, ``<link rel=canonical>``), then from
-what discovery knew (the feed's or sitemap's title, date and authors), then from
-trafilatura's own heuristics. Where the published date came from is recorded.
+The extract stage of the flow (crawler → **extract** → store → compare). trafilatura extracts
+the main text in its fast mode (no second opinion from readability and jusText: on news pages
+that costs a third of the time and gains nothing), with its full cascade as the rescue when the
+fast result looks like a navigation dump. :mod:`pipelines.cleaning` removes the leftovers news
+pages add; :mod:`pipelines.metadata` reads headline, authors, dates, language and access state
+from what the page declares, at a fraction of the cost of trafilatura's metadata pass. The text
+gets its near-duplicate signature and wire-agency credit (:mod:`pipelines.syndication`) here,
+once, so later stages never re-read the text for them.
+
+Bad input is a value: :func:`extract_article` never raises for a page, it returns an
+:class:`~pipelines.models.Extraction` with a status and a reason.
 """
 
 from __future__ import annotations
 
-import html
-import json
 import re
-from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC
 from urllib.parse import urlsplit
 
-import htmldate
 import lxml.html
 import trafilatura
 from lxml import etree
 from trafilatura.utils import load_html
 
-from pipelines.dates import declares_offset, is_future, offset_of, parse_datetime, same_wall_clock
-from pipelines.models import Article, Extraction, ExtractionStatus, RawPage
+from pipelines.cleaning import SENTENCE_END, TRAILING_LIST_MIN_ITEMS, clean_text, norm, trailing_list
+from pipelines.dates import offset_of
+from pipelines.metadata import PageMetadata, clean_title, modified_date, page_authors, published_date
+from pipelines.models import AccessState, Article, Extraction, ExtractionStatus, RawPage, count_words
+from pipelines.syndication import signature, wire_agency
 from pipelines.urls import article_id, canonical_url
-from pipelines.wordlists import DATE_WORDS
+
+__all__ = ["MIN_WORDS", "clean_text", "clean_title", "extract_article"]
 
 MIN_WORDS = 40
 # a few replacement characters are a typo in the source; more mean a wrong charset (Shift_JIS read as UTF-8)
 MAX_UNDECODABLE = 3
 MAX_UNDECODABLE_SHARE = 0.01
 _CONTROL = re.compile(r"[\x01-\x08\x0b\x0e-\x1f]")
-_WORD = re.compile(r"\w+")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-_BYLINE = re.compile(r"^\s*(by|von|par|por|door)\s+", re.IGNORECASE)
-# a byline heuristic can run on into the dateline ("Jane Doe Thu Jul 10"): cut the name there
-_ROLE_TAIL = re.compile(
-    r"\s*(,|\||-|–|—|\()\s*(staff|senior|chief|political|foreign|special|our|the)?\s*"
-    r"(writer|reporter|correspondent|editor|contributor|columnist|journalist|photographer|in \w+).*$",
+# a fast extraction that is mostly one- to three-word lines is a menu, not an article: try harder
+NAV_MIN_LINES = 60
+NAV_SHORT_SHARE = 0.7
+# ...and one that kept a small part of the page's paragraph text lost the body after the lede
+MISSED_SHARE = 0.3
+MISSED_MIN_CHARS = 1500
+# one article body split into sibling containers around an advertisement: same tag, same class
+_BODY_CLASS = re.compile(r"body|article|content|story|entry|text|post", re.IGNORECASE)
+_NOT_BODY_CLASS = re.compile(r"comment|related|teaser|promo|sidebar|recirc|card|list|nav|foot|head|share", re.I)
+BODY_PART_MIN_CHARS = 80
+# a consent interstitial served instead of the article
+_CONSENT = re.compile(
+    r"\b(cookies?|consent|privacy (settings|preferences)|partners?|personali[sz]ed (ads|advertising)|"
+    r"accept all|reject all|manage (options|preferences))\b",
     re.IGNORECASE,
 )
-_ROLE_ONLY = frozenset({"staff", "staff writer", "staff reporter", "reporter", "correspondent", "editor", "editors"})
-# newsletter and sign-up prompts that main-text extraction lets through on news pages
-_PROMPT = re.compile(r"\b(sign(ing)?[ -]up|newsletters?|unsubscribe|subscribe|subscription|inbox)\b", re.IGNORECASE)
-PROMPT_MAX_WORDS = 30
-# share and follow prompts, comment-section leftovers
-_SHARE = re.compile(
-    r"^(share (this|on|it)|like this (story|article)|follow (us|@?\w+ on)|tell us what you think|leave a comment"
-    r"|post a comment|\d+ comments?$|comments?$|click here)\b",
-    re.IGNORECASE,
-)
-# lead-ins to another article inside the text ("READ MORE: ...", "Also on example.com ...")
-_LEAD_IN = re.compile(
-    r"^(read more|see more|read also|also read|related|watch|also on|more:|more from)\b\W", re.IGNORECASE
-)
-LEAD_IN_MAX_WORDS = 25
-# headings of a related-articles block whose list follows
-_RELATED = re.compile(
-    r"^(don'?t miss|related( (posts?|articles?|stories|content|coverage))?|you (may|might) also like"
-    r"|recommended( for you)?|more (on this|stories|from)|most (read|popular)|trending|read next|see also)\W*$",
-    re.IGNORECASE,
-)
-HEADLINE_MAX_WORDS = 20
-# photo credits, copyright lines, reprint tools, a bare link or address
-_CREDIT = re.compile(
-    r"^\(?(photo|image|picture|pictured|credit|foto|bild)s?( credit)?\s*[:/|]|getty images\W*$|\((photo|image): ",
-    re.IGNORECASE,
-)
-_COPYRIGHT = re.compile(r"(^copyright\b|©|\ball rights reserved\b|^order reprints$|^print article$)", re.IGNORECASE)
-_BARE = re.compile(r"^(\S+@\S+\.\w+|write to .{2,60} at \S+@\S+)$", re.IGNORECASE)
-CREDIT_MAX_WORDS = 15
-TEASER_MAX_WORDS = 12
-HEADING_MAX_WORDS = 4
-_SENTENCE_END = (".", "!", "?", '"', "”", "’", "'", ")", "。", "！", "？", "」", "…")
-_TITLE_SEPARATORS = (" | ", " - ", " — ", " – ", " :: ", " · ", " / ")
-_PUBLISHED_KEYS = (
-    "article:published_time",
-    "og:published_time",
-    "datepublished",
-    "pubdate",
-    "publishdate",
-    "publish-date",
-    "date",
-    "dc.date.issued",
-    "dc.date",
-    "dcterms.created",
-    "sailthru.date",
-    "parsely-pub-date",
-    "article.published",
-)
-# "A, B and C" in the languages bylines are written in most often
-_AUTHOR_SEPARATORS = re.compile(r";|,| & |\||\s(?:and|und|et|y|en|og|och|ve|и)\s", re.IGNORECASE)
-_BYLINE_XPATH = (
-    "//*[@rel='author'] | //*[@itemprop='author']//*[@itemprop='name'] | //*[@itemprop='author']"
-    " | //*[contains(@class, 'byline') or contains(@class, 'author-name') or contains(@class, 'authorName')]"
-)
-BYLINE_MAX_CHARS = 80
-_MODIFIED_KEYS = ("jsonld:dateModified", "article:modified_time", "og:updated_time", "datemodified", "lastmod")
-_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|$|\D)")
+CONSENT_MAX_WORDS = 400
+CONSENT_MIN_HITS = 4
+# where a whole page has its closing tags
+TAIL_CHARS = 4096
 
 
 def extract_article(page: RawPage, *, language: str = "", min_words: int = MIN_WORDS) -> Extraction:
@@ -120,17 +79,19 @@ def extract_article(page: RawPage, *, language: str = "", min_words: int = MIN_W
         return Extraction(ExtractionStatus.NOT_HTML, reason=f"cannot parse HTML: {exc}")
     if tree is None:
         return Extraction(ExtractionStatus.NOT_HTML, reason="cannot parse HTML")
-    meta = _PageMetadata(tree)
+    meta = PageMetadata(tree, page.final_url)
     _prune_signup_boxes(tree)
-    # metadata comes from _PageMetadata: trafilatura's metadata pass costs about a third of the
-    # extraction time, and what pages declare is more often right than its heuristics
-    doc = trafilatura.bare_extraction(tree, url=page.final_url, with_metadata=False, include_comments=False)
-    site_name = meta.first("og:site_name", "jsonld:publisher", "application-name")
+    body = _main_text(tree, page.final_url)
+
+    site_name = meta.site_name()
     h1 = meta.h1()
-    title = clean_title(meta.title() or page.feed_title, site_name, h1)
-    description_hint = meta.first("jsonld:description", "og:description", "description", "twitter:description")
-    body = (doc.text or "") if doc is not None else ""
-    text = clean_text(body, (title, meta.title(), h1), description_hint)
+    host = urlsplit(page.final_url).hostname or ""
+    title = clean_title(meta.title() or page.feed_title, site_name, h1, host)
+    description = meta.description()
+    authors, signed = page_authors(meta, page, body)
+    standfirst = description if meta.standfirst_apart(description) else ""
+    links = _linked_items(tree) if len(trailing_list(body)) >= TRAILING_LIST_MIN_ITEMS else set()
+    text = clean_text(body, (title, meta.title(), h1), standfirst, drop=(signed,) if signed else (), links=links)
     if not text:
         return Extraction(ExtractionStatus.NOT_ARTICLE, reason="no main text found")
     if _misdecoded(text):
@@ -138,15 +99,15 @@ def extract_article(page: RawPage, *, language: str = "", min_words: int = MIN_W
             ExtractionStatus.BAD_ENCODING,
             reason=f"{text.count(chr(0xFFFD))} undecodable characters in the text: wrong charset",
         )
-    if _words(text) < min_words:
-        return Extraction(ExtractionStatus.TOO_SHORT, reason=f"main text has {_words(text)} words")
+    words = count_words(text)
+    if words <= CONSENT_MAX_WORDS and len(_CONSENT.findall(text)) >= CONSENT_MIN_HITS:
+        return Extraction(ExtractionStatus.CONSENT_WALL, reason="a cookie or consent notice instead of the article")
+    if words < min_words:
+        return Extraction(ExtractionStatus.TOO_SHORT, reason=f"main text has {words} words")
 
     canonical = canonical_url(meta.canonical() or page.final_url)
-    published, source = published_date(meta, page, tree)
-    modified = parse_datetime(meta.first(*_MODIFIED_KEYS))
-    if modified is not None and (is_future(modified) or (published is not None and modified < published)):
-        modified = None
-    authors = _authors(meta, page)
+    published = published_date(meta, page, tree)
+    modified = modified_date(meta, published)
     article = Article(
         id=article_id(canonical),
         outlet=page.outlet,
@@ -155,53 +116,61 @@ def extract_article(page: RawPage, *, language: str = "", min_words: int = MIN_W
         title=title,
         text=text,
         fetched_at=page.fetched_at,
-        description=description_hint,
+        description=description,
         authors=authors,
-        published_at=published.astimezone(UTC) if published else None,
-        published_offset=offset_of(published) if published else "",
-        published_source=source,
-        modified_at=modified.astimezone(UTC) if modified else None,
+        published_at=published.value.astimezone(UTC) if published else None,
+        published_offset=offset_of(published.value) if published else "",
+        published_source=published.source if published else "",
+        published_precision=published.precision if published else "",
+        modified_at=modified.value.astimezone(UTC) if modified else None,
+        modified_offset=offset_of(modified.value) if modified else "",
+        modified_source=modified.source if modified else "",
         language=meta.language() or language,
+        access_state=AccessState.TRUNCATED if _cut_short(page.html, text) else meta.access_state(body),
         source=page.source,
+        signature=signature(text),
+        # the raw text still has the credits cleaning removes ("Reporting by ...", "AP contributed")
+        syndicated_from=wire_agency(body, authors),
     )
     return Extraction(ExtractionStatus.OK, article)
 
 
-def published_date(meta: _PageMetadata, page: RawPage, tree: lxml.html.HtmlElement) -> tuple[datetime | None, str]:
-    """The published date and where it came from, most trustworthy source first.
+def _main_text(tree: lxml.html.HtmlElement, url: str) -> str:
+    text = _trafilatura(tree, url, fast=True)
+    if _looks_like_navigation(text) or _misses_paragraphs(text, tree):
+        text = _trafilatura(tree, url, fast=False) or text
+    if _join_lost_parts(tree, text):
+        text = _trafilatura(tree, url, fast=True) or text
+    return text
 
-    What the page declares (JSON-LD, meta tags, ``<time>``), then the feed or sitemap, then
-    htmldate's search of the page (which returns a day), then a date in the URL. Dates in the
-    future are rejected.
-    """
-    declared = [
-        ("jsonld", meta.first("jsonld:datePublished", "jsonld:dateCreated")),
-        ("meta", meta.first(*_PUBLISHED_KEYS)),
-        ("time-element", meta.time_element()),
-    ]
-    for source, raw in declared:
-        value = parse_datetime(raw)
-        if value is not None and not is_future(value):
-            if not declares_offset(raw):
-                # a time without an offset: another declaration of the same moment may carry one
-                for other in meta.date_strings():
-                    aware = parse_datetime(other) if declares_offset(other) else None
-                    if aware is not None and same_wall_clock(value, aware):
-                        return aware, source
-            return value, source
-    if page.feed_published is not None and not is_future(page.feed_published):
-        return page.feed_published, "feed"
-    found = htmldate.find_date(tree, extensive_search=False, original_date=True, url=page.final_url)
-    value = parse_datetime(found)
-    if value is not None and not is_future(value):
-        return value, "htmldate"
-    match = _URL_DATE.search(page.final_url)
-    if match:
-        year, month, day = (int(part) for part in match.groups())
-        value = parse_datetime(f"{year:04d}-{month:02d}-{day:02d}")
-        if value is not None and not is_future(value):
-            return value, "url"
-    return None, ""
+
+def _trafilatura(tree: lxml.html.HtmlElement, url: str, *, fast: bool) -> str:
+    doc = trafilatura.bare_extraction(tree, url=url, with_metadata=False, include_comments=False, fast=fast)
+    if doc is None:
+        return ""
+    text = doc.get("text") if isinstance(doc, dict) else doc.text  # a dict only with as_dict=True
+    return text or ""
+
+
+def _looks_like_navigation(text: str) -> bool:
+    lines = [line for line in text.split("\n") if line.strip()]
+    if len(lines) < NAV_MIN_LINES:
+        return False
+    return sum(count_words(line) <= 3 for line in lines) >= NAV_SHORT_SHARE * len(lines)
+
+
+def _misses_paragraphs(text: str, tree: lxml.html.HtmlElement) -> bool:
+    """The fast result holds a small part of the page's paragraph text: it kept the lede and lost the body."""
+    if len(text) >= MISSED_MIN_CHARS:
+        return False
+    total = sum(len(p.text_content()) for p in tree.iter("p"))
+    return total >= MISSED_MIN_CHARS and len(text) < MISSED_SHARE * total
+
+
+def _cut_short(html: str, text: str) -> bool:
+    """The page ends before its closing tags and the text in mid-sentence: it was not read whole."""
+    tail = html[-TAIL_CHARS:].lower()
+    return "</html" not in tail and "</body" not in tail and not text.rstrip().endswith(SENTENCE_END)
 
 
 def _misdecoded(text: str) -> bool:
@@ -224,246 +193,51 @@ def _prune_signup_boxes(tree: lxml.html.HtmlElement) -> None:
             box.drop_tree()
 
 
-def _norm(text: str) -> str:
-    return " ".join(_WORD.findall(text.casefold()))
+def _split_body_parts(tree: lxml.html.HtmlElement) -> list[list[lxml.html.HtmlElement]]:
+    """Groups of containers (same tag and class, named like a body) that each hold a real paragraph."""
+    parts: dict[tuple[str, str], list[lxml.html.HtmlElement]] = {}
+    for node in tree.xpath("//div[@class][p] | //section[@class][p]"):
+        key = (node.tag, node.get("class", ""))
+        if _BODY_CLASS.search(key[1]) and not _NOT_BODY_CLASS.search(key[1]):
+            parts.setdefault(key, []).append(node)
+    return [nodes for nodes in parts.values() if len(nodes) >= 2 and all(_first_paragraph(n) for n in nodes)]
 
 
-def _words(text: str) -> int:
-    """Words of a text; a CJK run counts one word per two characters (there are no spaces)."""
-    return len(text.split()) + len(_CJK.findall(text)) // 2
+def _first_paragraph(node: lxml.html.HtmlElement) -> str:
+    for p in node.iterchildren("p"):
+        text = norm(p.text_content())
+        if len(text) >= BODY_PART_MIN_CHARS:
+            return text[:BODY_PART_MIN_CHARS]
+    return ""
 
 
-def _is_prompt(line: str) -> bool:
-    words = _words(line)
-    if words <= PROMPT_MAX_WORDS and (_PROMPT.search(line) or _SHARE.search(line)):
-        return True
-    if words <= LEAD_IN_MAX_WORDS and _LEAD_IN.match(line):
-        return True
-    return bool(words <= CREDIT_MAX_WORDS and (_CREDIT.search(line) or _COPYRIGHT.search(line) or _BARE.match(line)))
+def _join_lost_parts(tree: lxml.html.HtmlElement, text: str) -> bool:
+    """Join an article body split around an ad when extraction kept its first part and lost the others.
 
-
-def clean_text(text: str, titles: Sequence[str] = (), description: str = "") -> str:
-    """Remove what main-text extraction lets through around the article body on news pages.
-
-    Leading repeats of the headline and standfirst; newsletter, share and "read more" prompts
-    with the short teaser lines just before them; photo credit and copyright lines; a "related"
-    heading with the headline list under it; a lone heading left at the end.
+    Main-text extraction picks one container; the parts after the ad would be lost. Only when
+    the text has the first part's paragraph and misses a later part's are the later parts moved
+    into the first, in page order. True when something was joined.
     """
-    paragraphs = [" ".join(p.split()) for p in text.split("\n") if p.strip()]
-    # the headline repeated on top; the standfirst under it only then: a page whose text starts
-    # with its description (no headline above) uses the lede as description, and keeps it
-    heads = {_norm(title) for title in titles} - {""}
-    if paragraphs and _norm(paragraphs[0]) in heads:
-        paragraphs.pop(0)
-        if paragraphs and description and _norm(paragraphs[0]) == _norm(description):
-            paragraphs.pop(0)
-    drop: set[int] = set()
-    i = 0
-    while i < len(paragraphs):
-        para = paragraphs[i]
-        if _RELATED.match(para) and _words(para) <= HEADING_MAX_WORDS + 2:
-            # a "Related"/"Don't miss" heading and the headlines listed under it
-            drop.add(i)
-            while i + 1 < len(paragraphs) and _is_headline(paragraphs[i + 1]):
-                i += 1
-                drop.add(i)
-        elif _is_prompt(para):
-            drop.add(i)
-            j = i - 1
-            # only a newsletter box has a teaser before its prompt ("Go deeper", the newsletter's name)
-            teaser = bool(_PROMPT.search(para))
-            while teaser and j >= 0 and j not in drop and _words(paragraphs[j]) <= TEASER_MAX_WORDS and i - j <= 3:
-                drop.add(j)
-                j -= 1
-        i += 1
-    kept = [p for i, p in enumerate(paragraphs) if i not in drop]
-    # a lone heading left at the end ("Go deeper", "More on this story") once its links are gone
-    while kept and _words(kept[-1]) <= HEADING_MAX_WORDS and not kept[-1].endswith(_SENTENCE_END):
-        kept.pop()
-    return "\n".join(kept)
-
-
-def _is_headline(line: str) -> bool:
-    return _words(line) <= HEADLINE_MAX_WORDS and not line.rstrip("|").endswith((".", "!", "?", ":", "。"))
-
-
-def clean_title(title: str, site_name: str = "", h1: str = "") -> str:
-    """A headline without a " | Site Name" style suffix or prefix.
-
-    The part naming the site is dropped when the site name is known; otherwise, when the page's
-    ``<h1>`` is one side of the separator, that side is the headline.
-    """
-    title = " ".join(html.unescape(title).split())
-    h1 = " ".join(html.unescape(h1).split())
-    site = _norm(site_name)
-    for sep in _TITLE_SEPARATORS:
-        if sep not in title:
+    kept = norm(text)
+    joined = False
+    for nodes in _split_body_parts(tree):
+        first, rest = nodes[0], nodes[1:]
+        if _first_paragraph(first) not in kept or all(_first_paragraph(n) in kept for n in rest):
             continue
-        head, _, tail = title.rpartition(sep)
-        if site and (_norm(tail) == site or site in _norm(tail) or _norm(tail) in site.replace(" ", "")):
-            return head.strip()
-        first, _, rest = title.partition(sep)
-        if site and (_norm(first) == site or site in _norm(first)):
-            return rest.strip()
-        if h1 and _norm(head) == _norm(h1):
-            return head.strip()
-        if h1 and _norm(rest) == _norm(h1):
-            return rest.strip()
-    return title
-
-
-def _authors(meta: _PageMetadata, page: RawPage) -> tuple[str, ...]:
-    site = meta.first("og:site_name", "jsonld:publisher")
-    names = meta.jsonld_authors() or [
-        n for n in meta.all("author", "article:author", "byl", "dc.creator", "sailthru.author") if "://" not in n
-    ]
-    if len(names) == 1:
-        names = _AUTHOR_SEPARATORS.split(names[0])
-    authors = _clean_authors(names or list(page.feed_authors), site)
-    if not authors or _is_outlet(authors, site, page.final_url):
-        # the outlet is the author only when no person signs the byline
-        authors = _clean_authors(meta.byline(), site) or authors
-    return authors
-
-
-def _is_outlet(authors: tuple[str, ...], site_name: str, url: str) -> bool:
-    host = (urlsplit(url).hostname or "").removeprefix("www.")
-    outlet = {_norm(site_name), _norm(host), _norm(host.split(".")[0])} - {""}
-    return all(_norm(a) in outlet or _norm(a).replace(" ", "") in outlet for a in authors)
-
-
-def _clean_authors(names: list[str], site_name: str = "") -> tuple[str, ...]:
-    """Person names only: no "By", no role or outlet after the name, no duplicates, no URLs."""
-    out: list[str] = []
-    site = _norm(site_name)
-    for raw in names:
-        name = _BYLINE.sub("", " ".join(str(raw).split()))
-        name = _ROLE_TAIL.sub("", name)
-        name = _name_only(name).strip(" ,;|·-–—")
-        if not name or name.lower() in _ROLE_ONLY or "://" in name or "@" in name or _CREDIT.search(name):
-            continue
-        if site and _norm(name) == site and len(names) > 1:
-            continue
-        if name.lower() not in (n.lower() for n in out):
-            out.append(name)
-    return tuple(out)
-
-
-def _name_only(name: str) -> str:
-    """Cut a byline where a date starts (after the first two words, so "Theresa May" stays)."""
-    words = name.split()
-    for i, word in enumerate(words):
-        token = word.strip(".,").lower()
-        if i >= 2 and (token in DATE_WORDS or any(ch.isdigit() for ch in token)):
-            return " ".join(words[:i])
-        if i < 2 and any(ch.isdigit() for ch in token):
-            return " ".join(words[:i])
-    return name
-
-
-class _PageMetadata:
-    """What the page declares about itself: JSON-LD, meta tags, canonical link, time elements."""
-
-    def __init__(self, tree: lxml.html.HtmlElement) -> None:
-        self.tree = tree
-        self.metas: dict[str, list[str]] = {}
-        for node in tree.iter("meta"):
-            key = (node.get("property") or node.get("name") or node.get("itemprop") or "").strip().lower()
-            if key and node.get("content"):
-                self.metas.setdefault(key, []).append(node.get("content").strip())
-        self.objects = list(self._news_objects())
-        self.jsonld = self.objects[0] if self.objects else {}
-
-    def _news_objects(self) -> Iterator[dict[str, Any]]:
-        for node in self.tree.iter("script"):
-            if (node.get("type") or "").lower() != "application/ld+json" or not node.text:
+        for other in rest:
+            if any(a is first for a in other.iterancestors()) or any(a is other for a in first.iterancestors()):
                 continue
-            try:
-                data = json.loads(node.text)
-            except ValueError:
-                continue
-            stack = [data]
-            while stack:
-                item = stack.pop(0)
-                if isinstance(item, list):
-                    stack.extend(item)
-                elif isinstance(item, dict):
-                    kinds = item.get("@type", "")
-                    kinds = kinds if isinstance(kinds, list) else [kinds]
-                    if any(str(k).endswith(("NewsArticle", "Article", "BlogPosting", "Report")) for k in kinds):
-                        yield item
-                    stack.extend(item.get("@graph", []))
+            for child in list(other):
+                first.append(child)
+            other.drop_tree()
+            joined = True
+    return joined
 
-    def first(self, *keys: str) -> str:
-        for key in keys:
-            if key.startswith("jsonld:"):
-                value = self.jsonld.get(key.removeprefix("jsonld:"))
-                if isinstance(value, dict):
-                    value = value.get("name")
-                if isinstance(value, str) and value.strip():
-                    return value.strip()
-            elif self.metas.get(key.lower()):
-                return self.metas[key.lower()][0]
-        return ""
 
-    def all(self, *keys: str) -> list[str]:
-        for key in keys:
-            if self.metas.get(key):
-                return list(self.metas[key])
-        return []
+def _linked_items(tree: lxml.html.HtmlElement) -> set[str]:
+    """Normalised texts of the list items that hold a link (in a list of other stories, every item does)."""
+    return {norm(item.text_content()) for item in tree.xpath("//li[.//a[@href]]")}
 
-    def title(self) -> str:
-        """The headline the page declares, or its ``<title>``."""
-        declared = self.first("jsonld:headline", "og:title", "twitter:title")
-        if declared:
-            return declared
-        node = next(self.tree.iter("title"), None)
-        return " ".join((node.text_content() if node is not None else "").split())
 
-    def byline(self) -> list[str]:
-        """Names in the page's byline markup (rel/itemprop author, a byline or author class)."""
-        for node in self.tree.xpath(_BYLINE_XPATH):
-            text = " ".join(node.text_content().split())
-            if 2 < len(text) <= BYLINE_MAX_CHARS:
-                return _AUTHOR_SEPARATORS.split(_BYLINE.sub("", text))
-        return []
-
-    def h1(self) -> str:
-        node = next(self.tree.iter("h1"), None)
-        return " ".join(node.text_content().split()) if node is not None else ""
-
-    def jsonld_authors(self) -> list[str]:
-        authors = self.jsonld.get("author") or []
-        authors = authors if isinstance(authors, list) else [authors]
-        names = []
-        for author in authors:
-            name = author.get("name", "") if isinstance(author, dict) else author
-            if isinstance(name, list):
-                names.extend(str(n) for n in name)
-            elif name:
-                names.append(str(name))
-        return names
-
-    def canonical(self) -> str:
-        for node in self.tree.iter("link"):
-            if "canonical" in (node.get("rel") or "").lower().split() and node.get("href"):
-                return node.get("href").strip()
-        return self.first("og:url")
-
-    def language(self) -> str:
-        lang = self.tree.get("lang") or self.first("og:locale") or ""
-        return lang.replace("_", "-").split("-")[0].lower()
-
-    def date_strings(self) -> list[str]:
-        """Every date the page declares, in any key or element, for cross-checking offsets."""
-        values = [str(v) for obj in self.objects for k, v in obj.items() if k.startswith("date") and v]
-        values += [v for key in _PUBLISHED_KEYS + _MODIFIED_KEYS for v in self.metas.get(key, [])]
-        values += [str(node.get("datetime")) for node in self.tree.iter("time") if node.get("datetime")]
-        return values
-
-    def time_element(self) -> str:
-        for node in self.tree.iter("time"):
-            marks = ((node.get("itemprop") or "") + (node.get("class") or "")).lower()
-            if node.get("datetime") and "modif" not in marks and "updat" not in marks:
-                return str(node.get("datetime"))
-        return ""
+def _has_paragraph(node: lxml.html.HtmlElement) -> bool:
+    return any(len(p.text_content()) >= BODY_PART_MIN_CHARS for p in node.iterchildren("p"))

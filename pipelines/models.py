@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -28,6 +29,7 @@ class ExtractionStatus(enum.StrEnum):
 
     OK = "ok"
     EMPTY = "empty"
+    CONSENT_WALL = "consent_wall"  # a cookie or consent interstitial instead of the article
     TOO_SHORT = "too_short"
     NOT_HTML = "not_html"
     NOT_ARTICLE = "not_article"
@@ -63,8 +65,17 @@ class RawPage:
 class Article:
     """One article at one revision, as extracted and normalised.
 
-    Datetimes are timezone-aware UTC; ``published_offset`` keeps the offset the page gave
-    (``+03:00``), because who reported first is judged in UTC but shown in local time.
+    Datetimes are timezone-aware UTC; ``published_offset`` and ``modified_offset`` keep the
+    offset the page gave (``+03:00``), because who reported first is judged in UTC but shown in
+    local time; ``*_source`` says where each date came from (``jsonld``, ``meta``,
+    ``time-element``, ``feed``, ``htmldate``, ``url``). ``published_precision`` is ``"time"``
+    when the source gave a time of day and ``"day"`` when it gave only the calendar day (then
+    the time is midnight UTC and must not be used to say who reported first).
+
+    ``signature`` is the near-duplicate signature of the text (see :mod:`pipelines.syndication`);
+    ``duplicate_of`` is the id of the earliest article of the group of copies this one belongs
+    to, and ``syndicated_from`` the wire agency the text is credited to, when it is known.
+    Fields are added with defaults only, so every store can read records written before them.
     """
 
     id: str
@@ -85,6 +96,11 @@ class Article:
     source: str = ""
     revision: int = 1
     duplicate_of: str = ""
+    published_precision: str = ""
+    modified_offset: str = ""
+    modified_source: str = ""
+    signature: str = ""
+    syndicated_from: str = ""
 
     @property
     def paragraphs(self) -> tuple[str, ...]:
@@ -92,7 +108,12 @@ class Article:
 
     @property
     def word_count(self) -> int:
-        return len(self.text.split())
+        return count_words(self.text)
+
+    @property
+    def duplicate_group(self) -> str:
+        """The id shared by every copy of one text: the original's id (its own for an original)."""
+        return self.duplicate_of or self.id
 
     @property
     def content_hash(self) -> str:
@@ -252,6 +273,14 @@ class Claim:
     @property
     def outlets(self) -> tuple[str, ...]:
         return tuple(sorted({m.outlet for m in self.mentions}))
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def count_words(text: str) -> int:
+    """Words of a text; a CJK run counts one word per two characters (it has no spaces)."""
+    return len(text.split()) + len(_CJK.findall(text)) // 2
 
 
 def content_hash(text: str) -> str:

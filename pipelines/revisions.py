@@ -2,7 +2,10 @@
 
 The store calls :func:`diff_texts` when a revisited article's text differs from the stored one.
 Sentences are compared after folding case, whitespace and punctuation-free runs, so a re-flowed
-paragraph or a changed quotation mark style is no change at all; what is left is listed as
+paragraph or a changed quotation mark style is no change at all. Lines that are page furniture
+rather than story (a newsletter or share prompt, a credit, an "Updated 11:05" stamp: the rules of
+:mod:`pipelines.cleaning`) are left out, so a changed prompt or time stamp is no revision either. What
+is left is listed as
 sentences added, removed and changed (old and new side by side), which is what a reader of a
 report needs to see a stealth edit. difflib (standard library) aligns the two sentence lists.
 """
@@ -12,12 +15,25 @@ from __future__ import annotations
 import difflib
 import re
 
-from pipelines.models import RevisionDiff, SentenceChange
+from pipelines.cleaning import is_boilerplate
+from pipelines.models import RevisionDiff, SentenceChange, count_words
 from pipelines.sentences import sentences
 
 # a replaced sentence this similar to its old self is "changed"; below, it is a removal plus an addition
 CHANGED_MIN_RATIO = 0.5
 _WORD = re.compile(r"\w+")
+# a time stamp line: "Updated 11:05 a.m.", "Last updated: July 10, 2025", "Published 3 hours ago"
+_STAMP = re.compile(r"^\(?\s*(last )?(updated|modified|published|posted|stand|aktualisiert|mis à jour)\b.*\d", re.I)
+STAMP_MAX_WORDS = 12
+
+
+def _story(text: str) -> str:
+    """The text without page furniture: prompts, credits and time stamps."""
+    return "\n".join(
+        line
+        for line in text.split("\n")
+        if not is_boilerplate(line) and not (count_words(line) <= STAMP_MAX_WORDS and _STAMP.match(line.strip()))
+    )
 
 
 def _key(sentence: str) -> str:
@@ -26,8 +42,8 @@ def _key(sentence: str) -> str:
 
 def diff_texts(old: str, new: str) -> RevisionDiff:
     """Sentences added, removed and changed from ``old`` to ``new`` (empty when only form changed)."""
-    before = [s for _, _, s in sentences(old) if _key(s)]
-    after = [s for _, _, s in sentences(new) if _key(s)]
+    before = [s for _, _, s in sentences(_story(old)) if _key(s)]
+    after = [s for _, _, s in sentences(_story(new)) if _key(s)]
     matcher = difflib.SequenceMatcher(a=[_key(s) for s in before], b=[_key(s) for s in after], autojunk=False)
     added: list[str] = []
     removed: list[str] = []

@@ -19,7 +19,7 @@ from crawler import item_pipelines
 from crawler.item_pipelines import ExtractStage
 from pipelines.config import Config
 from pipelines.extract import extract_article
-from pipelines.models import ExtractionStatus, RawPage
+from pipelines.models import AccessState, ExtractionStatus, RawPage
 
 NOW = datetime(2025, 7, 10, tzinfo=UTC)
 JAPANESE = "東京都は十日、新しい防災計画を発表した。計画では、地震や台風に備えて避難所の数を増やす。" * 6
@@ -143,7 +143,12 @@ def test_the_extract_stage_drops_bad_pages_with_a_counted_reason(stage: ExtractS
         stage.process_item(_raw_for(outlet, "\ufffd" * 500))
     with pytest.raises(DropItem, match="empty"):
         stage.process_item(_raw_for(outlet, ""))
-    assert stage.crawler.stats.values == {"newswatch/extraction/bad_encoding": 1, "newswatch/extraction/empty": 1}
+    assert stage.crawler.stats.values == {
+        "newswatch/extraction/bad_encoding": 1,
+        "newswatch/extraction/empty": 1,
+        f"newswatch/outlet/{outlet}/extraction/bad_encoding": 1,
+        f"newswatch/outlet/{outlet}/extraction/empty": 1,
+    }
 
 
 def test_an_extraction_bug_costs_one_page_not_the_crawl(
@@ -157,3 +162,126 @@ def test_an_extraction_bug_costs_one_page_not_the_crawl(
         stage.process_item(_raw_for(stage.config.outlets[0].id, STORY))
     assert stage.crawler.stats.values == {"newswatch/extraction/error": 1}
     assert "extraction failed" in caplog.text
+
+
+# -- wrongly encoded documents, property-based ----------------------------------------------------
+
+WESTERN = [
+    "café",
+    "naïve",
+    "Zürich",
+    "Åsa",
+    "señor",
+    "façade",
+    "€20",
+    "“quoted”",
+    "it’s",
+    "–",
+    "Bundesstraße",
+    "Møller",
+]
+PLAIN = ["the", "council", "voted", "on", "Tuesday", "budget", "harbour", "plan", "officials", "said", "and", "of"]
+JAPANESE_WORDS = [
+    "東京都は",
+    "十日、",
+    "新しい",
+    "防災計画を",
+    "発表した。",
+    "地震や",
+    "台風に",
+    "備えて",
+    "避難所の",
+    "数を増やす。",
+]
+
+
+def _html(paragraphs: list[str], meta_charset: str | None) -> str:
+    meta = f"<meta charset='{meta_charset}'>" if meta_charset else ""
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return f"<html><head>{meta}<title>Budget</title></head><body><article>{body}</article></body></html>"
+
+
+def _content_type(charset: str | None) -> str:
+    return f"text/html; charset={charset}" if charset else "text/html"
+
+
+def _paragraphs(words: list[str], size: int) -> list[str]:
+    return [" ".join(words[i : i + size]) + "." for i in range(0, len(words), size)]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.sampled_from(PLAIN + WESTERN), min_size=80, max_size=300),
+    st.sampled_from([(None, None), ("windows-1252", None), (None, "windows-1252"), ("utf-8", None), (None, "utf-8")]),
+)
+def test_cp1252_pages_extract_whole_or_are_named_never_garbage(words: list[str], declared: tuple) -> None:
+    header, meta = declared
+    html = _decoded(_html(_paragraphs(words, 12), meta).encode("cp1252"), _content_type(header))
+    result = extract_article(_page(html))
+    _check(html)
+    if result.status is ExtractionStatus.OK:
+        assert result.article.text.count("\ufffd") <= 3  # a few typos at most, never a page of garbage
+    if "windows-1252" in declared:
+        assert result.status is ExtractionStatus.OK, result.reason
+        assert " ".join(words[:12]) in " ".join(result.article.text.split())
+    elif declared == (None, None):
+        # no charset: the crawler guesses one; the words survive, a rare letter may not
+        assert result.status is ExtractionStatus.OK, result.reason
+        assert {w for w in words if w in PLAIN} <= set(result.article.text.replace(".", " ").split())
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.sampled_from(JAPANESE_WORDS), min_size=60, max_size=200),
+    st.sampled_from([(None, None), ("shift_jis", None), (None, "shift_jis"), ("utf-8", None), ("utf-8", "utf-8")]),
+)
+def test_shift_jis_pages_extract_when_readable_and_are_bad_encoding_when_declared_utf8(
+    words: list[str], declared: tuple
+) -> None:
+    header, meta = declared
+    html = _decoded(_html(_paragraphs(words, 10), meta).encode("shift_jis"), _content_type(header))
+    result = extract_article(_page(html))
+    _check(html)
+    if header == "utf-8":
+        # Shift_JIS bytes read as UTF-8: replacement characters everywhere, never stored
+        assert result.status is ExtractionStatus.BAD_ENCODING
+        assert "charset" in result.reason
+    else:
+        assert result.status is ExtractionStatus.OK, result.reason
+        assert "".join(words[:10]) in result.article.text.replace(" ", "")
+
+
+# one stage for all examples: it only counts, and the test checks the counts grow by one page each
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.sampled_from(["utf-8", "cp1252", "shift_jis", "iso-8859-1"]),
+    st.sampled_from([None, "utf-8", "windows-1252", "shift_jis", "no-such-charset"]),
+    st.binary(max_size=512),
+)
+def test_the_extract_stage_never_raises_on_any_encoding_and_declaration(
+    stage: ExtractStage, encoding: str, declared: str | None, noise: bytes
+) -> None:
+    text = " ".join(PLAIN * 8) if encoding != "shift_jis" else "".join(JAPANESE_WORDS * 8)
+    body = _html(_paragraphs(text.split(" "), 10), declared).encode(encoding, errors="replace") + noise
+    html = _decoded(body, _content_type(declared))
+    stats_before = sum(stage.crawler.stats.values.values())
+    try:
+        article = stage.process_item(_raw_for(stage.config.outlets[0].id, html))
+    except DropItem:
+        pass  # dropped: counted below with its reason
+    else:
+        assert article.text.strip()
+        assert article.text.count("\ufffd") <= 3
+    # every page is counted once under its outcome, in total and for its outlet
+    assert sum(stage.crawler.stats.values.values()) == stats_before + 2
+
+
+def test_a_page_cut_off_mid_sentence_is_stored_as_truncated_not_full() -> None:
+    whole = "<html><head><title>Budget | X</title></head><body><article>" + STORY + "</article></body></html>"
+    assert extract_article(_page(whole)).article.access_state is AccessState.FULL
+    cut = whole[: whole.rindex("voted on the budget")]  # the connection dropped inside the last paragraph
+    article = extract_article(_page(cut)).article
+    assert article.access_state is AccessState.TRUNCATED
+    assert article.text.rstrip().endswith("met on Tuesday and")

@@ -119,3 +119,29 @@ def test_metadata_bench_runs_on_any_folder_and_ends_with_one_json_line(tmp_path:
     )
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     assert (figures["title"], figures["date"], figures["datetime"], figures["authors"]) == (1.0, 1.0, 1.0, 1.0)
+
+
+def test_syndication_bench_runs_on_any_folder_and_ends_with_one_json_line(tmp_path: Path) -> None:
+    story = " ".join(
+        f"Sentence {i} of a story about the harbour vote, which the council took on Tuesday." for i in range(12)
+    )
+    truth = {f"s{i}": {"url": f"https://x.example/{i}", "articleBody": f"Story {i}. {story}"} for i in range(3)}
+    (tmp_path / "ground-truth.json").write_text(json.dumps(truth), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "syndication.py"), "--data", str(tmp_path), "--clusters", "none"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    # the demo's wire story is found, credited to its agency, and nothing else is called a copy
+    assert (figures["demo_precision"], figures["demo_recall"], figures["demo_agency_credited"]) == (1.0, 1.0, 2)
+    for key in (
+        "precision",
+        "recall",
+        "articles_per_s",
+        "exact_recall",
+        "all_pairs_recall",
+        "speed_ratio_vs_all_pairs",
+    ):
+        assert key in figures

@@ -12,6 +12,7 @@ from examples.newsroom import NewsroomServer
 from examples.newsroom.groundtruth import planted
 from newswatch.jobs import run_cycle
 from pipelines.config import Config, load_config
+from pipelines.health import outlet_health
 from pipelines.store import open_store
 from pipelines.urls import article_id
 
@@ -59,6 +60,14 @@ def test_the_demo_flow_stores_every_outlet_once_with_copies_and_revisions(
         assert len(copies) == 2
         assert sum(1 for a in copies if a.duplicate_of) == 1
         assert {a.duplicate_of for a in copies if a.duplicate_of} <= {a.id for a in copies}
+        # credited to the agency in their dateline; nothing else (the independent quake report) is a copy
+        assert {a.syndicated_from for a in copies} == {"APW"}
+        assert [a.id for a in stored if a.duplicate_of] == [a.id for a in copies if a.duplicate_of]
+        assert all(a.signature.startswith("m1:") for a in stored)
+        # every demo outlet extracts whole articles with their metadata: none is flagged
+        health = outlet_health(store)
+        assert {h.outlet for h in health} == set(newsroom.outlets)
+        assert [h.summary() for h in health if not h.ok] == []
         # the edited article: its latest text stored, both revisions kept
         edit = next(d for d in planted()["divergence"] if d["type"] == "stealth_edit")
         edited_id = edit["articles"][0]

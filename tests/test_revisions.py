@@ -58,6 +58,30 @@ def test_whitespace_case_and_punctuation_are_no_change() -> None:
     assert diff_texts(FIRST, reflowed).is_empty
 
 
+def test_page_furniture_and_time_stamps_are_no_change() -> None:
+    old = "Updated 10:32 a.m. EDT\n" + FIRST + "\nShare this article"
+    new = (
+        "Last updated: 11:05 a.m. EDT\n" + FIRST + "\nSign up for our morning newsletter\nREAD MORE: Aid convoy delayed"
+    )
+    assert diff_texts(old, new).is_empty
+    # a real edit next to a changed stamp is listed alone
+    diff = diff_texts(old, new.replace("Roughly 140", "Roughly 90"))
+    assert [c.new[:10] for c in diff.changed] == ["Roughly 90"]
+    assert (diff.added, diff.removed) == ((), ())
+
+
+def test_a_furniture_only_change_does_not_make_a_stored_revision(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "s.db")
+    try:
+        assert store.upsert(_article(FIRST + "\nUpdated 10:32 a.m.")) is StoreOutcome.NEW
+        furniture = _article("  " + FIRST.replace("\n", "\n\n") + "\nUpdated 11:05 a.m.\nFollow us on X", hours=2)
+        assert store.upsert(furniture) is StoreOutcome.UNCHANGED
+        assert store.get(furniture.id).revision == 1
+        assert len(store.revisions(furniture.id)) == 1
+    finally:
+        store.close()
+
+
 def test_a_new_revision_stores_its_diff_and_keeps_every_earlier_text(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path / "nw.db")
     try:

@@ -55,8 +55,9 @@ class Store(Protocol):
         """Articles matching a query in the watch query language, best first."""
         ...
 
-    def mark_duplicate(self, article_id: str, duplicate_of: str) -> None:
-        """Record that an article is a copy (wire/syndicated) of another."""
+    def mark_duplicate(self, article_id: str, duplicate_of: str, syndicated_from: str = "") -> None:
+        """Record that an article is a copy (wire/syndicated) of another, and the agency its group is
+        credited to when known (an empty ``syndicated_from`` keeps what the article has)."""
         ...
 
     # -- divergences ----------------------------------------------------------------------

@@ -2,10 +2,46 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from typing import Any
 
-from pipelines.models import Divergence
+from pipelines.models import AccessState, Article, Divergence
+
+_ARTICLE_DATES = ("published_at", "modified_at", "fetched_at")
+
+
+def article_to_json(a: Article) -> dict[str, Any]:
+    """An article as a JSON object: every field (datetimes as ISO 8601), plus the derived
+    ``content_hash`` and ``word_count`` a search engine can filter and aggregate on."""
+    data: dict[str, Any] = {}
+    for f in dataclasses.fields(Article):
+        value = getattr(a, f.name)
+        if isinstance(value, datetime):
+            value = value.isoformat()
+        elif isinstance(value, tuple):
+            value = list(value)
+        elif isinstance(value, AccessState):
+            value = value.value
+        data[f.name] = value
+    data["content_hash"] = a.content_hash
+    data["word_count"] = a.word_count
+    return data
+
+
+def article_from_json(data: dict[str, Any]) -> Article:
+    """The article back from :func:`article_to_json`; fields a stored object lacks (written
+    before they existed) take their defaults, keys it has that Article lacks are ignored."""
+    known = {f.name for f in dataclasses.fields(Article)}
+    values = {k: v for k, v in data.items() if k in known}
+    for key in _ARTICLE_DATES:
+        if values.get(key):
+            values[key] = datetime.fromisoformat(values[key])
+    if "authors" in values:
+        values["authors"] = tuple(values["authors"])
+    if "access_state" in values:
+        values["access_state"] = AccessState(values["access_state"])
+    return Article(**values)
 
 
 def divergence_to_json(d: Divergence) -> dict[str, Any]:

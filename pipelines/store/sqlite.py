@@ -43,7 +43,12 @@ CREATE TABLE IF NOT EXISTS articles (
     access_state TEXT NOT NULL DEFAULT 'full',
     source TEXT NOT NULL DEFAULT '',
     revision INTEGER NOT NULL DEFAULT 1,
-    duplicate_of TEXT NOT NULL DEFAULT ''
+    duplicate_of TEXT NOT NULL DEFAULT '',
+    published_precision TEXT NOT NULL DEFAULT '',
+    modified_offset TEXT NOT NULL DEFAULT '',
+    modified_source TEXT NOT NULL DEFAULT '',
+    signature TEXT NOT NULL DEFAULT '',
+    syndicated_from TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS articles_outlet ON articles (outlet, published_at);
 CREATE INDEX IF NOT EXISTS articles_published ON articles (published_at);
@@ -97,8 +102,17 @@ CREATE TABLE IF NOT EXISTS runs (
 
 _COLUMNS = (
     "id, outlet, url, canonical_url, title, description, authors, published_at, published_offset,"
-    " published_source, modified_at, fetched_at, language, text, access_state, source, revision, duplicate_of"
+    " published_source, modified_at, fetched_at, language, text, access_state, source, revision,"
+    " published_precision, modified_offset, modified_source, signature, syndicated_from, duplicate_of"
 )
+# columns added to ``articles`` after the first release, with their definitions (added in place to older files)
+_ADDED_ARTICLE_COLUMNS = {
+    "published_precision": "TEXT NOT NULL DEFAULT ''",
+    "modified_offset": "TEXT NOT NULL DEFAULT ''",
+    "modified_source": "TEXT NOT NULL DEFAULT ''",
+    "signature": "TEXT NOT NULL DEFAULT ''",
+    "syndicated_from": "TEXT NOT NULL DEFAULT ''",
+}
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -137,6 +151,11 @@ class SQLiteStore:
         if "diff" not in columns:
             with self._db:
                 self._db.execute("ALTER TABLE revisions ADD COLUMN diff TEXT NOT NULL DEFAULT ''")
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(articles)")}
+        with self._db:
+            for name, definition in _ADDED_ARTICLE_COLUMNS.items():
+                if name not in columns:
+                    self._db.execute(f"ALTER TABLE articles ADD COLUMN {name} {definition}")
 
     # -- writing ---------------------------------------------------------------------------
     def upsert(self, article: Article) -> StoreOutcome:
@@ -178,6 +197,11 @@ class SQLiteStore:
             a.access_state.value,
             a.source,
             revision,
+            a.published_precision,
+            a.modified_offset,
+            a.modified_source,
+            a.signature,
+            a.syndicated_from,
         )
         if first_seen is not None:
             self._db.execute(
@@ -209,9 +233,13 @@ class SQLiteStore:
             ),
         )
 
-    def mark_duplicate(self, article_id: str, duplicate_of: str) -> None:
+    def mark_duplicate(self, article_id: str, duplicate_of: str, syndicated_from: str = "") -> None:
         with self._db:
-            self._db.execute("UPDATE articles SET duplicate_of = ? WHERE id = ?", (duplicate_of, article_id))
+            self._db.execute(
+                "UPDATE articles SET duplicate_of = ?, syndicated_from = COALESCE(NULLIF(?, ''), syndicated_from)"
+                " WHERE id = ?",
+                (duplicate_of, syndicated_from, article_id),
+            )
 
     def record_run(self, kind: str, started_at: datetime, stats: dict[str, Any]) -> None:
         with self._db:
@@ -406,6 +434,11 @@ def _article(row: tuple[Any, ...]) -> Article:
         access,
         source,
         revision,
+        published_precision,
+        modified_offset,
+        modified_source,
+        signature,
+        syndicated_from,
         duplicate_of,
     ) = row
     return Article(
@@ -427,4 +460,9 @@ def _article(row: tuple[Any, ...]) -> Article:
         source=source,
         revision=revision,
         duplicate_of=duplicate_of,
+        published_precision=published_precision,
+        modified_offset=modified_offset,
+        modified_source=modified_source,
+        signature=signature,
+        syndicated_from=syndicated_from,
     )

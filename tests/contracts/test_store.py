@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from pipelines.models import Article, Divergence, OutboxMessage, StoreOutcome
+from pipelines.models import AccessState, Article, Divergence, OutboxMessage, StoreOutcome
 from pipelines.query import QueryError
 from pipelines.store import Store
 from pipelines.urls import article_id
@@ -106,6 +106,41 @@ def test_copies_are_marked_and_runs_recorded(store: Store) -> None:
     assert store.get(b.id).duplicate_of == a.id
     store.record_run("crawl", T0, {"pages": 3})
     assert store.runs()[0]["stats"] == {"pages": 3}
+
+
+def test_every_article_field_round_trips(store: Store) -> None:
+    a = replace(
+        article("https://n.example/full", "Wire text about the quake.\nA second paragraph."),
+        description="A standfirst.",
+        published_source="jsonld",
+        published_precision="time",
+        modified_at=T0 + timedelta(hours=3),
+        modified_offset="+02:00",
+        modified_source="meta",
+        language="en",
+        access_state=AccessState.PAYWALL,
+        source="https://n.example/feed.xml",
+        signature="m1:12:AAAA",
+        syndicated_from="Associated Press",
+    )
+    store.upsert(a)
+    stored = store.get(a.id)
+    assert stored == a
+    assert stored.content_hash == a.content_hash
+    assert (stored.word_count, stored.paragraphs) == (a.word_count, a.paragraphs)
+
+
+def test_marking_a_copy_keeps_or_sets_its_agency(store: Store) -> None:
+    a = article("https://n.example/a", "Wire text.")
+    b = replace(article("https://s.example/a", "Wire text.", outlet="south"), syndicated_from="Reuters")
+    c = article("https://e.example/a", "Wire text.", outlet="east")
+    for x in (a, b, c):
+        store.upsert(x)
+    store.mark_duplicate(b.id, a.id)
+    store.mark_duplicate(c.id, a.id, syndicated_from="Reuters")
+    assert (store.get(b.id).duplicate_of, store.get(b.id).syndicated_from) == (a.id, "Reuters")
+    assert (store.get(c.id).duplicate_of, store.get(c.id).syndicated_from) == (a.id, "Reuters")
+    assert store.get(c.id).duplicate_group == store.get(a.id).duplicate_group == a.id
 
 
 def divergence(

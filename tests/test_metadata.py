@@ -1,0 +1,158 @@
+"""What pages declare about themselves: JSON-LD graphs, dates with their precision, bylines, headlines."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from pipelines.extract import extract_article
+from pipelines.metadata import clean_title, looks_like_name
+from pipelines.models import Article, RawPage
+
+STORY = "".join(
+    f"<p>Paragraph {i} of the story says the council met on Tuesday and voted on the new harbour plan.</p>"
+    for i in range(6)
+)
+
+
+def extract(head: str, body: str = STORY, url: str = "https://example.org/news/harbour-plan") -> Article:
+    html = f"<html><head>{head}</head><body><article><h1>Harbour plan</h1>{body}</article></body></html>"
+    page = RawPage(url=url, final_url=url, status=200, html=html, outlet="x", fetched_at=datetime.now(UTC))
+    result = extract_article(page)
+    assert result.article is not None, result.reason
+    return result.article
+
+
+def jsonld(data: object) -> str:
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+def test_authors_referenced_by_id_in_a_jsonld_graph_are_resolved() -> None:
+    graph = {
+        "@graph": [
+            {"@type": "Person", "@id": "#p1", "name": "Jane Doe"},
+            {"@type": "Person", "@id": "#p2", "givenName": "Max", "familyName": "Mustermann"},
+            {
+                "@type": "NewsArticle",
+                "headline": "Harbour plan",
+                "datePublished": "2024-03-05T09:30:00+01:00",
+                "author": [{"@id": "#p1"}, {"@id": "#p2"}],
+            },
+        ]
+    }
+    assert extract(jsonld(graph)).authors == ("Jane Doe", "Max Mustermann")
+
+
+def test_the_article_is_found_under_main_entity_and_listed_articles_are_ignored() -> None:
+    page = {
+        "@type": "WebPage",
+        "relatedLink": [{"@type": "NewsArticle", "headline": "Other story", "datePublished": "2020-01-01"}],
+        "mainEntity": {"@type": "NewsArticle", "headline": "Harbour plan", "datePublished": "2024-03-05T09:30:00+0100"},
+    }
+    got = extract(jsonld(page))
+    assert got.published_at == datetime(2024, 3, 5, 8, 30, tzinfo=UTC)
+    assert (got.published_offset, got.published_source, got.published_precision) == ("+01:00", "jsonld", "time")
+
+
+def test_a_date_without_a_time_of_day_is_kept_as_a_day() -> None:
+    got = extract("<meta property='article:published_time' content='2024-03-05'>")
+    assert got.published_at == datetime(2024, 3, 5, tzinfo=UTC)
+    assert got.published_precision == "day"
+
+
+def test_a_declared_date_far_from_the_url_date_gives_way_to_one_that_agrees() -> None:
+    # the JSON-LD date is the page's build time; the meta tag agrees with the date in the URL
+    head = jsonld({"@type": "NewsArticle", "datePublished": "2024-06-30T10:00:00Z"}) + (
+        "<meta property='article:published_time' content='2024-03-05T09:30:00+01:00'>"
+    )
+    got = extract(head, url="https://example.org/2024/03/05/harbour-plan")
+    assert (got.published_at, got.published_source) == (datetime(2024, 3, 5, 8, 30, tzinfo=UTC), "meta")
+
+
+def test_the_modified_date_keeps_its_offset_and_source_and_a_future_date_is_dropped() -> None:
+    head = (
+        "<meta property='article:published_time' content='2024-03-05T09:30:00+01:00'>"
+        "<meta property='article:modified_time' content='2024-03-06T11:00:00-05:00'>"
+    )
+    got = extract(head)
+    assert (got.modified_at, got.modified_offset, got.modified_source) == (
+        datetime(2024, 3, 6, 16, 0, tzinfo=UTC),
+        "-05:00",
+        "meta",
+    )
+    future = extract("<meta property='article:published_time' content='2999-01-01T00:00:00Z'>")
+    assert future.published_at is None or future.published_at.year < 2999
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors"),
+    [
+        ("<div class='article-author'>von <a href='/a/1'>Nadja Berger</a></div>", ("Nadja Berger",)),
+        ("<p class='meta'>By Alan Fenwick · 22 May 2024 · 4 Comments</p>", ("Alan Fenwick",)),
+        ("<span class='AuthorName'>Jane Doe and John Roe</span>", ("Jane Doe", "John Roe")),
+        # a photo credit and a commenter are not the author
+        ("<div class='bildautor'>Foto: SN/APA/KEYSTONE</div><div class='comment-author'>Kevin</div>", ()),
+    ],
+)
+def test_a_visible_byline_names_the_authors_when_none_are_declared(byline: str, authors: tuple[str, ...]) -> None:
+    assert extract("", body=byline + STORY).authors == authors
+
+
+def test_a_signed_paragraph_in_bold_is_the_author_and_leaves_the_text() -> None:
+    head = "<meta property='og:site_name' content='Highland Times'><meta name='author' content='Highland Times'>"
+    got = extract(head, body="<p><strong>Thabo Mokoena / Lerato Dube</strong></p>" + STORY)
+    assert got.authors == ("Thabo Mokoena", "Lerato Dube")
+    assert "Mokoena" not in got.text
+    # a declared author signing at the foot: the signature leaves the text too
+    signed = extract("<meta name='author' content='Jane Doe'>", body=STORY + "<p><b>Jane Doe</b></p>")
+    assert (signed.authors, signed.text.endswith("harbour plan.")) == (("Jane Doe",), True)
+
+
+def test_the_desk_beside_a_person_is_not_an_author() -> None:
+    head = "<meta property='og:site_name' content='MDR'>"
+    body = "<p class='author'>von David Straub, MDR THÜRINGEN</p>" + STORY
+    assert extract(head, body=body, url="https://www.mdr.de/news/a").authors == ("David Straub",)
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "clean"),
+    [
+        (
+            "宮崎県で震度5弱、津波注意報を発表｜南海新聞デジタル",
+            "南海新聞デジタル",
+            "宮崎県で震度5弱、津波注意報を発表",
+        ),
+        ("장동혁, 제명했지만 부담 커졌다ㅣ한국일보", "한국일보", "장동혁, 제명했지만 부담 커졌다"),
+        ("Harbour plan approved|The Ledger", "The Ledger", "Harbour plan approved"),
+        ("Harbour plan approved - example.org", "", "Harbour plan approved"),
+    ],
+)
+def test_a_site_name_glued_to_the_headline_is_removed(title: str, site: str, clean: str) -> None:
+    assert clean_title(title, site, host="www.example.org") == clean
+
+
+@pytest.mark.parametrize(
+    ("name", "is_name"),
+    [
+        ("Jane Doe", True),
+        ("Ursula von der Leyen", True),
+        ("신현주", True),
+        ("About the author", False),
+        ("この記事を書いた人渡辺洋介東京社会部フォロー専門", False),
+        ("Updated 5 hours ago", False),
+        ("Related stories", False),
+    ],
+)
+def test_names_look_like_names(name: str, is_name: bool) -> None:
+    assert looks_like_name(name) is is_name
+
+
+def test_a_standfirst_in_the_header_leaves_the_text_and_a_lede_used_as_description_stays() -> None:
+    description = "The council voted on Tuesday to build the new harbour plan over five years."
+    head = f"<meta name='description' content='{description}'>"
+    standfirst = extract(head, body=f"<header><h2>{description}</h2></header>{STORY}")
+    assert description not in standfirst.text
+    lede = extract(head, body=f"<div><p>{description}</p>{STORY}</div>")
+    assert lede.text.startswith(description)
