@@ -20,6 +20,7 @@ class AccessState(enum.StrEnum):
     PAYWALL = "paywall"
     CONSENT_WALL = "consent_wall"
     BOT_BLOCK = "bot_block"
+    SOFT_404 = "soft_404"
     TRUNCATED = "truncated"
 
 
@@ -57,6 +58,8 @@ class RawPage:
     feed_title: str = ""
     feed_published: datetime | None = None
     feed_authors: tuple[str, ...] = ()
+    etag: str = ""  # the HTTP validators of the response, to ask next time whether it changed
+    last_modified: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ article or a named status with a reason.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 import pytest
@@ -137,13 +138,19 @@ def _raw_for(outlet: str, html: str) -> RawPage:
     )
 
 
-def test_the_extract_stage_drops_bad_pages_with_a_counted_reason(stage: ExtractStage) -> None:
+def test_the_extract_stage_names_bad_pages_with_a_counted_reason(stage: ExtractStage) -> None:
     outlet = stage.config.outlets[0].id
-    with pytest.raises(DropItem, match="bad_encoding"):
-        stage.process_item(_raw_for(outlet, "\ufffd" * 500))
-    with pytest.raises(DropItem, match="empty"):
-        stage.process_item(_raw_for(outlet, ""))
-    assert stage.crawler.stats.values == {"newswatch/extraction/bad_encoding": 1, "newswatch/extraction/empty": 1}
+    bad = asyncio.run(stage.process_item(_raw_for(outlet, "\ufffd" * 500)))
+    empty = asyncio.run(stage.process_item(_raw_for(outlet, "")))
+    assert bad.extraction.status is ExtractionStatus.BAD_ENCODING
+    assert empty.extraction.status is ExtractionStatus.EMPTY
+    assert bad.extraction.article is None
+    assert stage.crawler.stats.values == {
+        "newswatch/extraction/bad_encoding": 1,
+        "newswatch/extraction/empty": 1,
+        f"newswatch/outlet/{outlet}/dropped/bad_encoding": 1,
+        f"newswatch/outlet/{outlet}/dropped/empty": 1,
+    }
 
 
 def test_an_extraction_bug_costs_one_page_not_the_crawl(
@@ -153,7 +160,11 @@ def test_an_extraction_bug_costs_one_page_not_the_crawl(
         raise RuntimeError("boom")
 
     monkeypatch.setattr(item_pipelines, "extract_article", broken)
+    outlet = stage.config.outlets[0].id
     with pytest.raises(DropItem, match="boom"):
-        stage.process_item(_raw_for(stage.config.outlets[0].id, STORY))
-    assert stage.crawler.stats.values == {"newswatch/extraction/error": 1}
+        asyncio.run(stage.process_item(_raw_for(outlet, STORY)))
+    assert stage.crawler.stats.values == {
+        "newswatch/extraction/error": 1,
+        f"newswatch/outlet/{outlet}/errors/extraction": 1,
+    }
     assert "extraction failed" in caplog.text

@@ -66,7 +66,7 @@ def test_a_good_config_becomes_typed_objects_with_paths_relative_to_the_file(tmp
                 "",
             ),
             "outlet[0]",
-            "at least one of feeds, sitemaps or sections",
+            "at least one of feeds, sitemaps, sections or autodiscover = true",
         ),
         (
             GOOD.replace('timezone = "Europe/Berlin"', 'timezone = "Mars/Olympus"'),

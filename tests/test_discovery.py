@@ -56,7 +56,7 @@ def test_a_broken_feed_still_yields_what_can_be_read_and_resolves_relative_links
 def test_something_that_is_not_a_feed_is_named_as_such() -> None:
     found = parse_feed(b"\x89PNG\r\n\x1a\n\x00\x00binary", "https://x.example/feed")
     assert not found.candidates
-    assert found.problem.startswith("not a readable feed")
+    assert found.problem_kind == "not_a_feed"
 
 
 def test_a_sitemap_index_lists_its_sitemaps_resolved_against_its_url() -> None:
