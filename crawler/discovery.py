@@ -111,7 +111,7 @@ def parse_feed(body: bytes, url: str, max_entries: int = DEFAULT_MAX_ENTRIES) ->
     if not candidates and parsed.bozo:
         problem = f"not_a_feed: {parsed.get('bozo_exception', 'unknown error')}"
     elif total > max_entries:
-        problem = f"too_many_entries: {total} entries or more, the first {max_entries} read"
+        problem = f"too_many_entries: {total} entries, the first {max_entries} read"
     return Discovered(candidates=tuple(candidates), problem=problem)
 
 

@@ -23,7 +23,7 @@ from lxml import etree
 from trafilatura.utils import load_html
 
 from pipelines.dates import declares_offset, is_future, offset_of, parse_datetime, same_wall_clock
-from pipelines.models import Article, Extraction, ExtractionStatus, RawPage
+from pipelines.models import AccessState, Article, Extraction, ExtractionStatus, RawPage
 from pipelines.urls import article_id, canonical_url
 from pipelines.wordlists import DATE_WORDS
 
@@ -98,6 +98,34 @@ _BYLINE_XPATH = (
 )
 BYLINE_MAX_CHARS = 80
 _MODIFIED_KEYS = ("jsonld:dateModified", "article:modified_time", "og:updated_time", "datemodified", "lastmod")
+# pages that are not the article: recognised by the words every such page uses, in the
+# languages newswatch meets most, never by site
+_BOT_BLOCK = re.compile(
+    r"\b(captcha|are you a robot|not a robot|verify (that )?you are (a )?human|access denied|unusual traffic"
+    r"|automated (access|requests|queries)|just a moment|checking your browser|enable javascript and cookies"
+    r"|request (was )?blocked|bot detection|zugriff verweigert|accès refusé)\b",
+    re.IGNORECASE,
+)
+_CONSENT = re.compile(
+    r"\b(cookies?|consent|accept all|reject all|manage (your )?(choices|preferences|options)|our partners"
+    r"|privacy (policy|settings)|einwilligung|zustimmen|alle akzeptieren|accepter|tout accepter|aceptar"
+    r"|consentimiento)\b",
+    re.IGNORECASE,
+)
+_PAYWALL = re.compile(
+    r"(subscribe (now )?to (continue|keep) reading|subscribers? only|for subscribers|to read the (full|whole|rest"
+    r" of the) (article|story)|already a subscriber|start your (free )?trial|this (article|content) is for"
+    r" (paying )?subscribers|become a (member|subscriber)|register to continue|weiterlesen mit|jetzt abonnieren"
+    r"|abonnez-vous|réservé aux abonnés|suscríbete|exclusivo para suscriptores)",
+    re.IGNORECASE,
+)
+_NOT_FOUND = re.compile(
+    r"(\b404\b|page not found|not be found|cannot be found|can'?t be found|no longer available|does ?n[o']t exist"
+    r"|seite nicht gefunden|page introuvable|página no encontrada)",
+    re.IGNORECASE,
+)
+WALL_MAX_WORDS = 150  # a consent wall or block page is short; an article that mentions cookies is not
+TRUNCATED_SHARE = 0.6  # less than this share of the declared word count extracted: truncated
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|$|\D)")
 
 
@@ -131,14 +159,15 @@ def extract_article(page: RawPage, *, language: str = "", min_words: int = MIN_W
     description_hint = meta.first("jsonld:description", "og:description", "description", "twitter:description")
     body = (doc.text or "") if doc is not None else ""
     text = clean_text(body, (title, meta.title(), h1), description_hint)
-    if not text:
+    access = access_state(page, meta, tree, text)
+    if not text and access is AccessState.FULL:
         return Extraction(ExtractionStatus.NOT_ARTICLE, reason="no main text found")
     if _misdecoded(text):
         return Extraction(
             ExtractionStatus.BAD_ENCODING,
             reason=f"{text.count(chr(0xFFFD))} undecodable characters in the text: wrong charset",
         )
-    if _words(text) < min_words:
+    if _words(text) < min_words and access is AccessState.FULL:
         return Extraction(ExtractionStatus.TOO_SHORT, reason=f"main text has {_words(text)} words")
 
     canonical = canonical_url(meta.canonical() or page.final_url)
@@ -162,9 +191,38 @@ def extract_article(page: RawPage, *, language: str = "", min_words: int = MIN_W
         published_source=source,
         modified_at=modified.astimezone(UTC) if modified else None,
         language=meta.language() or language,
+        access_state=access,
         source=page.source,
     )
-    return Extraction(ExtractionStatus.OK, article)
+    return Extraction(ExtractionStatus.OK, article, reason="" if access is AccessState.FULL else access.value)
+
+
+def access_state(page: RawPage, meta: _PageMetadata, tree: lxml.html.HtmlElement, text: str) -> AccessState:
+    """Whether the page shows the whole article, or a paywall, consent wall, bot block, soft 404
+    or a cut-off text instead; judged from the status, what the page declares and the words such
+    pages use, never from rules for particular sites."""
+    words = _words(text)
+    visible = " ".join(tree.text_content().split()) if words < 2 * WALL_MAX_WORDS else ""
+    heading = f"{meta.title()} {meta.h1()}"
+    if page.status in (401, 402):
+        return AccessState.PAYWALL
+    if page.status in (403, 429, 503) or (words < WALL_MAX_WORDS and _BOT_BLOCK.search(f"{heading} {visible}")):
+        return AccessState.BOT_BLOCK
+    if words < WALL_MAX_WORDS and len(_CONSENT.findall(visible)) >= 3 and not _PAYWALL.search(visible):
+        return AccessState.CONSENT_WALL
+    if page.status in (404, 410) or _NOT_FOUND.search(heading):
+        return AccessState.SOFT_404
+    free = str(meta.jsonld.get("isAccessibleForFree", "")).strip().lower()
+    if free in ("false", "no", "0") or (visible and _PAYWALL.search(visible)):
+        return AccessState.PAYWALL
+    declared = meta.jsonld.get("wordCount")
+    try:
+        declared_words = int(str(declared).replace(",", "")) if declared else 0
+    except ValueError:
+        declared_words = 0
+    if declared_words and words < declared_words * TRUNCATED_SHARE:
+        return AccessState.TRUNCATED
+    return AccessState.FULL
 
 
 def published_date(meta: _PageMetadata, page: RawPage, tree: lxml.html.HtmlElement) -> tuple[datetime | None, str]:

@@ -141,7 +141,8 @@ class EdgeServer:
         if path == "/paywall":
             teaser = f"<p>{PARAGRAPHS[0]}</p><div class='paywall'>Subscribe to continue reading this article.</div>"
             ld = '<script type="application/ld+json">{"@type":"NewsArticle","isAccessibleForFree":false}</script>'
-            return 200, html, article_html("paywall", ld).replace("".join(f"<p>{p}</p>" for p in PARAGRAPHS), teaser)
+            page = article_html("paywall", ld).replace("".join(f"<p>{p}</p>" for p in PARAGRAPHS), teaser)
+            return 200, html, page.encode()
         if path == "/consent":
             page = (
                 "<html><head><title>Before you continue</title></head><body><div class='consent'><h1>We value your "

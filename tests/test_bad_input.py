@@ -20,7 +20,7 @@ from crawler import item_pipelines
 from crawler.item_pipelines import ExtractStage
 from pipelines.config import Config
 from pipelines.extract import extract_article
-from pipelines.models import ExtractionStatus, RawPage
+from pipelines.models import AccessState, ExtractionStatus, RawPage
 
 NOW = datetime(2025, 7, 10, tzinfo=UTC)
 JAPANESE = "東京都は十日、新しい防災計画を発表した。計画では、地震や台風に備えて避難所の数を増やす。" * 6
@@ -45,7 +45,9 @@ def _check(html: str) -> None:
     assert isinstance(result.status, ExtractionStatus)
     if result.status is ExtractionStatus.OK:
         assert result.article is not None
-        assert result.article.text.strip()
+        # a page that is not the whole article is kept with its access state, text or not
+        assert result.article.text.strip() or result.article.access_state is not AccessState.FULL
+        assert (result.reason == "") == (result.article.access_state is AccessState.FULL)
     else:
         assert result.article is None
         assert result.reason
