@@ -8,6 +8,7 @@ a few more tracking parameters news sites use, no fragment, no trailing slash.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -21,10 +22,9 @@ TRACKING_PARAMS = frozenset({"fbclid", "gclid", "dclid", "msclkid", "yclid", "ig
 def canonical_url(url: str) -> str:
     """The canonical form of an article URL, used for identity and deduplication."""
     url = url.strip()
-    try:
+    # courlan refuses some odd but fetchable URLs: w3lib's canonical form is enough for those
+    with contextlib.suppress(ValueError, UnicodeError):
         url = normalize_url(url)
-    except (ValueError, UnicodeError):
-        pass  # courlan refuses some odd but fetchable URLs: w3lib's canonical form is enough for those
     parts = urlsplit(canonicalize_url(url))
     query = [
         (key, value)
