@@ -115,6 +115,12 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_status(args: argparse.Namespace) -> int:
+    from newswatch.status import cmd_status as status
+
+    return status(args, _config(args))
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from examples.newsroom import NewsroomServer
     from examples.newsroom.content import LAST_DAY
@@ -268,6 +274,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--until", type=parse_since, help="published before: an ISO date or a span back from now")
     p.add_argument("--limit", type=int, default=10)
     p.set_defaults(func=cmd_search)
+
+    p = command(
+        "status",
+        "how each outlet has been crawled",
+        "Per outlet: the latest run's requests, 304s, new articles, revisions, errors by kind, blocked pages, "
+        "bytes and duration, and its health (failing runs, back-off, last error).",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.set_defaults(func=cmd_status)
 
     p = sub.add_parser(
         "demo",

@@ -105,7 +105,7 @@ class EdgeServer:
                 text += f"Crawl-delay: {self.crawl_delay_s:g}\n"
             return 200, {"Content-Type": "text/plain"}, text.encode()
         if path == "/feed.xml":
-            return 200, {"Content-Type": "application/rss+xml"}, self._rss(self.feed)
+            return self._conditional(self._rss(self.feed), "application/rss+xml", headers)
         if path == "/huge-feed.xml":
             items = [f"/a/entry?i={i % 3}" for i in range(100_000)]
             return 200, {"Content-Type": "application/rss+xml"}, self._rss(items)
@@ -171,11 +171,14 @@ class EdgeServer:
         return 404, html, b"<html><body>not here</body></html>"
 
     def _article(self, name: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
-        body = article_html(name).encode()
+        return self._conditional(article_html(name).encode(), "text/html; charset=utf-8", headers)
+
+    @staticmethod
+    def _conditional(body: bytes, content_type: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
         etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
         if headers.get("if-none-match") == etag:
             return 304, {"ETag": etag}, b""
-        return 200, {"Content-Type": "text/html; charset=utf-8", "ETag": etag}, body
+        return 200, {"Content-Type": content_type, "ETag": etag}, body
 
     def _rss(self, paths: list[str]) -> bytes:
         items = "".join(

@@ -13,7 +13,7 @@ import pytest
 from examples.newsroom import NewsroomServer
 from pipelines.config import Config
 
-COMMANDS = ["run", "crawl", "report", "search", "demo"]
+COMMANDS = ["run", "crawl", "report", "search", "demo", "status"]
 
 
 def newswatch(
