@@ -66,7 +66,8 @@ def _regex(value: str) -> str:
 def _query_template(value: str) -> str:
     if "{query}" not in value:
         raise ValueError(f"{value!r} has no {{query}} placeholder for the watch's search terms")
-    return _http_url(value.replace("{query}", "x"))
+    _http_url(value.replace("{query}", "x"))
+    return value
 
 
 def _redis_url(value: str) -> str:

@@ -63,8 +63,18 @@ class EdgeHit:
 
 
 class EdgeServer:
-    def __init__(self, feed: list[str] | None = None, crawl_delay_s: float = 0, slow_s: float = 3.0) -> None:
+    def __init__(
+        self,
+        feed: list[str] | None = None,
+        crawl_delay_s: float = 0,
+        slow_s: float = 3.0,
+        titles: dict[str, str] | None = None,
+        sitemap_ages_days: tuple[int, ...] = (0, 10, 40),
+    ) -> None:
         self.feed = feed or []
+        self.titles = titles or {}
+        self.sitemap_ages_days = sitemap_ages_days
+        self.search_results: list[str] = []
         self.crawl_delay_s = crawl_delay_s
         self.slow_s = slow_s
         self.hits: list[EdgeHit] = []
@@ -106,6 +116,35 @@ class EdgeServer:
             return 200, {"Content-Type": "text/plain"}, text.encode()
         if path == "/feed.xml":
             return self._conditional(self._rss(self.feed), "application/rss+xml", headers)
+        if path.startswith("/search.xml"):
+            return 200, {"Content-Type": "application/rss+xml"}, self._rss(self.search_results)
+        if path == "/sitemap-index.xml":
+            return 200, {"Content-Type": "application/xml"}, self._sitemap_index()
+        if parts[0] == "sitemaps":
+            day = parts[1].removesuffix(".xml")
+            urls = f"<url><loc>{self.origin}/a/story-of-{day}</loc><lastmod>{day}</lastmod></url>"
+            body = f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+            return 200, {"Content-Type": "application/xml"}, body.encode()
+        if path == "/section":
+            links = [
+                "/news/2025/07/08/council-approves-budget",
+                "/news/regional-council-debates-the-transport-plan",
+                "/video/watch-the-council-debate-in-full",
+                "/about",
+                "/contact",
+                "https://elsewhere.example/news/2025/07/08/other-site-story",
+            ]
+            anchors = "".join(f'<li><a href="{link}">A headline for {link}</a></li>' for link in links)
+            return 200, html, f"<html><body><nav><a href='/'>Home</a></nav><ul>{anchors}</ul></body></html>".encode()
+        if path == "/home":
+            head = (
+                '<link rel="alternate" type="application/rss+xml" title="All news" href="/feed.xml">'
+                '<link rel="alternate" type="text/html" hreflang="de" href="/de/">'
+                '<link rel="stylesheet" href="/style.css">'
+            )
+            return 200, html, f"<html><head>{head}</head><body><h1>Home</h1></body></html>".encode()
+        if parts[0] == "news":
+            return self._article(parts[-1], headers)
         if path == "/huge-feed.xml":
             items = [f"/a/entry?i={i % 3}" for i in range(100_000)]
             return 200, {"Content-Type": "application/rss+xml"}, self._rss(items)
@@ -180,9 +219,21 @@ class EdgeServer:
             return 304, {"ETag": etag}, b""
         return 200, {"Content-Type": content_type, "ETag": etag}, body
 
+    def _sitemap_index(self) -> bytes:
+        import datetime as dt
+
+        today = dt.datetime.now(dt.UTC).date()
+        entries = ""
+        for age in self.sitemap_ages_days:
+            day = (today - dt.timedelta(days=age)).isoformat()
+            entries += f"<sitemap><loc>{self.origin}/sitemaps/{day}.xml</loc><lastmod>{day}</lastmod></sitemap>"
+        return f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</sitemapindex>'.encode()
+
     def _rss(self, paths: list[str]) -> bytes:
         items = "".join(
-            f"<item><title>Story {i}</title><link>{self.origin}{p}</link></item>" for i, p in enumerate(paths)
+            f"<item><title>{self.titles.get(p, f'Story {i}')}</title>"
+            f"<link>{p if p.startswith('http') else self.origin + p}</link></item>"
+            for i, p in enumerate(paths)
         )
         return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Edge</title>{items}</channel></rss>'.encode()
 
