@@ -20,6 +20,7 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 import lxml.html
 from lxml import etree
+from scrapy.utils.gz import gunzip
 
 from pipelines.dates import parse_datetime
 
@@ -193,6 +194,20 @@ def parse_sitemap(body: bytes, url: str, max_entries: int = 50_000) -> Discovere
         )
     problem = f"too_many_entries: {total} URLs, the first {max_entries} read" if total > max_entries else ""
     return Discovered(candidates=tuple(candidates), problem=problem)
+
+
+def parse_any(body: bytes, url: str, max_entries: int = DEFAULT_MAX_ENTRIES, max_bytes: int = 50_000_000) -> Discovered:
+    """A feed or sitemap of unknown kind (gzipped or not): sitemaps by their root element, JSON
+    Feed by its first character, everything else through the feed parser."""
+    if body[:2] == b"\x1f\x8b":
+        try:
+            body = gunzip(body, max_size=max_bytes)
+        except (OSError, ValueError, EOFError) as exc:
+            return Discovered(problem=f"decompression_bomb: {exc}")
+    head = body.lstrip()[:2000]
+    if re.search(rb"<(?:\w+:)?(?:urlset|sitemapindex)[\s>]", head):
+        return parse_sitemap(body, url, max_entries=max(max_entries, 50_000))
+    return parse_feed(body, url, max_entries)
 
 
 def date_in_url(url: str) -> datetime | None:
