@@ -226,6 +226,9 @@ class SQLiteCrawlState:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, timeout=30)
             self._db.execute("PRAGMA journal_mode = WAL")
+            # WAL with synchronous NORMAL survives a crash of the process (not of the machine) and
+            # spares an fsync per fetched page
+            self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.executescript(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the crawl state at {self.path}: {exc}") from exc

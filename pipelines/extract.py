@@ -202,7 +202,8 @@ def access_state(page: RawPage, meta: _PageMetadata, tree: lxml.html.HtmlElement
     or a cut-off text instead; judged from the status, what the page declares and the words such
     pages use, never from rules for particular sites."""
     words = _words(text)
-    visible = " ".join(tree.text_content().split()) if words < 2 * WALL_MAX_WORDS else ""
+    # the whole page's text only for short extractions: walls and block pages are short
+    visible = " ".join(tree.text_content().split()) if words < WALL_MAX_WORDS else ""
     heading = f"{meta.title()} {meta.h1()}"
     if page.status in (401, 402):
         return AccessState.PAYWALL
@@ -213,7 +214,7 @@ def access_state(page: RawPage, meta: _PageMetadata, tree: lxml.html.HtmlElement
     if page.status in (404, 410) or _NOT_FOUND.search(heading):
         return AccessState.SOFT_404
     free = str(meta.jsonld.get("isAccessibleForFree", "")).strip().lower()
-    if free in ("false", "no", "0") or (visible and _PAYWALL.search(visible)):
+    if free in ("false", "no", "0") or _PAYWALL.search(visible or text[-600:]):
         return AccessState.PAYWALL
     declared = meta.jsonld.get("wordCount")
     try:

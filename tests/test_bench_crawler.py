@@ -28,3 +28,16 @@ def test_bench_feeds_parses_any_folder_and_names_failures(tmp_path: Path) -> Non
     assert figures["sitemaps"] == 2
     assert figures["failures"] == 1
     assert "site/broken.xml" in result.stdout
+
+
+def test_bench_crawl_measures_our_crawler_on_the_scaled_newsroom() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.crawl", "--copies", "1", "--skip-newsplease"],
+        capture_output=True, text=True, cwd=ROOT, timeout=300, check=True,
+    )  # fmt: skip
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert figures["article_pages"] == 64
+    assert figures["pages"] == 64  # every article page crawled, extracted and stored
+    assert figures["pages_per_s"] > 0
+    assert figures["peak_rss_mb"] > 0
+    assert figures["cpu_s_per_page"] > 0
