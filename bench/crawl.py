@@ -308,7 +308,8 @@ def main(argv: list[str] | None = None) -> int:
             cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
         ) as server,
     ):  # fmt: skip
-        assert server.stdout is not None and server.stdin is not None
+        assert server.stdout is not None
+        assert server.stdin is not None
         origins = json.loads(server.stdout.readline())
         pages = args.copies * 64
         print(f"scaled newsroom: {pages} article pages on {len(origins)} loopback ports")

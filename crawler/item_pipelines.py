@@ -65,9 +65,13 @@ class ExtractStage:
 
     def open_spider(self) -> None:
         if self.config.crawl.extract_processes > 0:
-            # forkserver: workers start from a clean process, not a fork of the running reactor
+            # forkserver: workers start from a clean process, not a fork of the running reactor; it
+            # imports the extraction code once, so the workers start at once and share those pages
             context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["pipelines.extract"])
             self.pool = ProcessPoolExecutor(self.config.crawl.extract_processes, mp_context=context)
+            for _ in range(self.config.crawl.extract_processes):
+                self.pool.submit(int)  # start the workers while robots.txt and the feeds are fetched
 
     def close_spider(self) -> None:
         if self.pool is not None:
