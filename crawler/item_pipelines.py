@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem
 
+from crawler.state import Validators
 from pipelines.extract import extract_article
 from pipelines.models import AccessState, Extraction, ExtractionStatus, RawPage, StoreOutcome
 from pipelines.store import Store, open_store
@@ -156,8 +157,6 @@ class StateStage:
         return cls(crawler, crawler.settings["NEWSWATCH_STATE"])
 
     def process_item(self, item: PageResult) -> PageResult:
-        from crawler.state import Validators
-
         page, extraction = item.page, item.extraction
         published = extraction.article.published_at if extraction.article else None
         self.state.record_fetch(

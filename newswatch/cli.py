@@ -193,8 +193,11 @@ def _with_progress(config: Config, job: Any) -> Any:
 
 def _print_crawl(result: Any) -> None:
     table = Table("outlet", "new", "revised", "unchanged", title="Crawl")
-    for outlet in sorted(result.outlets):
-        table.add_row(outlet, *(str(result.stored[(outlet, k)]) for k in ("new", "revised", "unchanged")))
+    for outlet in sorted(result.outlets | set(result.not_modified)):
+        unchanged = result.stored[(outlet, "unchanged")] + result.not_modified[outlet]  # 304s are unchanged too
+        table.add_row(
+            outlet, str(result.stored[(outlet, "new")]), str(result.stored[(outlet, "revised")]), str(unchanged)
+        )
     console.print(table)
     console.print(
         f"{result.count('new')} new, {result.count('revised')} revised, "

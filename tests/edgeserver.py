@@ -232,7 +232,7 @@ class EdgeServer:
     def _rss(self, paths: list[str]) -> bytes:
         items = "".join(
             f"<item><title>{self.titles.get(p, f'Story {i}')}</title>"
-            f"<link>{p if p.startswith('http') else self.origin + p}</link></item>"
+            f"<link>{p if '://' in p else self.origin + p}</link></item>"
             for i, p in enumerate(paths)
         )
         return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Edge</title>{items}</channel></rss>'.encode()
