@@ -136,5 +136,5 @@ def test_a_redirect_hop_to_a_metadata_address_is_refused(tmp_path: Path) -> None
     finally:
         server.shutdown()
         server.server_close()
-    assert result.stats["newswatch/refused/private_address"] == 1
+    assert result.outlet_stats["local"]["refused"] == {"private_address": 1}
     assert result.count("new") == 0

@@ -157,7 +157,8 @@ class SQLiteStore:
                 f"UPDATE articles SET {assignments}, content_hash = ? WHERE id = ?",
                 (*values[1:], a.content_hash, a.id),
             )
-        self._db.execute("DELETE FROM articles_fts WHERE article_id = ?", (a.id,))
+        if first_seen is None:  # a new article has no text indexed yet (this delete scans the index)
+            self._db.execute("DELETE FROM articles_fts WHERE article_id = ?", (a.id,))
         self._db.execute("INSERT INTO articles_fts (article_id, title, text) VALUES (?, ?, ?)", (a.id, a.title, a.text))
 
     def _add_revision(self, a: Article, revision: int, diff: RevisionDiff | None = None) -> None:
