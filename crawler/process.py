@@ -18,8 +18,10 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 
 from crawler.item_pipelines import emit
+from crawler.runstats import record_run
 from crawler.settings import build_settings
 from crawler.spiders.news import NewsSpider
+from crawler.state import open_state
 from pipelines.config import load_config
 from pipelines.errors import NewswatchError
 from pipelines.secrets import RedactingFormatter, known_secrets
@@ -49,9 +51,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     log_dir = config.resolve(config.data_dir) / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        state = open_state(config)
+    except NewswatchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     settings: dict[str, Any] = {
         **build_settings(config),
         "NEWSWATCH_CONFIG": config,
+        "NEWSWATCH_STATE": state,
         "LOG_FILE": str(log_dir / "crawl.log"),
         "LOG_FILE_APPEND": True,
         "LOG_INSTALL_ROOT_HANDLER": True,
@@ -63,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     stderr.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     logging.getLogger().addHandler(stderr)
     crawler = process.create_crawler(NewsSpider)
-    process.crawl(crawler, config=config)
+    process.crawl(crawler, config=config, state=state)
     # Scrapy logs request URLs, and a URL may carry a password: every line goes through the redactor.
     # (Only now: Scrapy replaces its root handler when the crawl applies its settings.)
     secrets = known_secrets(config)
@@ -71,12 +79,16 @@ def main(argv: list[str] | None = None) -> int:
         handler.setFormatter(RedactingFormatter(secrets=secrets, inner=handler.formatter))
     process.start()
     stats = dict((crawler.stats.get_stats() if crawler.stats else {}).items())
+    try:
+        outlets = record_run(state, config, stats, started, datetime.now(UTC))
+    finally:
+        state.close()
     store = open_store(config)
     try:
         store.record_run("crawl", started, stats)
     finally:
         store.close()
-    emit("finished", stats=stats)
+    emit("finished", stats=stats, outlets=outlets)
     return 0
 
 

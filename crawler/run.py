@@ -27,9 +27,13 @@ class CrawlResult:
     dropped: list[dict[str, Any]] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
     timed_out: bool = False
+    outlet_stats: dict[str, dict[str, Any]] = field(default_factory=dict)
+    not_modified: Counter[str] = field(default_factory=Counter)
 
     def count(self, outcome: str) -> int:
-        return sum(n for (_, o), n in self.stored.items() if o == outcome)
+        """Articles stored with this outcome; ``unchanged`` includes revisits answered with a 304."""
+        stored = sum(n for (_, o), n in self.stored.items() if o == outcome)
+        return stored + (sum(self.not_modified.values()) if outcome == "unchanged" else 0)
 
     @property
     def outlets(self) -> set[str]:
@@ -69,10 +73,13 @@ def run_crawl(
                 continue
             if event.get("event") == "stored":
                 result.stored[(event["outlet"], event["outcome"])] += 1
+            elif event.get("event") == "not_modified":
+                result.not_modified[event["outlet"]] += 1
             elif event.get("event") == "dropped":
                 result.dropped.append(event)
             elif event.get("event") == "finished":
                 result.stats = event.get("stats", {})
+                result.outlet_stats = event.get("outlets", {})
             if on_event is not None:
                 on_event(event)
         code = child.wait()

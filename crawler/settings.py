@@ -20,11 +20,18 @@ def private_hosts_allowed(config: Config) -> list[str]:
 
 def build_settings(config: Config) -> dict[str, Any]:
     crawl = config.crawl
+    distributed: dict[str, Any] = {}
+    if crawl.redis_url:
+        distributed = {
+            "SCHEDULER": "crawler.distributed.RedisScheduler",
+            "NEWSWATCH_REDIS_URL": crawl.redis_url,
+            "NEWSWATCH_REDIS_PREFIX": crawl.redis_prefix,
+        }
     return {
         "BOT_NAME": "newswatch",
         "USER_AGENT": crawl.identity,
         "ROBOTSTXT_OBEY": True,
-        "CONCURRENT_REQUESTS": 16,
+        "CONCURRENT_REQUESTS": crawl.concurrent_requests,
         "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrent_requests_per_domain,
         "DOWNLOAD_DELAY": crawl.download_delay_s,
         "DOWNLOAD_TIMEOUT": crawl.timeout_s,
@@ -32,15 +39,35 @@ def build_settings(config: Config) -> dict[str, Any]:
         "DOWNLOAD_WARNSIZE": crawl.max_page_bytes // 2,
         "AUTOTHROTTLE_ENABLED": crawl.autothrottle and crawl.download_delay_s > 0,
         "AUTOTHROTTLE_START_DELAY": max(crawl.download_delay_s, 0.1),
-        "REDIRECT_MAX_TIMES": 5,
-        "RETRY_TIMES": 2,
+        "REDIRECT_MAX_TIMES": crawl.max_redirects,
+        "RETRY_TIMES": crawl.retry_times,
+        "NEWSWATCH_RETRY_BACKOFF_S": crawl.retry_backoff_s,
+        "NEWSWATCH_RETRY_BACKOFF_MAX_S": crawl.retry_backoff_max_s,
+        "NEWSWATCH_RETRY_AFTER_MAX_S": crawl.retry_after_max_s,
+        "RETRY_GIVE_UP_LOG_LEVEL": "WARNING",
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": "INFO",
-        "DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.SafeAddressMiddleware": 50},
+        # a scraped item is never exported: no need to keep the last page of every slot in memory
+        "SCRAPER_SLOT_MAX_ACTIVE_SIZE": 20_000_000,
+        # an article page yields one item: Scrapy's default of 100 parallel item workers per
+        # response costs more in task switching than it gains
+        "CONCURRENT_ITEMS": 4,
+        "DOWNLOADER_MIDDLEWARES": {
+            "crawler.middlewares.SafeAddressMiddleware": 50,
+            # after Scrapy's robots.txt middleware (100), which parses the Crawl-delay it reads
+            "crawler.middlewares.CrawlDelayMiddleware": 110,
+            "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+            "crawler.middlewares.PausingRetryMiddleware": 550,
+            "crawler.middlewares.ConditionalGetMiddleware": 580,
+            # next to the download: every attempt (retries, redirects) is counted
+            "crawler.middlewares.OutletStatsMiddleware": 950,
+        },
         "ITEM_PIPELINES": {
             "crawler.item_pipelines.ExtractStage": 300,
             "crawler.item_pipelines.StoreStage": 400,
+            "crawler.item_pipelines.StateStage": 500,
         },
         "NEWSWATCH_PRIVATE_HOSTS_ALLOWED": private_hosts_allowed(config),
+        **distributed,
     }

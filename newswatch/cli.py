@@ -9,7 +9,6 @@ import re
 import shutil
 import sys
 import threading
-from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -218,13 +217,15 @@ def cmd_run_once(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     from newswatch.daemon import job_status
+    from newswatch.status import print_outlets, status_json
 
     config = _config(args)
     report = job_status(config)
     if args.json:
-        sys.stdout.write(json.dumps(asdict(report), default=str, indent=1) + "\n")
+        sys.stdout.write(json.dumps(status_json(config, report), default=str, indent=1) + "\n")
         return 0
     _print_status(report)
+    print_outlets(config, console)
     return 0
 
 
@@ -290,8 +291,11 @@ def _with_progress(config: Config, job: Any) -> Any:
 
 def _print_crawl(result: Any) -> None:
     table = Table("outlet", "new", "revised", "unchanged", title="Crawl")
-    for outlet in sorted(result.outlets):
-        table.add_row(outlet, *(str(result.stored[(outlet, k)]) for k in ("new", "revised", "unchanged")))
+    for outlet in sorted(result.outlets | set(result.not_modified)):
+        unchanged = result.stored[(outlet, "unchanged")] + result.not_modified[outlet]  # 304s are unchanged too
+        table.add_row(
+            outlet, str(result.stored[(outlet, "new")]), str(result.stored[(outlet, "revised")]), str(unchanged)
+        )
     console.print(table)
     console.print(
         f"{result.count('new')} new, {result.count('revised')} revised, "
@@ -443,9 +447,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_run_once)
     p = command(
         "status",
-        "jobs with last and next run, recent errors per outlet",
+        "jobs, each outlet's last crawl and its extraction health",
         "Show each job's schedule, last run (when, outcome, duration) and next run, whether a daemon is running, "
-        "recent crawl errors per outlet and the latest failed runs.",
+        "recent crawl errors per outlet and the latest failed runs; per outlet the latest crawl's requests, 304s, "
+        "new articles, revisions, errors by kind, blocked pages, bytes and duration and its health (failing "
+        "runs, back-off); and per outlet the extraction health (fill rates of title, body, date and author, "
+        "body-length drift), flagged when a layout change broke extraction.",
     )
     p.add_argument("--json", action="store_true", help="print the status as JSON")
     p.set_defaults(func=cmd_status)

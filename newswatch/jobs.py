@@ -185,6 +185,9 @@ def crawl_summary(result: CrawlResult, outlets: Sequence[str]) -> dict[str, Any]
     stored: dict[str, dict[str, int]] = {}
     for (outlet, outcome), n in result.stored.items():
         stored.setdefault(outlet, {})[outcome] = n
+    for outlet, n in result.not_modified.items():  # a revisit answered 304: the stored article is unchanged
+        counts = stored.setdefault(outlet, {})
+        counts["unchanged"] = counts.get("unchanged", 0) + n
     failures: dict[str, Counter[str]] = {}
     samples: dict[str, list[str]] = {}
     for drop in result.dropped:
@@ -193,10 +196,9 @@ def crawl_summary(result: CrawlResult, outlets: Sequence[str]) -> dict[str, Any]
     errors: dict[str, Counter[str]] = {}
     for key, value in result.stats.items():
         parts = str(key).split("/")
-        if parts[:2] == ["newswatch", "errors"] and len(parts) == 4:
-            errors.setdefault(parts[2], Counter())[parts[3]] += int(value)
-        elif parts[:2] == ["newswatch", "discovery_failed"] and len(parts) == 3:
-            errors.setdefault(parts[2], Counter())["discovery"] += int(value)
+        # the crawl counts newswatch/outlet/<id>/errors/<kind> (HTTP, DNS, timeouts, unreadable feeds, ...)
+        if parts[:2] == ["newswatch", "outlet"] and len(parts) == 5 and parts[3] == "errors":
+            errors.setdefault(parts[2], Counter())[parts[4]] += int(value)
     # the spider logs each failure as "URL (outlet): message"; keep a few per outlet to show in status
     known = set(outlets)
     for line in result.stats.get("warnings", []):

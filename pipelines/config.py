@@ -73,6 +73,27 @@ def _one_line(value: str) -> str:
     return value
 
 
+def _regex(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"{value!r} is not a regular expression: {exc}") from None
+    return value
+
+
+def _query_template(value: str) -> str:
+    if "{query}" not in value:
+        raise ValueError(f"{value!r} has no {{query}} placeholder for the watch's search terms")
+    _http_url(value.replace("{query}", "x"))
+    return value
+
+
+def _redis_url(value: str) -> str:
+    if urlsplit(value).scheme not in ("redis", "rediss", "unix"):
+        raise ValueError(f"{value!r} is not a Redis URL (redis://host:port/db)")
+    return value
+
+
 def slugify(name: str) -> str:
     """A short stable identifier from a display name ("The Daily X" -> "the-daily-x")."""
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
@@ -110,6 +131,9 @@ HttpUrl = Annotated[str, AfterValidator(_http_url)]
 TimeZone = Annotated[str, AfterValidator(_timezone)]
 Email = Annotated[str, AfterValidator(_email)]
 OneLine = Annotated[str, AfterValidator(_one_line)]
+Regex = Annotated[str, AfterValidator(_regex)]
+QueryTemplate = Annotated[str, AfterValidator(_query_template)]
+RedisUrl = Annotated[str, AfterValidator(_redis_url)]
 
 
 class _Strict(BaseModel):
@@ -128,11 +152,17 @@ class OutletConfig(_Strict):
     language: str = ""
     country: str = ""
     allow_private_network: bool = False
+    # article links found on section pages (and in feeds and sitemaps) are kept when they match
+    # one of allow_urls (every link when empty) and none of deny_urls; regular expressions
+    allow_urls: tuple[Regex, ...] = ()
+    deny_urls: tuple[Regex, ...] = ()
+    # read the homepage's <link rel="alternate"> feeds as well as the configured ones
+    autodiscover: bool = False
 
     @model_validator(mode="after")
     def _needs_a_source(self) -> OutletConfig:
-        if not (self.feeds or self.sitemaps or self.sections):
-            raise ValueError("an outlet needs at least one of feeds, sitemaps or sections")
+        if not (self.feeds or self.sitemaps or self.sections or self.autodiscover):
+            raise ValueError("an outlet needs at least one of feeds, sitemaps, sections or autodiscover = true")
         if not self.id:
             object.__setattr__(self, "id", slugify(self.name))
         return self
@@ -146,6 +176,12 @@ class WatchConfig(_Strict):
     recipients: tuple[Email, ...] = ()
     schedule: str = "0 7 * * *"
     timezone: TimeZone = "UTC"
+    # search feeds beyond the configured outlets, e.g. "https://news.example/rss/search?q={query}";
+    # {query} becomes search_terms (default: the watch's query), URL-encoded
+    query_feeds: tuple[QueryTemplate, ...] = ()
+    search_terms: str = ""
+    # when the watch is new, walk sitemap indexes back this many days for earlier coverage
+    backfill_days: int = Field(default=0, ge=0, le=3650)
 
     @field_validator("schedule")
     @classmethod
@@ -186,10 +222,58 @@ class CrawlConfig(_Strict):
     max_page_bytes: int = Field(default=5_000_000, ge=10_000)
     max_pages_per_outlet: int = Field(default=500, ge=1)
     autothrottle: bool = True
+    concurrent_requests: int = Field(default=16, ge=1, le=512)
+    # transient failures (timeouts, refused connections, 5xx, 429) are retried with exponential
+    # backoff: retry_backoff_s, twice that, ... at most retry_backoff_max_s; the outlet's whole
+    # download slot waits, not only the request
+    retry_times: int = Field(default=3, ge=0, le=10)
+    retry_backoff_s: float = Field(default=2.0, ge=0)
+    retry_backoff_max_s: float = Field(default=300.0, ge=0)
+    # a Retry-After longer than this is capped (a misconfigured server must not stall the crawl)
+    retry_after_max_s: float = Field(default=3600.0, ge=0)
+    max_redirects: int = Field(default=5, ge=0, le=20)
+    max_feed_entries: int = Field(default=5000, ge=1)
+    # revisits: "schedule" re-fetches an article (conditionally) when its age passes each of
+    # revisit_ages_s and never after revisit_stop_age_s; "every_run" on every run; "never"
+    revisit: Literal["schedule", "every_run", "never"] = "schedule"
+    revisit_ages_s: tuple[float, ...] = (900, 3600, 10_800, 86_400, 259_200)
+    revisit_stop_age_s: float = Field(default=604_800, gt=0)
+    # an outlet failing this many runs in a row is backed off: skipped for outlet_backoff_s,
+    # doubling per further failure up to outlet_backoff_max_s
+    outlet_failures_before_backoff: int = Field(default=3, ge=1)
+    outlet_backoff_s: float = Field(default=3600.0, ge=0)
+    outlet_backoff_max_s: float = Field(default=86_400.0, ge=0)
+    # skip candidates whose feed title and summary share no term with any watch query
+    skip_unmatched: bool = False
+    # child sitemaps of an index older than this are not read (backfill of a new watch widens it)
+    sitemap_window_days: float = Field(default=3.0, gt=0)
+    # extraction runs in this many worker processes beside the crawl loop (0: in the crawl process)
+    extract_processes: int = Field(default=2, ge=0, le=64)
+    # crawl state (seen URLs, validators, outlet health, run stats): SQLite in data_dir, or Redis
+    # shared by several workers when redis_url is set
+    state_path: Path = Path("crawl-state.db")
+    redis_url: RedisUrl | None = None
+    redis_prefix: str = Field(default="newswatch", min_length=1)
 
     @property
     def identity(self) -> str:
         return f"{self.user_agent} (+{self.contact_url})"
+
+    @field_validator("revisit_ages_s")
+    @classmethod
+    def _increasing(cls, value: tuple[float, ...]) -> tuple[float, ...]:
+        if any(v <= 0 for v in value) or list(value) != sorted(set(value)):
+            raise ValueError(f"{list(value)} must be positive ages in seconds, increasing (e.g. [900, 3600, 86400])")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CrawlConfig:
+        if self.retry_backoff_max_s < self.retry_backoff_s:
+            raise ValueError(
+                f"retry_backoff_max_s ({self.retry_backoff_max_s:g}) is below"
+                f" retry_backoff_s ({self.retry_backoff_s:g})"
+            )
+        return self
 
 
 class SmtpConfig(_Strict):
@@ -371,6 +455,10 @@ class Config(_Strict):
     @property
     def store_path(self) -> Path:
         return self.resolve(self.data_dir) / self.store.path
+
+    @property
+    def state_path(self) -> Path:
+        return self.resolve(self.data_dir) / self.crawl.state_path
 
     @property
     def report_dir(self) -> Path:

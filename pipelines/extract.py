@@ -24,7 +24,8 @@ import trafilatura
 from lxml import etree
 from trafilatura.utils import load_html
 
-from pipelines.cleaning import SENTENCE_END, TRAILING_LIST_MIN_ITEMS, clean_text, norm, trailing_list
+from pipelines.access import access_state
+from pipelines.cleaning import TRAILING_LIST_MIN_ITEMS, clean_text, norm, trailing_list
 from pipelines.dates import offset_of
 from pipelines.metadata import PageMetadata, clean_title, modified_date, page_authors, published_date
 from pipelines.models import AccessState, Article, Extraction, ExtractionStatus, RawPage, count_words
@@ -48,16 +49,6 @@ MISSED_MIN_CHARS = 1500
 _BODY_CLASS = re.compile(r"body|article|content|story|entry|text|post", re.IGNORECASE)
 _NOT_BODY_CLASS = re.compile(r"comment|related|teaser|promo|sidebar|recirc|card|list|nav|foot|head|share", re.I)
 BODY_PART_MIN_CHARS = 80
-# a consent interstitial served instead of the article
-_CONSENT = re.compile(
-    r"\b(cookies?|consent|privacy (settings|preferences)|partners?|personali[sz]ed (ads|advertising)|"
-    r"accept all|reject all|manage (options|preferences))\b",
-    re.IGNORECASE,
-)
-CONSENT_MAX_WORDS = 400
-CONSENT_MIN_HITS = 4
-# where a whole page has its closing tags
-TAIL_CHARS = 4096
 
 
 def extract_article(page: RawPage, *, language: str = "", min_words: int = MIN_WORDS) -> Extraction:
@@ -92,7 +83,8 @@ def extract_article(page: RawPage, *, language: str = "", min_words: int = MIN_W
     standfirst = description if meta.standfirst_apart(description) else ""
     links = _linked_items(tree) if len(trailing_list(body)) >= TRAILING_LIST_MIN_ITEMS else set()
     text = clean_text(body, (title, meta.title(), h1), standfirst, drop=(signed,) if signed else (), links=links)
-    if not text:
+    access = access_state(page, meta, tree, text)
+    if not text and access is AccessState.FULL:
         return Extraction(ExtractionStatus.NOT_ARTICLE, reason="no main text found")
     if _misdecoded(text):
         return Extraction(
@@ -100,9 +92,8 @@ def extract_article(page: RawPage, *, language: str = "", min_words: int = MIN_W
             reason=f"{text.count(chr(0xFFFD))} undecodable characters in the text: wrong charset",
         )
     words = count_words(text)
-    if words <= CONSENT_MAX_WORDS and len(_CONSENT.findall(text)) >= CONSENT_MIN_HITS:
-        return Extraction(ExtractionStatus.CONSENT_WALL, reason="a cookie or consent notice instead of the article")
-    if words < min_words:
+    # a page that could not be read whole is kept with its state (it must never count as omitting a fact)
+    if words < min_words and access is AccessState.FULL:
         return Extraction(ExtractionStatus.TOO_SHORT, reason=f"main text has {words} words")
 
     canonical = canonical_url(meta.canonical() or page.final_url)
@@ -126,13 +117,13 @@ def extract_article(page: RawPage, *, language: str = "", min_words: int = MIN_W
         modified_offset=offset_of(modified.value) if modified else "",
         modified_source=modified.source if modified else "",
         language=meta.language() or language,
-        access_state=AccessState.TRUNCATED if _cut_short(page.html, text) else meta.access_state(body),
+        access_state=access,
         source=page.source,
         signature=signature(text),
         # the raw text still has the credits cleaning removes ("Reporting by ...", "AP contributed")
         syndicated_from=wire_agency(body, authors),
     )
-    return Extraction(ExtractionStatus.OK, article)
+    return Extraction(ExtractionStatus.OK, article, reason="" if access is AccessState.FULL else access.value)
 
 
 def _main_text(tree: lxml.html.HtmlElement, url: str) -> str:
@@ -165,12 +156,6 @@ def _misses_paragraphs(text: str, tree: lxml.html.HtmlElement) -> bool:
         return False
     total = sum(len(p.text_content()) for p in tree.iter("p"))
     return total >= MISSED_MIN_CHARS and len(text) < MISSED_SHARE * total
-
-
-def _cut_short(html: str, text: str) -> bool:
-    """The page ends before its closing tags and the text in mid-sentence: it was not read whole."""
-    tail = html[-TAIL_CHARS:].lower()
-    return "</html" not in tail and "</body" not in tail and not text.rstrip().endswith(SENTENCE_END)
 
 
 def _misdecoded(text: str) -> bool:

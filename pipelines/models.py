@@ -21,6 +21,7 @@ class AccessState(enum.StrEnum):
     PAYWALL = "paywall"
     CONSENT_WALL = "consent_wall"
     BOT_BLOCK = "bot_block"
+    SOFT_404 = "soft_404"
     TRUNCATED = "truncated"
 
 
@@ -29,7 +30,6 @@ class ExtractionStatus(enum.StrEnum):
 
     OK = "ok"
     EMPTY = "empty"
-    CONSENT_WALL = "consent_wall"  # a cookie or consent interstitial instead of the article
     TOO_SHORT = "too_short"
     NOT_HTML = "not_html"
     NOT_ARTICLE = "not_article"
@@ -59,6 +59,8 @@ class RawPage:
     feed_title: str = ""
     feed_published: datetime | None = None
     feed_authors: tuple[str, ...] = ()
+    etag: str = ""  # the HTTP validators of the response, to ask next time whether it changed
+    last_modified: str = ""
 
 
 @dataclass(frozen=True, slots=True)

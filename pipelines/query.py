@@ -88,3 +88,49 @@ def to_fts5(query: str) -> str:
         else:
             out.append(token.value)
     return " ".join(out)
+
+
+def positive_terms(query: str) -> list[Token]:
+    """The terms and phrases of a query that are not excluded (what a match must contain some of)."""
+    tokens = tokenize(query)
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.kind == "op" and token.value == "NOT":
+            i += 1
+            depth = 0
+            while i < len(tokens):  # skip the excluded term or the whole excluded group
+                depth += tokens[i].kind == "open"
+                depth -= tokens[i].kind == "close"
+                i += 1
+                if depth <= 0:
+                    break
+            continue
+        if token.kind in ("term", "phrase"):
+            out.append(token)
+        i += 1
+    return out
+
+
+def could_match(query: str, text: str) -> bool:
+    """Whether ``text`` (a feed title and summary) contains any term the query needs.
+
+    A necessary, not sufficient, condition: an article whose feed text shares no term with a
+    watch can still mention it in its body, so this is used only to skip candidates when the
+    config asks for it (``crawl.skip_unmatched``).
+    """
+    words = re.findall(r"\w+", text.casefold())
+    joined = " " + " ".join(words) + " "
+    vocabulary = set(words)
+    for token in positive_terms(query):
+        value = token.value.casefold()
+        parts = re.findall(r"\w+", value.rstrip("*"))
+        if not parts:
+            continue
+        if token.kind == "term" and value.endswith("*"):
+            if any(word.startswith(parts[0]) for word in vocabulary):
+                return True
+        elif (len(parts) == 1 and parts[0] in vocabulary) or (len(parts) > 1 and f" {' '.join(parts)} " in joined):
+            return True
+    return False

@@ -1,15 +1,18 @@
 """URL identity: canonical form and the article id derived from it.
 
-w3lib (Scrapy's own URL library) sorts query arguments and normalises percent-encoding;
-we add what news sites need on top: tracking parameters removed, host lower-cased, no
-fragment, no trailing slash.
+courlan (trafilatura's URL library) normalises scheme, host, port and IDNA and removes
+tracking parameters from the list it maintains; w3lib (Scrapy's own) then sorts query
+arguments and normalises percent-encoding the way Scrapy's request fingerprints do. On top:
+a few more tracking parameters news sites use, no fragment, no trailing slash.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from courlan import normalize_url
 from w3lib.url import canonicalize_url
 
 TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "_hs")
@@ -18,7 +21,11 @@ TRACKING_PARAMS = frozenset({"fbclid", "gclid", "dclid", "msclkid", "yclid", "ig
 
 def canonical_url(url: str) -> str:
     """The canonical form of an article URL, used for identity and deduplication."""
-    parts = urlsplit(canonicalize_url(url.strip()))
+    url = url.strip()
+    # courlan refuses some odd but fetchable URLs: w3lib's canonical form is enough for those
+    with contextlib.suppress(ValueError, UnicodeError):
+        url = normalize_url(url)
+    parts = urlsplit(canonicalize_url(url))
     query = [
         (key, value)
         for key, value in parse_qsl(parts.query, keep_blank_values=True)

@@ -7,6 +7,7 @@ article or a named status with a reason.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 import pytest
@@ -44,7 +45,9 @@ def _check(html: str) -> None:
     assert isinstance(result.status, ExtractionStatus)
     if result.status is ExtractionStatus.OK:
         assert result.article is not None
-        assert result.article.text.strip()
+        # a page that is not the whole article is kept with its access state, text or not
+        assert result.article.text.strip() or result.article.access_state is not AccessState.FULL
+        assert (result.reason == "") == (result.article.access_state is AccessState.FULL)
     else:
         assert result.article is None
         assert result.reason
@@ -137,15 +140,18 @@ def _raw_for(outlet: str, html: str) -> RawPage:
     )
 
 
-def test_the_extract_stage_drops_bad_pages_with_a_counted_reason(stage: ExtractStage) -> None:
+def test_the_extract_stage_names_bad_pages_with_a_counted_reason(stage: ExtractStage) -> None:
     outlet = stage.config.outlets[0].id
-    with pytest.raises(DropItem, match="bad_encoding"):
-        stage.process_item(_raw_for(outlet, "\ufffd" * 500))
-    with pytest.raises(DropItem, match="empty"):
-        stage.process_item(_raw_for(outlet, ""))
+    bad = asyncio.run(stage.process_item(_raw_for(outlet, "\ufffd" * 500)))
+    empty = asyncio.run(stage.process_item(_raw_for(outlet, "")))
+    assert bad.extraction.status is ExtractionStatus.BAD_ENCODING
+    assert empty.extraction.status is ExtractionStatus.EMPTY
+    assert bad.extraction.article is None
     assert stage.crawler.stats.values == {
         "newswatch/extraction/bad_encoding": 1,
         "newswatch/extraction/empty": 1,
+        f"newswatch/outlet/{outlet}/dropped/bad_encoding": 1,
+        f"newswatch/outlet/{outlet}/dropped/empty": 1,
         f"newswatch/outlet/{outlet}/extraction/bad_encoding": 1,
         f"newswatch/outlet/{outlet}/extraction/empty": 1,
     }
@@ -158,9 +164,13 @@ def test_an_extraction_bug_costs_one_page_not_the_crawl(
         raise RuntimeError("boom")
 
     monkeypatch.setattr(item_pipelines, "extract_article", broken)
+    outlet = stage.config.outlets[0].id
     with pytest.raises(DropItem, match="boom"):
-        stage.process_item(_raw_for(stage.config.outlets[0].id, STORY))
-    assert stage.crawler.stats.values == {"newswatch/extraction/error": 1}
+        asyncio.run(stage.process_item(_raw_for(outlet, STORY)))
+    assert stage.crawler.stats.values == {
+        "newswatch/extraction/error": 1,
+        f"newswatch/outlet/{outlet}/errors/extraction": 1,
+    }
     assert "extraction failed" in caplog.text
 
 
@@ -266,16 +276,21 @@ def test_the_extract_stage_never_raises_on_any_encoding_and_declaration(
     text = " ".join(PLAIN * 8) if encoding != "shift_jis" else "".join(JAPANESE_WORDS * 8)
     body = _html(_paragraphs(text.split(" "), 10), declared).encode(encoding, errors="replace") + noise
     html = _decoded(body, _content_type(declared))
-    stats_before = sum(stage.crawler.stats.values.values())
-    try:
-        article = stage.process_item(_raw_for(stage.config.outlets[0].id, html))
-    except DropItem:
-        pass  # dropped: counted below with its reason
-    else:
-        assert article.text.strip()
+    outlet = stage.config.outlets[0].id
+    before = dict(stage.crawler.stats.values)
+    result = asyncio.run(stage.process_item(_raw_for(outlet, html)))
+    article, status = result.extraction.article, result.extraction.status.value
+    if article is not None:
+        assert article.text.strip() or article.access_state is not AccessState.FULL
         assert article.text.count("\ufffd") <= 3
-    # every page is counted once under its outcome, in total and for its outlet
-    assert sum(stage.crawler.stats.values.values()) == stats_before + 2
+    # every page is counted once under its outcome, in total and for its outlet; a drop also as dropped
+    added = {k: v - before.get(k, 0) for k, v in stage.crawler.stats.values.items() if v != before.get(k, 0)}
+    expected = {f"newswatch/extraction/{status}": 1, f"newswatch/outlet/{outlet}/extraction/{status}": 1}
+    if article is None:
+        expected[f"newswatch/outlet/{outlet}/dropped/{status}"] = 1
+    elif article.access_state is not AccessState.FULL:
+        expected[f"newswatch/outlet/{outlet}/blocked/{article.access_state.value}"] = 1
+    assert added == expected
 
 
 def test_a_page_cut_off_mid_sentence_is_stored_as_truncated_not_full() -> None:

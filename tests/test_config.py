@@ -66,7 +66,7 @@ def test_a_good_config_becomes_typed_objects_with_paths_relative_to_the_file(tmp
                 "",
             ),
             "outlet[0]",
-            "at least one of feeds, sitemaps or sections",
+            "at least one of feeds, sitemaps, sections or autodiscover = true",
         ),
         (
             GOOD.replace('timezone = "Europe/Berlin"', 'timezone = "Mars/Olympus"'),
@@ -134,3 +134,68 @@ def test_the_documented_example_config_is_valid() -> None:
     config = load_config(Path(__file__).parent.parent / "examples" / "newswatch.example.toml")
     assert [o.id for o in config.outlets] == ["guardian", "deutsche-welle"]
     assert config.smtp.security == "starttls"
+
+
+@pytest.mark.parametrize(
+    ("crawl", "key", "problem"),
+    [
+        ("revisit_ages_s = [3600, 900]", "crawl.revisit_ages_s", "increasing"),
+        ("revisit_ages_s = [0, 900]", "crawl.revisit_ages_s", "positive"),
+        ('revisit = "sometimes"', "crawl.revisit", "'schedule', 'every_run' or 'never'"),
+        ("revisit_stop_age_s = 0", "crawl.revisit_stop_age_s", "greater than 0"),
+        ("retry_times = 50", "crawl.retry_times", "less than or equal to 10"),
+        ("retry_backoff_s = -1", "crawl.retry_backoff_s", "greater than or equal to 0"),
+        ("retry_backoff_s = 10\nretry_backoff_max_s = 5", "crawl", "retry_backoff_max_s (5) is below"),
+        ("max_page_bytes = 100", "crawl.max_page_bytes", "greater than or equal to 10000"),
+        ("max_feed_entries = 0", "crawl.max_feed_entries", "greater than or equal to 1"),
+        ("extract_processes = -1", "crawl.extract_processes", "greater than or equal to 0"),
+        ('redis_url = "http://localhost:6379"', "crawl.redis_url", "not a Redis URL"),
+        ("sitemap_window_days = 0", "crawl.sitemap_window_days", "greater than 0"),
+        ("outlet_failures_before_backoff = 0", "crawl.outlet_failures_before_backoff", "greater than or equal to 1"),
+    ],
+)
+def test_bad_crawl_settings_are_named_with_their_units(tmp_path: Path, crawl: str, key: str, problem: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, GOOD.replace("timeout_s = 5", f"timeout_s = 5\n{crawl}")))
+    assert caught.value.key == key
+    assert problem in caught.value.problem
+
+
+@pytest.mark.parametrize(
+    ("extra", "key", "problem"),
+    [
+        ('deny_urls = ["(unclosed"]', "outlet[0].deny_urls[0]", "not a regular expression"),
+        ('allow_urls = ["[a-"]', "outlet[0].allow_urls[0]", "not a regular expression"),
+    ],
+)
+def test_bad_outlet_patterns_are_named(tmp_path: Path, extra: str, key: str, problem: str) -> None:
+    text = GOOD.replace('language = "en"', f'language = "en"\n{extra}', 1)
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text))
+    assert caught.value.key == key
+    assert problem in caught.value.problem
+
+
+def test_a_query_feed_needs_its_placeholder(tmp_path: Path) -> None:
+    text = GOOD.replace(
+        'timezone = "Europe/Berlin"', 'timezone = "Europe/Berlin"\nquery_feeds = ["https://s.example/rss"]'
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text))
+    assert caught.value.key == "watch[0].query_feeds[0]"
+    assert "{query}" in caught.value.problem
+    good = text.replace("https://s.example/rss", "https://s.example/rss?q={query}")
+    assert load_config(write(tmp_path, good)).watches[0].query_feeds == ("https://s.example/rss?q={query}",)
+
+
+def test_the_shipped_real_outlets_config_is_valid_and_international() -> None:
+    config = load_config(Path(__file__).parent.parent / "examples" / "outlets.toml")
+    assert len(config.outlets) >= 25
+    assert all(o.language and o.country for o in config.outlets)
+    assert all(o.feeds or o.sitemaps for o in config.outlets)
+    assert len({o.country for o in config.outlets}) >= 12
+    assert len({o.language for o in config.outlets}) >= 6
+    assert not any(o.allow_private_network for o in config.outlets)
+    watch = config.watch("gaza-ceasefire")
+    assert "ceasefire" in watch.query.lower()
+    assert config.crawl.download_delay_s >= 0.5  # polite on the public web

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from crawler.discovery import parse_feed, parse_sitemap
+from crawler.discovery import discover_feeds, parse_feed, parse_section, parse_sitemap
 from examples.newsroom import NewsroomServer
 from tests.test_newsroom import fetch
 
@@ -56,7 +56,7 @@ def test_a_broken_feed_still_yields_what_can_be_read_and_resolves_relative_links
 def test_something_that_is_not_a_feed_is_named_as_such() -> None:
     found = parse_feed(b"\x89PNG\r\n\x1a\n\x00\x00binary", "https://x.example/feed")
     assert not found.candidates
-    assert found.problem.startswith("not a readable feed")
+    assert found.problem_kind == "not_a_feed"
 
 
 def test_a_sitemap_index_lists_its_sitemaps_resolved_against_its_url() -> None:
@@ -74,3 +74,67 @@ def test_a_sitemap_with_an_external_entity_does_not_read_local_files() -> None:
 def test_html_is_not_a_sitemap() -> None:
     found = parse_sitemap(b"<html><body>hello</body></html>", "https://site.example/s.xml")
     assert found.problem
+
+
+def test_a_json_feed_gives_links_titles_dates_and_authors() -> None:
+    found = parse_feed((FIXTURES / "feed.json").read_bytes(), "https://json.example/feed.json")
+    assert [c.url for c in found.candidates] == [
+        "https://json.example/2025/07/08/truce",
+        "https://json.example/2025/07/08/relative",
+    ]
+    first = found.candidates[0]
+    assert first.published == datetime(2025, 7, 8, 7, 30, tzinfo=UTC)
+    assert first.authors == ("Ines Vogel",)
+    assert first.language == "en"
+    assert first.summary == "Negotiators meet in Doha."
+
+
+def test_a_google_news_sitemap_gives_title_date_and_language() -> None:
+    found = parse_sitemap((FIXTURES / "google-news-sitemap.xml").read_bytes(), "https://nachrichten.example/news.xml")
+    (candidate,) = found.candidates
+    assert candidate.title == "Waffenruhe in Gaza: Verhandlungen gehen weiter"
+    assert candidate.language == "de"
+    assert candidate.published == datetime(2025, 7, 8, 5, 15, tzinfo=UTC)
+
+
+def test_a_sitemap_index_gives_the_dates_of_its_sitemaps() -> None:
+    body = (
+        b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<sitemap><loc>/s/a.xml</loc><lastmod>2025-07-08T10:00:00Z</lastmod></sitemap>"
+        b"<sitemap><loc>/s/news-2025-06-30.xml</loc></sitemap><sitemap><loc>/s/plain.xml</loc></sitemap>"
+        b"</sitemapindex>"
+    )
+    found = parse_sitemap(body, "https://site.example/index.xml")
+    assert found.sitemap_dates == (
+        datetime(2025, 7, 8, 10, 0, tzinfo=UTC),
+        datetime(2025, 6, 30, tzinfo=UTC),
+        None,
+    )
+
+
+def test_feeds_are_found_in_a_homepages_alternate_links() -> None:
+    page = (
+        b'<html><head><link rel="alternate" type="application/rss+xml" href="/rss/all.xml">'
+        b'<link rel="alternate" type="application/atom+xml" href="https://cdn.example/atom">'
+        b'<link rel="alternate" hreflang="fr" href="/fr/"><link rel="stylesheet" href="/s.css"></head></html>'
+    )
+    found = discover_feeds(page, "https://www.site.example/")
+    assert found.feeds == ("https://www.site.example/rss/all.xml", "https://cdn.example/atom")
+
+
+def test_section_links_look_like_articles_unless_patterns_say_otherwise() -> None:
+    page = (
+        b'<a href="/world/2025/07/08/truce-talks">A</a><a href="/about">B</a>'
+        b'<a href="/world/long-headline-slug-with-many-words">C</a><a href="https://other.example/x-y-z-w">D</a>'
+        b'<a href="/video/long-headline-slug-with-words">E</a>'
+    )
+    plain = parse_section(page, "https://www.site.example/world")
+    assert [c.url for c in plain.candidates] == [
+        "https://www.site.example/world/2025/07/08/truce-talks",
+        "https://www.site.example/world/long-headline-slug-with-many-words",
+        "https://www.site.example/video/long-headline-slug-with-words",
+    ]
+    denied = parse_section(page, "https://www.site.example/world", deny=["/video/"])
+    assert len(denied.candidates) == 2
+    allowed = parse_section(page, "https://www.site.example/world", allow=[r"/about$"])
+    assert [c.url for c in allowed.candidates] == ["https://www.site.example/about"]

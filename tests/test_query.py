@@ -24,3 +24,21 @@ def test_watch_queries_translate_to_fts5_with_every_term_quoted(query: str, fts5
 def test_malformed_queries_are_refused_with_a_message(query: str) -> None:
     with pytest.raises(QueryError):
         to_fts5(query)
+
+
+@pytest.mark.parametrize(
+    ("query", "text", "possible"),
+    [
+        ("(ceasefire OR truce) (Gaza OR Hamas)", "Truce talks resume", True),
+        ("(ceasefire OR truce) (Gaza OR Hamas)", "Football: cup final tonight", False),
+        ('"grand bargain" Netanyahu', "The Grand Bargain, explained", True),
+        ('"grand bargain"', "a grand new bargain", False),
+        ("hostage*", "Hostages freed", True),
+        ("gaza -football", "Football in the park", False),
+        ("Waffenruhe", "WAFFENRUHE in Gaza", True),
+    ],
+)
+def test_a_feed_text_could_match_a_watch_only_if_it_shares_a_needed_term(query: str, text: str, possible: bool) -> None:
+    from pipelines.query import could_match
+
+    assert could_match(query, text) is possible

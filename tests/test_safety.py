@@ -90,3 +90,51 @@ def test_a_redirect_to_a_private_host_that_was_not_allowed_is_refused(
     assert result.count("new") == 0
     assert result.stats["newswatch/refused/private_address"] == 1
     assert newsroom_server.hits() == []
+
+
+def test_only_http_and_https_are_fetched(tmp_path: Path) -> None:
+    from tests.edgeserver import EdgeServer, edge_config
+
+    with EdgeServer(["file:///etc/passwd", "/a/fine"]) as server:
+        server.titles = {}
+        result = run_crawl(edge_config(tmp_path, {"edge": server}))
+        asked = [h.path for h in server.paths("/a/")]
+    assert asked == ["/a/fine"]
+    assert result.stats["newswatch/refused/scheme"] == 1
+    assert result.outlet_stats["edge"]["refused"] == {"scheme": 1}
+    assert result.count("new") == 1
+
+
+def test_a_redirect_hop_to_a_metadata_address_is_refused(tmp_path: Path) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            origin = f"http://127.0.0.1:{self.server.server_address[1]}"
+            if self.path == "/feed.xml":
+                body = f'<rss version="2.0"><channel><item><link>{origin}/go</link></item></channel></rss>'.encode()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            else:
+                self.send_response(301)
+                self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        origin = f"http://127.0.0.1:{server.server_address[1]}"
+        result = run_crawl(write_config(tmp_path / "c.toml", origin + "/", origin + "/feed.xml", allow=True))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.outlet_stats["local"]["refused"] == {"private_address": 1}
+    assert result.count("new") == 0

@@ -139,6 +139,8 @@ class SQLiteStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, timeout=30)
             self._db.execute("PRAGMA journal_mode = WAL")
+            # durable against a crash of the process; an fsync per article would halve crawl throughput
+            self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.execute("PRAGMA foreign_keys = ON")
             self._db.executescript(_SCHEMA)
             self._migrate()
@@ -215,7 +217,8 @@ class SQLiteStore:
                 f"UPDATE articles SET {assignments}, content_hash = ? WHERE id = ?",
                 (*values[1:], a.content_hash, a.id),
             )
-        self._db.execute("DELETE FROM articles_fts WHERE article_id = ?", (a.id,))
+        if first_seen is None:  # a new article has no text indexed yet (this delete scans the index)
+            self._db.execute("DELETE FROM articles_fts WHERE article_id = ?", (a.id,))
         self._db.execute("INSERT INTO articles_fts (article_id, title, text) VALUES (?, ?, ?)", (a.id, a.title, a.text))
 
     def _add_revision(self, a: Article, revision: int, diff: RevisionDiff | None = None) -> None:
