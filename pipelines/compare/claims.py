@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipelines.wordlists import ROLE_MODIFIERS, ROLE_WORDS, STOPWORDS
+from pipelines.wordlists import ABBREVIATIONS, ROLE_MODIFIERS, ROLE_WORDS, STOPWORDS
 
 NUMBER_WORDS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -72,7 +72,8 @@ _DURATION = re.compile(
 _ORDINAL_RUN = re.compile(rf"\b(?P<ord>{'|'.join(ORDINALS)})\s+(?:consecutive|straight)\s+(?P<unit>\w+)", re.I)
 _QUOTE = re.compile(
     r"[\"“](?P<d>[^\"“”]{8,}?)[\"”]"
-    r"|(?<![A-Za-z])[‘'](?P<s>[^‘’']{8,}?(?:[’'][a-z][^‘’']*?)*)[’'](?![A-Za-z])"
+    # in single quotes, a mark between letters ("won't", "he’s") is an apostrophe, not the closing quote
+    r"|(?<![A-Za-z])[‘'](?P<s>(?:[^‘’']|(?<=[A-Za-z])[’'](?=[a-z])){8,}?)[’'](?![A-Za-z])"
 )
 _NAME = r"[A-Z][a-zA-Z'’.-]+(?:\s+(?:[A-Z][a-zA-Z'’.-]+|de|van|von|al|bin|da|di|del|la|le))*"
 _SAID = r"(?:said|says|told|added|asked|wrote|stated|declared|insisted|argued|warned|acknowledged|noted|explained)"
@@ -217,7 +218,7 @@ def quantities(sentence: str) -> tuple[Quantity, ...]:
                 high=value * high_f,
                 hedge=hedge,
                 text=m.group().strip(),
-                unit=frozenset(_first_words(tail, 2)),
+                unit=frozenset(_unit_words(tail)),
                 context=frozenset(before),
                 percent=bool(m["pct"]),
                 money=bool(m["cur"]),
@@ -234,6 +235,32 @@ def quantities(sentence: str) -> tuple[Quantity, ...]:
 
 def _ordered_content(text: str) -> list[str]:
     return [w for w in (content_words(t) for t in _WORD.findall(text)) for w in w]
+
+
+def _unit_words(tail: str) -> list[str]:
+    """The counted thing after a figure: its content words up to the first function word or punctuation.
+
+    "three high-ranking Taliban prisoners and sent" -> [high-ranking, taliban, prisoner]; at most
+    three words, so a long clause after the figure does not become its unit.
+    """
+    out: list[str] = []
+    for word in _WORD.findall(re.split(r"[,.;:()“”\"‘]", tail, maxsplit=1)[0]):
+        folded = content_words(word)
+        if not folded:
+            if out:
+                break
+            continue
+        out += sorted(folded)
+        if len(out) >= 3:
+            break
+    return out[:3]
+
+
+def number_tokens(quantities: tuple[Quantity, ...]) -> frozenset[str]:
+    """Figures as alignment tokens ("#208560", "#5%"): sentences giving the same figure likely say the same thing."""
+    # each figure twice ("#57575", "##57575"): in a cosine of word sets, a shared figure weighs two words
+    tokens = [f"#{q.value:g}{'%' if q.percent else ''}" for q in quantities if q.hedge not in VAGUE]
+    return frozenset(tokens + ["#" + t for t in tokens])
 
 
 def _first_words(text: str, n: int) -> list[str]:
@@ -287,7 +314,40 @@ def _speaker(after: str, before: str) -> str:
                 return _strip_titles(who)
             return who.lower()
     m = _ACCORDING.search(after) or _ACCORDING.search(before)
-    return _strip_titles(m["who"]) if m else ""
+    if m:
+        return _strip_titles(m["who"])
+    return _speaker_of_last_verb(before)
+
+
+_SAID_VERB = re.compile(rf"\b{_SAID}\b")
+_SUBJECT = re.compile(rf"(?P<who>{_NAME})|\b(?P<pron>he|she|they)\b")
+_QUOTED_SPAN = re.compile(r"[\"“][^\"“”]*[\"”]|(?<![A-Za-z])[‘'][^‘’']*[’'](?![A-Za-z])")
+
+
+def _speaker_of_last_verb(before: str) -> str:
+    """The subject of the last speech verb before a quote: "Quinlan acknowledged ... but said, '...'" -> Quinlan.
+
+    Quoted words are blanked first (a name inside an earlier quote is not its speaker), and the
+    subject must stand within a few words before the verb.
+    """
+    text = _QUOTED_SPAN.sub(lambda m: " " * len(m.group()), before)
+    verbs = list(_SAID_VERB.finditer(text))
+    if not verbs:
+        return ""
+    head = text[max(0, verbs[-1].start() - 120) : verbs[-1].start()]
+    subjects = [m for m in _SUBJECT.finditer(head) if (m["who"] or m["pron"])]
+    if not subjects:
+        return ""
+    last = subjects[-1]
+    if last["pron"]:
+        return last["pron"].lower()
+    who = last["who"].strip().rstrip(".,")
+    if who.split()[0].lower() in STOPWORDS or who.lower() in _NOT_SPEAKERS:
+        return ""
+    return _strip_titles(who)
+
+
+_NOT_SPEAKERS = frozenset({"but", "and", "in", "on", "at", "the", "a", "an", "it", "this", "that"})
 
 
 def _strip_titles(name: str) -> str:
@@ -318,7 +378,7 @@ def venue_of(sentence: str) -> str:
 _APPOSITIVE = re.compile(
     r"(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-zA-Z'’-]+){1,2}),\s+(?P<title>(?:the\s+)?[^,]{3,80}?)(?:,|\.?$)"
 )
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z&’'-]*(?:\.[A-Za-z]+)*\.?(?=[A-Za-z\s]|$)|[A-Za-z][A-Za-z&’'-]*|[,;:()]")
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z&’'-]*(?:\.[A-Za-z]+)*\.?|[,;:()]")
 
 
 def _role_form(word: str) -> str:
@@ -354,6 +414,8 @@ def titles(sentence: str) -> dict[str, str]:
         j = i
         while j < len(tokens) and tokens[j][:1].isupper():
             j += 1
+            if _ends_sentence(tokens[j - 1]):
+                break  # "President Trump. Any peace": a full stop ends the name
         run = tokens[i:j]
         roles = [k for k, w in enumerate(run) if _is_role(w)]
         name = [w.rstrip(".") if len(w.rstrip(".")) > 1 else w for w in (run[roles[-1] + 1 :] if roles else run)]
@@ -373,6 +435,32 @@ def titles(sentence: str) -> dict[str, str]:
                 out.setdefault(name[-1], _title_words(" ".join(words)))
         i = j
     return out
+
+
+def _ends_sentence(token: str) -> bool:
+    """A token with a full stop that is not an abbreviation or an initial ("Trump." but not "U.S." or "Jr.")."""
+    if not token.endswith("."):
+        return False
+    core = token.rstrip(".")
+    return len(core) > 3 and "." not in core and core.lower() not in ABBREVIATIONS
+
+
+_SUBJECT_START = re.compile(rf"^\s*(?:(?P<hon>Mr|Mrs|Ms|Dr)\.?\s+)?(?P<who>{_NAME})")
+_SPEAKS = re.compile(rf"(?P<who>{_NAME})\s*(?:,[^,]{{3,80}},\s*)?{_SAID}\b")
+
+
+def sentence_subject(sentence: str) -> tuple[str, bool]:
+    """The name a sentence opens with (its likely subject), titles stripped, and whether an honorific marks it."""
+    m = _SUBJECT_START.match(sentence)
+    if not m:
+        return "", False
+    return _strip_titles(m["who"].strip().rstrip(".,")), bool(m["hon"])
+
+
+def speakers(sentence: str) -> tuple[str, ...]:
+    """Names that are the subject of a speech verb outside quotations ("Trump told Netanyahu that ...")."""
+    text = _QUOTED_SPAN.sub(lambda m: " " * len(m.group()), sentence)
+    return tuple(_strip_titles(m["who"].strip().rstrip(".,")) for m in _SPEAKS.finditer(text))
 
 
 def _title_words(title: str) -> str:

@@ -3,211 +3,133 @@
 The method, in one pass over a story:
 
 1. Copies (wire text republished by several outlets) are found with MinHash and set aside: a
-   copy is not an independent source.
-2. Every sentence is read for checkable facts (:mod:`pipelines.compare.claims`).
-3. Sentences are aligned across articles by their content words, through an inverted index
-   (no all-pairs comparison): for each sentence, its best counterpart in every other article.
-4. Aligned facts are grouped (the same figure, the same quote, the same person's title) and
-   compared; the outlet that departs from the others is the divergent one. With only two
-   outlets, both are named.
-5. Facts nearly everyone states but one full article leaves out are omissions; substantive
-   claims nobody else states are uncorroborated; revisions that change a figure, a quote or a
-   date are stealth edits.
+   copy is not an independent source. Opinion and analysis pieces (:func:`align.is_opinion`)
+   take part in the comparison of figures, dates and quotes, but never omit, never make an
+   uncorroborated claim and never frame: their words are the author's view, not reporting.
+2. Every sentence is read for checkable facts and aligned with the sentences of the other
+   articles that say the same thing (:mod:`pipelines.compare.align`; no all-pairs comparison).
+3. Aligned facts are compared (the same figure, the same quote, the same person's title); the
+   outlet that departs from the others is the divergent one. With only two outlets, both are
+   named. Votes are counted per outlet, so an outlet with several articles votes once.
+4. A fact most comparable outlets state that a fully readable news article leaves out is an
+   omission; a substantive claim of fact nobody else states is uncorroborated; a revision that
+   changes a figure, a quote or a date is a stealth edit; the outlet that stated a claim an
+   hour or more before anyone else is its first report.
 
-Every divergence has a stable id computed from its type, articles and evidence, so the same
-finding keeps its id across runs.
+Every divergence has a stable id computed from its type, note and evidence, so the same
+finding keeps its id across runs (and nothing depends on hash order: runs are reproducible).
 """
 
 from __future__ import annotations
 
 import difflib
-import functools
 import hashlib
 import itertools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 
-from pipelines.compare.claims import Facts, Quantity, Quote, content_words, entities, read, role_words
+from pipelines.compare.align import ALIGN_MIN, RELATED_MIN, AlignedStory, Node, Sentence, is_opinion, similarity
+from pipelines.compare.claims import Facts, Quantity, Quote, content_words, number_tokens, read, role_words
 from pipelines.models import AccessState, Article, Divergence
 from pipelines.sentences import sentences
 from pipelines.syndication import find_copies
 from pipelines.wordlists import STOPWORDS
 
-ALIGN_MIN = 0.34  # cosine of content-word sets for two sentences to say the same thing
-RELATED_MIN = 0.18  # below this, an article has nothing like the sentence
 DATE_ALIGN_MIN = 0.3  # dates differ legitimately between loosely related sentences (follow-up days)
 QUOTE_SAME = 0.5  # share of the shorter quote's words for two quotes to be the same quote
 SAME_NEWS_CYCLE_S = 18 * 3600
-MAX_POSTINGS = 200  # words in more sentences than this do not propose candidates (blocking)
 SEVERITY = {
     "numeric_conflict": 0.9, "quote_attribution": 0.8, "quote_wording": 0.7, "date_conflict": 0.7,
     "role_title": 0.5, "stealth_edit": 0.8, "omission": 0.4, "uncorroborated": 0.3, "framing": 0.3,
+    "first_report": 0.1,
 }  # fmt: skip
-_CLAIM_VERBS = re.compile(
-    r"\b(said|says|told|reported|according to|announced|plans?|will|would|offered|confirmed|claimed|"
-    r"revealed|agreed|ordered|approved|rejected)\b",
+TYPES = tuple(SEVERITY)
+_ATTRIBUTED = re.compile(
+    r"\b(said|says|told|reported|reports|according to|announced|confirmed|claimed|revealed|agreed|ordered|"
+    r"approved|rejected|found|plans?|planned|will|would|is to|are to|faces?|preparing)\b",
     re.IGNORECASE,
 )
+# a question or a weighing of possibilities is not a claim of fact
+_SPECULATION = re.compile(r"\?|\bwhether\b|\bthe question\b|\bit remains to be seen\b|\bperhaps\b", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True, eq=False)  # identity: two sentences are never "the same" node
-class Sentence:
-    article: str
-    index: int
-    start: int
-    end: int
-    text: str
-    words: frozenset[str]
-    facts: Facts
+@dataclass(frozen=True)
+class Options:
+    """How the engine judges a story; the defaults are the ones the benches measure."""
+
+    omission_min_outlets: int = 3  # independent outlets that must state a fact before leaving it out counts
+    omission_share: float = 0.8  # ... and this share of the comparable outlets
+    omission_window_s: float = SAME_NEWS_CYCLE_S  # outlets publishing this close to an article are comparable
+    omission_min_length: float = 0.6  # an article shorter than this share of the median never omits
+    first_report_lead_s: float = 3600.0  # how far ahead of the next outlet the first one must be
+    max_listed: int = 24  # articles named on the majority side of one finding (large stories)
 
 
 @dataclass(frozen=True)
 class StoryAnalysis:
+    """The findings for one story; ``copies`` maps each syndicated copy to its original."""
+
     divergences: tuple[Divergence, ...]
     copies: dict[str, str]
+    opinion: frozenset[str] = frozenset()  # articles read as opinion or analysis
+    story: AlignedStory | None = field(default=None, repr=False, compare=False)  # for the claim matrix
 
     def by_type(self) -> Counter[str]:
         return Counter(d.type for d in self.divergences)
 
 
-def analyse_story(articles: Sequence[Article], revisions: dict[str, list[str]] | None = None) -> StoryAnalysis:
+def analyse_story(
+    articles: Sequence[Article], revisions: dict[str, list[str]] | None = None, options: Options | None = None
+) -> StoryAnalysis:
     """Every divergence among ``articles`` (one story); ``revisions`` maps article id -> texts, oldest first."""
+    opts = options or Options()
     copies = find_copies(list(articles))
     independent = [a for a in articles if a.id not in copies and not a.duplicate_of]
-    readable = {a.id for a in independent if a.access_state is AccessState.FULL}
-    per_article = {a.id: _read_article(a) for a in independent}
-    aligner = _Aligner(per_article)
-    aligner.published = {a.id: a.published_at for a in independent}
+    story = AlignedStory(independent)
+    opinion = frozenset(a.id for a in independent if is_opinion(a))
+    news = [a for a in independent if a.id not in opinion]
+    readable = {a.id for a in news if a.access_state is AccessState.FULL}
     found: list[Divergence] = []
-    found += _numeric(aligner)
-    found += _dates(aligner)
-    found += _quotes(aligner)
-    found += _titles(per_article)
-    lengths = {a.id: len(a.text.split()) for a in independent}
-    found += _omissions(aligner, readable, lengths)
-    found += _uncorroborated(aligner)
-    found += _framing(aligner)
+    found += _numeric(story, opts)
+    found += _dates(story, opts)
+    found += _quotes(story, opts)
+    found += _titles(story, opts)
+    conflicting = {(a, d.evidence[a]) for d in found for a in d.articles[:1] if a in d.evidence}
+    found += _omissions(story, news, readable, opts)
+    found += [d for d in _uncorroborated(story, news) if (d.articles[0], d.evidence[d.articles[0]]) not in conflicting]
+    found += _framing(story, news)
+    found += _first_reports(story, opts)
     if revisions:
         found += _stealth_edits(revisions)
-    unique = {d.id: d for d in found}
-    return StoryAnalysis(divergences=tuple(unique.values()), copies=copies)
+    kept = {d.id: d for d in found}
+    ordered = sorted(kept.values(), key=lambda d: (-d.severity, d.type, d.id))
+    return StoryAnalysis(divergences=tuple(ordered), copies=copies, opinion=opinion, story=story)
 
 
-# -- reading and aligning -----------------------------------------------------------------
-def _read_article(article: Article) -> list[Sentence]:
-    out = []
-    for index, (start, end, text) in enumerate(sentences(article.text)):
-        facts = read(text, previous_speaker="")
-        resolved = []
-        for quote in facts.quotes:
-            # pronouns and role references ("she", "the coach") stay unresolved: guessing who they
-            # mean would invent attribution conflicts
-            resolved.append(quote)
-        facts = Facts(**{**{f: getattr(facts, f) for f in facts.__dataclass_fields__}, "quotes": tuple(resolved)})
-        out.append(Sentence(article.id, index, start, end, text, frozenset(content_words(text)), facts))
-    return out
-
-
-class _Aligner:
-    """Best counterpart of each sentence in every other article, found through an inverted index."""
-
-    def __init__(self, per_article: dict[str, list[Sentence]]) -> None:
-        self.per_article = per_article
-        self.articles = list(per_article)
-        self.published: dict[str, object] = {}
-        postings: dict[str, list[Sentence]] = defaultdict(list)
-        for sents in per_article.values():
-            for s in sents:
-                for w in s.words:
-                    postings[w].append(s)
-        self.best: dict[tuple[str, int], dict[str, tuple[Sentence, float]]] = {}
-        self.candidates: dict[tuple[str, int], dict[str, list[tuple[Sentence, float]]]] = {}
-        for sents in per_article.values():
-            for s in sents:
-                scores: dict[tuple[str, int], int] = Counter()
-                for w in s.words:
-                    plist = postings[w]
-                    if len(plist) > MAX_POSTINGS:
-                        continue
-                    for t in plist:
-                        if t.article != s.article:
-                            scores[(t.article, t.index)] += 1
-                best: dict[str, tuple[Sentence, float]] = {}
-                near: dict[str, list[tuple[Sentence, float]]] = defaultdict(list)
-                for (art, idx), shared in scores.items():
-                    t = per_article[art][idx]
-                    sim = shared / math.sqrt(len(s.words) * len(t.words))
-                    if sim > best.get(art, (None, 0.0))[1]:
-                        best[art] = (t, sim)
-                    if sim >= RELATED_MIN:
-                        near[art].append((t, sim))
-                self.best[(s.article, s.index)] = best
-                self.candidates[(s.article, s.index)] = {
-                    art: sorted(pairs, key=lambda p: -p[1])[:3] for art, pairs in near.items()
-                }
-
-    def match(self, s: Sentence, other: str) -> tuple[Sentence | None, float]:
-        return self.best[(s.article, s.index)].get(other, (None, 0.0))
-
-    def related_pairs(self, minimum: float) -> Iterable[tuple[Sentence, Sentence, float]]:
-        """Each sentence with its best counterpart in every other article, above ``minimum``."""
-        for (art, idx), best in self.best.items():
-            s = self.per_article[art][idx]
-            for other, (t, sim) in best.items():
-                if sim >= minimum and art < other:
-                    yield s, t, sim
-
-    def aligned_pairs(self, minimum: float = ALIGN_MIN) -> Iterable[tuple[Sentence, Sentence, float]]:
-        """Mutually best sentence pairs across articles (each pair once)."""
-        for (art, idx), best in self.best.items():
-            s = self.per_article[art][idx]
-            for other, (t, sim) in best.items():
-                if sim < minimum or art >= other:
-                    continue
-                back, _ = self.match(t, art)
-                if back is s:
-                    yield s, t, sim
-
-
-# -- grouping helper ----------------------------------------------------------------------
-class _Groups:
-    """Union-find over (article, key) nodes: which facts in different articles are the same fact."""
-
-    def __init__(self) -> None:
-        self.parent: dict[object, object] = {}
-
-    def find(self, x: object) -> object:
-        self.parent.setdefault(x, x)
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: object, b: object) -> None:
-        self.parent[self.find(a)] = self.find(b)
-
-    def components(self) -> list[list[object]]:
-        out: dict[object, list[object]] = defaultdict(list)
-        for x in self.parent:
-            out[self.find(x)].append(x)
-        return list(out.values())
-
-
+# -- building findings --------------------------------------------------------------------
 def _divergence(kind: str, odd: Sequence[Sentence], others: Sequence[Sentence], note: str,
-                before: dict[str, str] | None = None) -> Divergence:  # fmt: skip
-    ordered = list(odd) + [s for s in others if s.article not in {o.article for o in odd}]
+                before: dict[str, str] | None = None, lead: Sequence[str] = (),
+                max_listed: int = 24) -> Divergence:  # fmt: skip
+    """A finding: ``lead`` article ids first (e.g. the omitting one), then the odd sentences, then the others."""
     seen: dict[str, Sentence] = {}
-    for s in ordered:
+    for s in odd:
         seen.setdefault(s.article, s)
+    listed = 0
+    for s in others:
+        if s.article not in seen and listed < max_listed:
+            seen[s.article] = s
+            listed += 1
     # the note names what differs (e.g. "weekday" vs "duration" in the same sentences)
     key = kind + "|" + note + "|" + "|".join(f"{a}:{' '.join(s.text.split())}" for a, s in sorted(seen.items()))
+    key += "|" + "|".join(lead)
     return Divergence(
         id=hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:16],
         type=kind,
-        articles=tuple(seen),
+        articles=tuple(dict.fromkeys([*lead, *seen])),
         evidence={a: s.text for a, s in seen.items()},
         spans={a: (s.start, s.end) for a, s in seen.items()},
         severity=SEVERITY[kind],
@@ -226,10 +148,9 @@ def _odd_ones(nodes: list[tuple[Sentence, object]], agree: Callable[[object, obj
         return [], []
     groups: dict[object, list[int]] = defaultdict(list)
     for i, (_, value) in enumerate(nodes):
-        groups[_hashable(value)].append(i)
+        groups[value].append(i)
     keys = list(groups)
-    values = {k: nodes[groups[k][0]][1] for k in keys}
-    disagree_with = {k: sum(len(groups[o]) for o in keys if o != k and not agree(values[k], values[o])) for k in keys}
+    disagree_with = {k: sum(len(groups[o]) for o in keys if o != k and not agree(k, o)) for k in keys}
     if not any(disagree_with.values()):
         return [], []
     if len(nodes) == 2:
@@ -240,43 +161,78 @@ def _odd_ones(nodes: list[tuple[Sentence, object]], agree: Callable[[object, obj
     return (odd, rest) if rest else ([], [])
 
 
-def _hashable(value: object) -> object:
-    try:
-        hash(value)
-    except TypeError:
-        return id(value)
-    return value
-
-
-def _one_per_article(members: list[object]) -> list[tuple[Sentence, object]]:
+def _one_per_article(members: list[tuple[Sentence, object]]) -> list[tuple[Sentence, object]]:
     seen: dict[str, tuple[Sentence, object]] = {}
-    for m in sorted(members, key=lambda m: (m[0].article, m[0].index)):  # type: ignore[index]
-        seen.setdefault(m[0].article, m)  # type: ignore[index]
+    for m in sorted(members, key=lambda m: (m[0].article, m[0].index)):
+        seen.setdefault(m[0].article, m)
     return list(seen.values())
 
 
+def _agreeing_pairs(values: list[object], agree: Callable[[object, object], bool]) -> int:
+    """Ordered pairs of different positions whose values agree, computed over distinct values."""
+    counts = Counter(values)
+    keys = list(counts)
+    total = 0
+    for a in keys:
+        for b in keys:
+            if agree(a, b):
+                total += counts[a] * (counts[b] - (1 if a == b else 0))
+    return total
+
+
+@dataclass(frozen=True, slots=True)
+class _Match:
+    sentence: Sentence
+    value: object
+    sim: float
+
+
+def _best_per_outlet(story: AlignedStory, node: Node, pick: Callable[[Sentence, float], tuple[object, float] | None],
+                     minimum: float = RELATED_MIN) -> list[_Match]:  # fmt: skip
+    """For every outlet not carrying ``node``, its best matching value among sentences related to ``node``."""
+    own = {m.outlet for m in node.members}
+    own_articles = {m.article for m in node.members}
+    best: dict[str, tuple[float, _Match]] = {}
+    for sentence in node.members[:1]:
+        for article, pairs in story.related(sentence, minimum).items():
+            outlet = story.outlet[article]
+            if outlet in own or article in own_articles:
+                continue
+            for t, sim in pairs:
+                picked = pick(t, sim)
+                if picked is None:
+                    continue
+                value, rank = picked
+                if outlet not in best or rank > best[outlet][0]:
+                    best[outlet] = (rank, _Match(t, value, sim))
+    return [m for _, m in sorted(best.values(), key=lambda p: (-p[0], p[1].sentence.article))]
+
+
+def _majority_against(story: AlignedStory, node: Node, matches: list[_Match], against: list[_Match],
+                      agree: Callable[[object, object], bool]) -> bool:  # fmt: skip
+    """Whether the outlets that disagree with ``node`` outnumber its supporters and agree among themselves."""
+    if not against:
+        return False
+    if len(story.outlets) == 2 and len(matches) == 1:
+        # two outlets: both are named, and the finding is made once (from the first article's side)
+        return against[0].sim >= ALIGN_MIN and node.members[0].article < against[0].sentence.article
+    own = len({m.outlet for m in node.members})
+    supporters = own + len(matches) - len(against)
+    if len(against) < 2 or len(against) <= supporters - 1:
+        return False
+    n = len(against)
+    return _agreeing_pairs([m.value for m in against], agree) >= n * (n - 1) / 2
+
+
 # -- figures ------------------------------------------------------------------------------
-def _comparable(a: Quantity, b: Quantity) -> bool:
-    return a.same_thing(b)
-
-
-def _consensus(matches: list, agree: Callable[[object, object], bool]) -> list:  # type: ignore[type-arg]
-    """The largest group of matches whose values agree with each other (the others' shared figure)."""
-    best: list = []  # type: ignore[type-arg]
-    for m in matches:
-        group = [n for n in matches if agree(m[1], n[1])]
-        if len(group) > len(best):
-            best = group
-    return best
-
-
-def _same_subject(s: Sentence, t: Sentence) -> bool:
+def _same_subject(a: Node, b: Node) -> bool:
     """Unless both sentences name someone or somewhere, and not the same: then they are about different things."""
-    a, b = entities(s.text), entities(t.text)
-    return not (a and b) or bool(a & b)
+    return not (a.entities and b.entities) or bool(a.entities & b.entities)
 
 
-def _agree_numbers(a: Quantity, b: Quantity) -> bool:
+def _agree_numbers(a: object, b: object) -> bool:
+    assert isinstance(a, Quantity)
+    assert isinstance(b, Quantity)
     if a.understates(b) or b.understates(a):
         return False
     if a.overlaps(b):
@@ -284,32 +240,30 @@ def _agree_numbers(a: Quantity, b: Quantity) -> bool:
     return abs(a.value - b.value) <= 0.02 * max(a.value, b.value)
 
 
-def _numeric(aligner: _Aligner) -> list[Divergence]:
-    """Each figure against the same figure in the other articles: flag it when most of them disagree."""
+def _numeric(story: AlignedStory, opts: Options) -> list[Divergence]:
+    """Each figure against the same figure in the other outlets: flag it when most of them disagree."""
     out = []
-    for art, sents in aligner.per_article.items():
-        for s in sents:
-            for q in s.facts.quantities:
-                matches: list[tuple[Sentence, Quantity, float]] = []
-                for pairs in aligner.candidates[(art, s.index)].values():
-                    found = [(t, r, sim) for t, sim in pairs if _same_subject(s, t)
-                             for r in t.facts.quantities if q.same_thing(r)]  # fmt: skip
-                    if found:
-                        matches.append(max(found, key=lambda m: (len(q.unit & m[1].unit), m[2])))
-                against = [m for m in matches if not _agree_numbers(q, m[1])]
-                if not against:
-                    continue
-                agreeing_among = sum(1 for a in against for b in against if a is not b and _agree_numbers(a[1], b[1]))
-                two_way = len(matches) == 1 and len(aligner.articles) == 2 and against[0][2] >= ALIGN_MIN
-                if two_way or (
-                    len(against) >= 2
-                    and len(against) > len(matches) / 2
-                    and agreeing_among >= len(against) * (len(against) - 1) / 2
-                ):
-                    kind = "understated" if q.high == float("inf") else "contradicts"
-                    others = ", ".join(sorted({m[1].text for m in against}))
-                    out.append(_divergence("numeric_conflict", [s], [m[0] for m in against],
-                                           f"{q.text} ({kind}) vs {others}"))  # fmt: skip
+    for node in story.nodes:
+        for q in node.facts.quantities:
+
+            def pick(t: Sentence, sim: float, q: Quantity = q, node: Node = node) -> tuple[object, float] | None:
+                if not _same_subject(node, t.node):
+                    return None
+                found = [r for r in t.facts.quantities if q.same_thing(r)]
+                if not found:
+                    return None
+                # the same counted thing first, then the same words before the figure ("Davis scored")
+                r = max(found, key=lambda r: (len(q.unit & r.unit), len(q.context & r.context)))
+                return r, 10 * len(q.unit & r.unit) + len(q.context & r.context) + sim
+
+            matches = _best_per_outlet(story, node, pick)
+            against = [m for m in matches if not _agree_numbers(q, m.value)]
+            if not _majority_against(story, node, matches, against, _agree_numbers):
+                continue
+            kind = "understated" if q.high == float("inf") else "contradicts"
+            others = ", ".join(sorted({m.value.text for m in against}))  # type: ignore[attr-defined]
+            out.append(_divergence("numeric_conflict", node.members, [m.sentence for m in against],
+                                   f"{q.text} ({kind}) vs {others}", max_listed=opts.max_listed))  # fmt: skip
     return out
 
 
@@ -329,56 +283,73 @@ def _date_keys(facts: Facts) -> dict[str, frozenset[object]]:
     return keys
 
 
-def _dates(aligner: _Aligner) -> list[Divergence]:
-    """Each date, weekday or duration against its counterparts in the other articles."""
+def _dates(story: AlignedStory, opts: Options) -> list[Divergence]:
+    """Each date, weekday or duration against its counterparts in the other outlets."""
     out = []
-    for art, sents in aligner.per_article.items():
-        for s in sents:
-            for key, values in _date_keys(s.facts).items():
-                matches: list[tuple[Sentence, frozenset[object], float]] = []
-                for pairs in aligner.candidates[(art, s.index)].values():
-                    found = [(t, _date_keys(t.facts)[key], sim) for t, sim in pairs
-                             if key in _date_keys(t.facts) and _dates_comparable(key, s, t, sim, aligner)]  # fmt: skip
-                    if found:
-                        matches.append(max(found, key=lambda m: m[2]))
-                against = _consensus([m for m in matches if not values & m[1]], lambda a, b: bool(a & b))
-                if not against:
-                    continue
-                two_way = len(matches) == 1 and len(aligner.articles) == 2
-                if two_way or (len(against) >= 2 and len(against) > len(matches) / 2):
-                    shown = lambda v: "/".join(sorted(map(str, v)))  # noqa: E731
-                    note = f"{key}: {shown(values)} vs {shown(against[0][1])}"
-                    out.append(_divergence("date_conflict", [s], [m[0] for m in against], note))
+    keys_of: dict[int, dict[str, frozenset[object]]] = {}
+
+    def keys(node: Node) -> dict[str, frozenset[object]]:
+        if node.id not in keys_of:
+            keys_of[node.id] = _date_keys(node.facts)
+        return keys_of[node.id]
+
+    for node in story.nodes:
+        s = node.members[0]
+        for key, values in keys(node).items():
+
+            def pick(t: Sentence, sim: float, key: str = key, s: Sentence = s) -> tuple[object, float] | None:
+                other = keys(t.node).get(key)
+                if other is None or not _dates_comparable(key, s, t, sim, story):
+                    return None
+                return other, sim
+
+            matches = _best_per_outlet(story, node, pick)
+            against = [m for m in matches if not values & m.value]  # type: ignore[operator]
+            agree: Callable[[object, object], bool] = lambda a, b: bool(a & b)  # type: ignore[operator]  # noqa: E731
+            consensus = _consensus(against, agree)
+            if not _majority_against(story, node, matches, consensus, agree):
+                continue
+            shown = lambda v: "/".join(sorted(map(str, v)))  # noqa: E731
+            note = f"{key}: {shown(values)} vs {shown(consensus[0].value)}"
+            out.append(_divergence("date_conflict", node.members, [m.sentence for m in consensus], note,
+                                   max_listed=opts.max_listed))  # fmt: skip
     return out
 
 
-def _dates_comparable(key: str, s: Sentence, t: Sentence, sim: float, aligner: _Aligner) -> bool:
+def _consensus(matches: list[_Match], agree: Callable[[object, object], bool]) -> list[_Match]:
+    """The largest group of matches whose values agree with the first of the group (the others' shared value)."""
+    best: list[_Match] = []
+    for value in dict.fromkeys(m.value for m in matches):
+        group = [n for n in matches if agree(value, n.value)]
+        if len(group) > len(best):
+            best = group
+    return best
+
+
+def _dates_comparable(key: str, s: Sentence, t: Sentence, sim: float, story: AlignedStory) -> bool:
     if key == "weekday":
         # "on Tuesday" in Tuesday's paper and in Wednesday's can be different days of events
-        a, b = aligner.published.get(s.article), aligner.published.get(t.article)
+        a, b = story.published.get(s.article), story.published.get(t.article)
         if a and b and abs((a - b).total_seconds()) > SAME_NEWS_CYCLE_S:
             return False
-    if key in ("duration",) or key.startswith("ordinal"):
-        return bool(s.facts.duration_context & t.facts.duration_context) or key.startswith("ordinal")
+    if key == "duration":
+        return bool(s.facts.duration_context & t.facts.duration_context)
+    if key.startswith("ordinal"):
+        return True
     return sim >= DATE_ALIGN_MIN
 
 
 # -- quotes -------------------------------------------------------------------------------
-@functools.lru_cache(maxsize=65536)
-def _quote_words(words: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(content_words(" ".join(words)))
+def _quote_words(quote: Quote, cache: dict[tuple[str, ...], frozenset[str]]) -> frozenset[str]:
+    if quote.words not in cache:
+        cache[quote.words] = frozenset(content_words(" ".join(quote.words)))
+    return cache[quote.words]
 
 
-def _same_quote(a: Quote, b: Quote) -> bool:
-    wa, wb = _quote_words(a.words), _quote_words(b.words)
-    shared = len(wa & wb)
-    if shared >= 3 and _surname(a.speaker) and _surname(a.speaker) == _surname(b.speaker):
-        return True  # the same named speaker saying something this close is the same quote
-    return shared >= 3 and shared / max(1, min(len(wa), len(wb))) >= QUOTE_SAME
-
-
-def _reworded(a: Quote, b: Quote) -> bool:
+def _reworded(a: object, b: object) -> bool:
     """Words changed inside the quote (not one quote a shortened version of the other)."""
+    assert isinstance(a, Quote)
+    assert isinstance(b, Quote)
     ops = difflib.SequenceMatcher(a=_norm_words(a.words), b=_norm_words(b.words), autojunk=False).get_opcodes()
     inner = [op for op in ops[1:-1] if op[0] != "equal"] if len(ops) > 2 else []
     if any(op[0] == "replace" for op in ops):
@@ -394,131 +365,237 @@ def _surname(name: str) -> str:
     return name.split()[-1].lower() if name and name[0].isupper() else ""
 
 
-def _quotes(aligner: _Aligner) -> list[Divergence]:
-    nodes_all = [(s, q) for sents in aligner.per_article.values() for s in sents for q in s.facts.quotes]
+def _quotes(story: AlignedStory, opts: Options) -> list[Divergence]:
+    occurrences = [(s, q) for s in story.sentences() for q in s.quotes]
+    distinct: dict[Quote, list[int]] = defaultdict(list)
+    for i, (_, q) in enumerate(occurrences):
+        distinct[q].append(i)
+    entries = list(distinct)
+    cache: dict[tuple[str, ...], frozenset[str]] = {}
     index: dict[str, list[int]] = defaultdict(list)
-    for i, (_, q) in enumerate(nodes_all):
-        for w in set(q.words):
-            if len(w) > 3:
-                index[w].append(i)
-    groups = _Groups()
-    for i, (s, q) in enumerate(nodes_all):
-        groups.find(i)
-        for j in {j for w in set(q.words) if len(w) > 3 for j in index[w] if j > i}:
-            t, r = nodes_all[j]
-            if t.article != s.article and _same_quote(q, r):
-                groups.union(i, j)
+    for i, q in enumerate(entries):
+        for w in _quote_words(q, cache):
+            index[w].append(i)
+    parent = list(range(len(entries)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i, q in enumerate(entries):
+        wq = _quote_words(q, cache)
+        shared: Counter[int] = Counter(j for w in wq for j in index[w] if j > i)
+        for j, count in sorted(shared.items()):
+            if count < 3:
+                continue
+            r = entries[j]
+            same_speaker = _surname(q.speaker) and _surname(q.speaker) == _surname(r.speaker)
+            if same_speaker or count / max(1, min(len(wq), len(_quote_words(r, cache)))) >= QUOTE_SAME:
+                parent[find(i)] = find(j)
+    components: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(entries)):
+        components[find(i)].append(i)
     out = []
-    for members in groups.components():
-        nodes = _one_per_article([nodes_all[i] for i in members])  # type: ignore[index]
+    for members in components.values():
+        nodes = _one_per_article([occurrences[k] for i in members for k in distinct[entries[i]]])
         if len(nodes) < 2:
             continue
         odd, rest = _odd_ones(nodes, lambda a, b: not _reworded(a, b))
         if odd:
             out.append(_divergence("quote_wording", [s for s, _ in odd], [s for s, _ in rest],
-                                   f"{odd[0][1].text!r} vs {rest[0][1].text!r}"))  # fmt: skip
-        named = [(s, q) for s, q in nodes if _surname(q.speaker)]
-        odd, rest = _odd_ones(named, lambda a, b: _surname(a.speaker) == _surname(b.speaker))
+                                   f"{odd[0][1].text!r} vs {rest[0][1].text!r}", max_listed=opts.max_listed))  # type: ignore[attr-defined]  # fmt: skip
+        named = [(s, q) for s, q in nodes if _surname(q.speaker)]  # type: ignore[attr-defined]
+        odd, rest = _odd_ones([(s, _surname(q.speaker)) for s, q in named], lambda a, b: a == b)  # type: ignore[attr-defined]
         if odd:
+            speaker = {s.article: q.speaker for s, q in named}  # type: ignore[attr-defined]
             out.append(_divergence("quote_attribution", [s for s, _ in odd], [s for s, _ in rest],
-                                   f"said by {odd[0][1].speaker} vs {rest[0][1].speaker}"))  # fmt: skip
-        placed = [(s, q) for s, q in nodes if q.venue]
-        odd, rest = _odd_ones(placed, lambda a, b: a.venue.lower() == b.venue.lower())
+                                   f"said by {speaker[odd[0][0].article]} vs {speaker[rest[0][0].article]}",
+                                   max_listed=opts.max_listed))  # fmt: skip
+        placed = [(s, q.venue.lower()) for s, q in nodes if q.venue]  # type: ignore[attr-defined]
+        odd, rest = _odd_ones(placed, lambda a, b: a == b)  # type: ignore[arg-type]
         if odd:
+            venue = {s.article: q.venue for s, q in nodes if q.venue}  # type: ignore[attr-defined]
             out.append(_divergence("quote_attribution", [s for s, _ in odd], [s for s, _ in rest],
-                                   f"said {odd[0][1].venue} vs {rest[0][1].venue}"))  # fmt: skip
+                                   f"said {venue[odd[0][0].article]} vs {venue[rest[0][0].article]}",
+                                   max_listed=opts.max_listed))  # fmt: skip
     return out
 
 
 # -- titles -------------------------------------------------------------------------------
-def _roles(title: str) -> frozenset[str]:
-    return role_words(title)
-
-
 GENERIC_ROLES = frozenset({"official", "aide", "officer", "leader", "head", "executive", "member", "vice"})
 
 
-def _same_role(a: str, b: str) -> bool:
+def _same_role(a: object, b: object) -> bool:
     """Titles agree when they share a role word, or when one is only a vague role ("official", "aide")."""
-    ra, rb = _roles(a), _roles(b)
+    ra, rb = role_words(str(a)), role_words(str(b))
     return bool(ra & rb) or ra <= GENERIC_ROLES or rb <= GENERIC_ROLES
 
 
-def _titles(per_article: dict[str, list[Sentence]]) -> list[Divergence]:
-    by_person: dict[str, list[tuple[Sentence, str]]] = defaultdict(list)
-    for sents in per_article.values():
-        for s in sents:
-            for surname, title in s.facts.titles.items():
+def _titles(story: AlignedStory, opts: Options) -> list[Divergence]:
+    by_person: dict[str, list[tuple[Sentence, object]]] = defaultdict(list)
+    for s in story.sentences():
+        for surname, title in s.facts.titles.items():
+            if role_words(title):
                 by_person[surname].append((s, title))
     out = []
-    for surname, mentions in by_person.items():
-        nodes = _one_per_article([(s, t) for s, t in mentions if _roles(t)])  # type: ignore[misc]
-        odd, rest = _odd_ones(nodes, _same_role)
+    for surname, mentions in sorted(by_person.items()):
+        odd, rest = _odd_ones(_one_per_article(mentions), _same_role)
         if odd:
             out.append(_divergence("role_title", [s for s, _ in odd], [s for s, _ in rest],
-                                   f"{surname}: {odd[0][1]} vs {rest[0][1]}"))  # fmt: skip
+                                   f"{surname}: {odd[0][1]} vs {rest[0][1]}", max_listed=opts.max_listed))  # fmt: skip
     return out
 
 
 # -- omissions and uncorroborated claims --------------------------------------------------
-def _omissions(aligner: _Aligner, readable: set[str], lengths: dict[str, int]) -> list[Divergence]:
-    articles = aligner.articles
-    if len(articles) < 3:
+def _quoted_share(s: Sentence) -> float:
+    quoted = sum(len(q.words) for q in s.quotes)
+    return quoted / max(1, len(s.text.split()))
+
+
+def _omissions(story: AlignedStory, news: list[Article], readable: set[str], opts: Options) -> list[Divergence]:
+    """Facts stated by most comparable outlets that a full-length news article has nothing about.
+
+    An omitted passage is one finding: facts that sit next to each other in the stating articles
+    are merged. A quotation alone is colour, not a fact, and is not counted.
+    """
+    news_ids = {a.id for a in news}
+    if len({a.outlet for a in news}) < opts.omission_min_outlets + 1:
         return []
+    lengths = {a.id: len(a.text.split()) for a in news}
     median = sorted(lengths.values())[len(lengths) // 2]
-    out: dict[tuple[str, str], Divergence] = {}
-    for art, sents in aligner.per_article.items():
-        for s in sents:
-            if len(s.words) < 6:
-                continue
-            stating = {other: t for other, (t, sim) in aligner.best[(art, s.index)].items() if sim >= ALIGN_MIN}
-            missing = [a for a in articles if a != art and a not in stating]
-            if len(missing) != 1 or len(stating) + 1 < max(3, len(articles) - 1):
-                continue
-            (gap,) = missing
-            if gap not in readable or lengths[gap] < 0.6 * median:
-                continue
-            near = max([aligner.match(s, gap)[1]] + [aligner.match(t, gap)[1] for t in stating.values()])
-            if near >= RELATED_MIN:
-                continue
-            key = (gap, min([f"{art}:{s.index}"] + [f"{t.article}:{t.index}" for t in stating.values()]))
-            if key not in out:
-                div = _divergence("omission", [], [s, *stating.values()], f"{gap} leaves out: {s.text[:80]}")
-                out[key] = Divergence(**{**div.__dict__, "articles": (gap, *div.articles)})
-    return list(out.values())
-
-
-def _uncorroborated(aligner: _Aligner) -> list[Divergence]:
-    """Substantive claims whose specific words appear in no other article of the story."""
-    if len(aligner.articles) < 3:  # with two versions, "only one says it" is too weak to flag
+    gaps = [a for a in news if a.id in readable and lengths[a.id] >= opts.omission_min_length * median]
+    comparable = {a.id: _comparable_outlets(a, news, opts.omission_window_s) for a in gaps}
+    if not gaps:
         return []
-    vocabulary: dict[str, Counter[str]] = {a: Counter(w for s in sents for w in s.words)
-                                           for a, sents in aligner.per_article.items()}  # fmt: skip
+    least = min(len(c) for c in comparable.values())
+    used_by: dict[str, set[str]] = defaultdict(set)
+    for s in story.sentences():
+        for w in s.words:
+            used_by[w].add(s.outlet)
+    vocabulary = {a.id: frozenset(w for s in story.per_article[a.id] for w in s.words) for a in gaps}
+    found: dict[str, list[tuple[Node, dict[str, Sentence]]]] = defaultdict(list)
+    for node in story.nodes:
+        first = next((m for m in node.members if m.article in news_ids), None)
+        if first is None or len(node.words) < 6 or _quoted_share(first) > 0.5 or _SPECULATION.search(node.text):
+            continue
+        stating = {m.article: m for m in node.members if m.article in news_ids}
+        for article, (t, _) in story.counterparts(first, ALIGN_MIN).items():
+            if article in news_ids:
+                stating.setdefault(article, t)
+        outlets = {story.outlet[a] for a in stating}
+        if len(outlets) < max(opts.omission_min_outlets, opts.omission_share * least):
+            continue
+        probes = list(dict.fromkeys([node, *(t.node for t in stating.values())]))[:7]
+        # what marks this fact: figures and names its statements share that the rest of the story hardly uses
+        core = Counter(w for p in probes for w in p.words)
+        names = frozenset().union(*(p.entities for p in probes))
+        marks = {
+            w
+            for w, n in core.items()
+            if n >= 2 and (w.startswith("#") or w in names) and len(used_by[w]) <= len(outlets) + 1
+        }
+        for gap in gaps:
+            if gap.outlet in outlets:
+                continue
+            have = len(outlets & comparable[gap.id])
+            if have < opts.omission_min_outlets or have < opts.omission_share * len(comparable[gap.id]):
+                continue
+            near = max(story.best_in(p, gap.id)[1] for p in probes)
+            if marks:
+                if near >= ALIGN_MIN or len(marks & vocabulary[gap.id]) >= 0.5 * len(marks):
+                    continue
+            elif near >= RELATED_MIN:
+                continue
+            found[gap.id].append((node, stating))
     out = []
-    for art, sents in aligner.per_article.items():
-        elsewhere = Counter()
-        for other, words in vocabulary.items():
-            if other != art:
-                elsewhere.update(words.keys())
-        for s in sents[1:]:
-            if len(s.words) < 7 or not _CLAIM_VERBS.search(s.text) or not entities(s.text):
-                continue  # a claim of fact names who or what it is about
-            quoted = sum(len(q.words) for q in s.facts.quotes)
-            if quoted > 0.5 * len(s.text.split()):
-                continue  # a quotation alone is colour, not a claim of fact
-            novel = [w for w in s.words if not elsewhere[w]]
-            best = max((sim for _, sim in aligner.best[(art, s.index)].values()), default=0.0)
-            if len(novel) >= 3 and len(novel) >= 0.45 * len(s.words) and best < ALIGN_MIN:
-                out.append(_divergence("uncorroborated", [s], [], f"only {art}: {s.text[:80]}"))
+    for gap_id, facts in found.items():
+        for group in _adjacent_groups(facts):
+            node, stating = max(group, key=lambda f: (len(f[1]), -f[0].id))
+            evidence = [stating[a] for a in sorted(stating, key=lambda a: (story.outlet[a], a))]
+            out.append(_divergence("omission", [], evidence, f"{gap_id} leaves out: {node.text[:80]}", lead=[gap_id],
+                                   max_listed=opts.max_listed))  # fmt: skip
     return out
+
+
+def _comparable_outlets(article: Article, news: list[Article], window_s: float) -> set[str]:
+    """Other outlets with a news article published close enough in time to be compared (all, if times are unknown)."""
+    out = set()
+    for other in news:
+        if other.outlet == article.outlet:
+            continue
+        a, b = article.published_at, other.published_at
+        if a is None or b is None or abs((a - b).total_seconds()) <= window_s:
+            out.add(other.outlet)
+    return out
+
+
+def _adjacent_groups(
+    facts: list[tuple[Node, dict[str, Sentence]]],
+) -> list[list[tuple[Node, dict[str, Sentence]]]]:
+    """Facts one article leaves out, grouped when they stand next to each other in some stating article."""
+    parent = list(range(len(facts)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i, j in itertools.combinations(range(len(facts)), 2):
+        a, b = facts[i][1], facts[j][1]
+        if any(abs(a[x].index - b[x].index) <= 1 for x in a.keys() & b.keys()):
+            parent[find(i)] = find(j)
+    groups: dict[int, list[tuple[Node, dict[str, Sentence]]]] = defaultdict(list)
+    for i, fact in enumerate(facts):
+        groups[find(i)].append(fact)
+    return list(groups.values())
+
+
+def _uncorroborated(story: AlignedStory, news: list[Article]) -> list[Divergence]:
+    """Substantive claims of fact whose specific words appear in no other outlet's article of the story.
+
+    Needs three outlets: with two, "only one says it" is weak evidence (one text is often much
+    longer than the other) and flags most of the longer text. A claim of fact says who says so
+    or states a figure; questions, weighing of possibilities, quotations and paraphrased speech
+    of someone named only by a pronoun ("Low pay, she said, drives ...") are the speaker's view
+    or colour, not the outlet's claim.
+    """
+    if len({a.outlet for a in news}) < 3:
+        return []
+    used_by: dict[str, set[str]] = defaultdict(set)
+    for s in story.sentences():
+        for w in s.words:
+            used_by[w].add(s.outlet)
+    out = []
+    for article in news:
+        for s in story.per_article[article.id][1:]:
+            plain = [w for w in s.words if not w.startswith("#")]
+            if len(plain) < 7 or _SPECULATION.search(s.text) or _quoted_share(s) > 0.5 or s.text[:1] in "\"“‘'":
+                continue
+            figures = number_tokens(s.facts.quantities)
+            if not (_ATTRIBUTED.search(s.text) or figures) or (_PRONOUN_SPEECH.search(s.text) and not figures):
+                continue
+            novel = [w for w in s.words if used_by[w] == {s.outlet}]
+            if len(novel) < 3 or len(novel) < 0.45 * len(s.words):
+                continue
+            best = max((sim for _, sim in story.counterparts(s, RELATED_MIN).values()), default=0.0)
+            if best >= ALIGN_MIN:
+                continue
+            out.append(_divergence("uncorroborated", [s], [], f"only {article.outlet}: {s.text[:80]}"))
+    return out
+
+
+_PRONOUN_SPEECH = re.compile(
+    r"^(?:he|she|they)\s+(?:said|says|told|added|argued)\b|,\s*(?:he|she|they)\s+(?:said|says|added)\s*,", re.I
+)
 
 
 # -- framing ------------------------------------------------------------------------------
 PRIOR_STRENGTH = 500.0  # a0 of the Dirichlet prior, in words
 FRAMING_Z = 2.0  # z-score of the log-odds ratio an outlet's word must reach to count as its own framing
 _LOWER_WORD = re.compile(r"(?<![A-Za-z'’-])[a-z][a-z'’-]{4,}")
-
-
 _QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]|‘[^‘’]*’(?![A-Za-z])")
 
 
@@ -527,24 +604,27 @@ def _unquoted(text: str) -> str:
     return _QUOTED.sub(" ", text)
 
 
-def _framing(aligner: _Aligner) -> list[Divergence]:
+def _framing(story: AlignedStory, news: list[Article]) -> list[Divergence]:
     """Words one outlet uses for the story that the others do not, ranked statistically.
 
     The log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi and Quinn, 2008)
-    compares each article's word counts with the other articles' together; the prior is the
-    whole story's counts, so a word is distinctive only if this outlet uses it clearly more
-    than its share. Names are left out (capitalised words): framing is in the common words
+    compares each news article's word counts with the other news articles' together; the prior
+    is the whole story's counts, so a word is distinctive only if this outlet uses it clearly
+    more than its share. Names are left out (capitalised words): framing is in the common words
     ("terrorists" against "militants", "onslaught" against "offensive").
     """
-    if len(aligner.articles) < 3:
+    if len({a.outlet for a in news}) < 3:
         return []
     counts = {
-        a: Counter(
-            w.lower() for s in sents for w in _LOWER_WORD.findall(_unquoted(s.text)) if w.lower() not in STOPWORDS
+        a.id: Counter(
+            w.lower()
+            for s in story.per_article[a.id]
+            for w in _LOWER_WORD.findall(_unquoted(s.text))
+            if w.lower() not in STOPWORDS
         )
-        for a, sents in aligner.per_article.items()
+        for a in news
     }
-    total = Counter()
+    total: Counter[str] = Counter()
     for c in counts.values():
         total.update(c)
     prior_size = sum(total.values())
@@ -564,37 +644,82 @@ def _framing(aligner: _Aligner) -> list[Divergence]:
             if z < FRAMING_Z:
                 continue
             sentence = next(
-                s for s in aligner.per_article[art] if re.search(rf"\b{re.escape(word)}\b", _unquoted(s.text))
+                s for s in story.per_article[art] if re.search(rf"\b{re.escape(word)}\b", _unquoted(s.text))
             )
-            counterparts = [t for t, sim in aligner.best[(art, sentence.index)].values() if sim >= RELATED_MIN]
+            counterparts = [t for t, _ in story.counterparts(sentence, RELATED_MIN).values() if t.article in counts]
             out.append(_divergence("framing", [sentence], counterparts[:3], f"{word!r} (z={z:.1f})"))
     return out
 
 
+# -- first reports ------------------------------------------------------------------------
+def _first_reports(story: AlignedStory, opts: Options) -> list[Divergence]:
+    """Claims with a figure, date or quote that one outlet stated well before every other outlet."""
+    out = []
+    done: set[int] = set()
+    for node in story.nodes:
+        if node.id in done or not (node.facts.quantities or node.facts.quotes or _date_keys(node.facts)):
+            continue
+        stating: dict[str, Sentence] = {}
+        for m in node.members:
+            stating.setdefault(m.article, m)
+        for article, (t, _) in story.counterparts(node.members[0], ALIGN_MIN).items():
+            stating.setdefault(article, t)
+        done |= {t.node.id for t in stating.values()}
+        timed = sorted(
+            ((story.published[a], story.outlet[a], s) for a, s in stating.items() if story.published[a] is not None),
+            key=lambda p: (p[0], p[1], p[2].article),
+        )
+        first_by_outlet: dict[str, tuple[datetime, Sentence]] = {}
+        for when, outlet, s in timed:
+            first_by_outlet.setdefault(outlet, (when, s))
+        if len(first_by_outlet) < 2:
+            continue
+        order = sorted(first_by_outlet.items(), key=lambda p: (p[1][0], p[0]))
+        (lead_outlet, (t0, first)), (_, (t1, _)) = order[0], order[1]
+        if (t1 - t0).total_seconds() < opts.first_report_lead_s:
+            continue
+        followers = ", ".join(f"{o} (+{_hours(w - t0)})" for o, (w, _) in order[1:6])
+        note = f"first: {lead_outlet} at {t0:%Y-%m-%d %H:%M} UTC; then {followers}"
+        out.append(_divergence("first_report", [first], [s for _, (_, s) in order[1:]], note))
+    return out
+
+
+def _hours(delta: object) -> str:
+    seconds = delta.total_seconds()  # type: ignore[attr-defined]
+    return f"{seconds / 3600:.1f} h"
+
+
 # -- revisions ----------------------------------------------------------------------------
-def _values(s: Sentence) -> set[float]:
-    return {q.value for q in s.facts.quantities}
+@dataclass(frozen=True, slots=True)
+class _Revised:
+    article: str
+    start: int
+    end: int
+    text: str
+    words: frozenset[str]
+    facts: Facts
+
+
+def _read_revision(article_id: str, text: str) -> list[_Revised]:
+    return [_Revised(article_id, a, b, t, frozenset(content_words(t)), read(t)) for a, b, t in sentences(text)]
 
 
 def _stealth_edits(revisions: dict[str, list[str]]) -> list[Divergence]:
     out = []
-    for article_id, texts in revisions.items():
+    for article_id, texts in sorted(revisions.items()):
         for old_text, new_text in itertools.pairwise(texts):
-            old = [Sentence(article_id, i, a, b, t, frozenset(content_words(t)), read(t))
-                   for i, (a, b, t) in enumerate(sentences(old_text))]  # fmt: skip
-            new = [Sentence(article_id, i, a, b, t, frozenset(content_words(t)), read(t))
-                   for i, (a, b, t) in enumerate(sentences(new_text))]  # fmt: skip
+            old, new = _read_revision(article_id, old_text), _read_revision(article_id, new_text)
             new_texts = {s.text for s in new}
-            edits: list[tuple[Sentence, Sentence]] = []
+            old_texts = {s.text for s in old}
+            edits: list[tuple[_Revised, _Revised]] = []
             for s in old:
                 if s.text in new_texts:
                     continue
-                best = max(new, key=lambda t: len(s.words & t.words) / math.sqrt(len(s.words) * len(t.words) or 1),
-                           default=None)  # fmt: skip
-                if best is None or best.text in {o.text for o in old}:
+                best = max(new, key=lambda t: similarity(s.words, t.words), default=None)
+                if best is None or best.text in old_texts:
                     continue
                 changed = (
-                    _values(s) != _values(best)
+                    {q.value for q in s.facts.quantities} != {q.value for q in best.facts.quantities}
                     or {q.text for q in s.facts.quotes} != {q.text for q in best.facts.quotes}
                     or _date_keys(s.facts) != _date_keys(best.facts)
                 )
@@ -607,5 +732,5 @@ def _stealth_edits(revisions: dict[str, list[str]]) -> list[Divergence]:
                 )
                 first_old, first_new = edits[0]
                 note = "; ".join(f"{o.text!r} -> {n.text!r}" for o, n in edits)
-                out.append(_divergence("stealth_edit", [first_new], [], note, before={article_id: first_old.text}))
+                out.append(_divergence("stealth_edit", [first_new], [], note, before={article_id: first_old.text}))  # type: ignore[list-item]
     return out
