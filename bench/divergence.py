@@ -72,6 +72,21 @@ def _overlap(pred: Divergence, label: dict[str, Any]) -> bool:
     return not (shared & set(label.get("evidence", {})))  # omissions: the omitting article has no evidence
 
 
+def _flags_control(pred: Divergence, control: dict[str, Any]) -> bool:
+    """A finding contradicts a control (two compatible statements) when its evidence holds both statements.
+
+    One sentence holding one of them is not enough: a finding about another figure of the same
+    sentence ("five prisoners" next to the control's "more than three years") does not call the
+    control's two statements incompatible.
+    """
+    hits = 0
+    for article, gold in control.get("evidence", {}).items():
+        got = pred.evidence.get(article, "")
+        if got and (gold in got or got in gold or len(_words(gold) & _words(got)) >= 4):
+            hits += 1
+    return hits >= 2
+
+
 def _evidence_meets(pred: Divergence, label: dict[str, Any]) -> bool:
     """Some stating sentence of the prediction shares words with some labelled evidence."""
     gold = set().union(*(_words(e) for e in label.get("evidence", {}).values())) if label.get("evidence") else set()
@@ -132,7 +147,7 @@ def score(results: list[tuple[dict[str, Any], Any]], predictions: list[dict[str,
             else:
                 fn[label["type"]] += 1
         for control in story.get("controls", []):
-            if any(p.type == "numeric_conflict" and _overlap(p, control) for p in result.divergences):
+            if any(p.type == "numeric_conflict" and _flags_control(p, control) for p in result.divergences):
                 controls_flagged += 1
         gold_pairs = {frozenset(r["articles"]) for r in story.get("relations", [])}
         got_pairs = {frozenset((c, o)) for c, o in result.copies.items()}

@@ -32,7 +32,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from pipelines.compare.align import ALIGN_MIN, RELATED_MIN, AlignedStory, Node, Sentence, is_opinion, similarity
+from pipelines.compare.align import (
+    ALIGN_MIN,
+    MAX_POSTINGS,
+    RELATED_MIN,
+    AlignedStory,
+    Node,
+    Sentence,
+    is_opinion,
+    similarity,
+)
 from pipelines.compare.claims import Facts, Quantity, Quote, content_words, number_tokens, read, role_words
 from pipelines.models import AccessState, Article, Divergence
 from pipelines.sentences import sentences
@@ -188,23 +197,35 @@ class _Match:
 
 
 def _best_per_outlet(story: AlignedStory, node: Node, pick: Callable[[Sentence, float], tuple[object, float] | None],
-                     minimum: float = RELATED_MIN) -> list[_Match]:  # fmt: skip
-    """For every outlet not carrying ``node``, its best matching value among sentences related to ``node``."""
+                     minimum: float = RELATED_MIN, extra: Sequence[Node] = ()) -> list[_Match]:  # fmt: skip
+    """For every outlet not carrying ``node``, its best matching value among sentences related to ``node``.
+
+    ``extra`` nodes are candidates found another way (the same counted thing), however different
+    the rest of their sentence.
+    """
     own = {m.outlet for m in node.members}
     own_articles = {m.article for m in node.members}
     best: dict[str, tuple[float, _Match]] = {}
-    for sentence in node.members[:1]:
-        for article, pairs in story.related(sentence, minimum).items():
-            outlet = story.outlet[article]
-            if outlet in own or article in own_articles:
+    candidates = dict(story.related(node.members[0], minimum))
+    for other in extra:
+        if other is node:
+            continue
+        sim = similarity(node.words, other.words)
+        for t in other.members:
+            candidates.setdefault(t.article, [])
+            if all(c[0] is not t for c in candidates[t.article]):
+                candidates[t.article].append((t, sim))
+    for article, pairs in candidates.items():
+        outlet = story.outlet[article]
+        if outlet in own or article in own_articles:
+            continue
+        for t, sim in pairs:
+            picked = pick(t, sim)
+            if picked is None:
                 continue
-            for t, sim in pairs:
-                picked = pick(t, sim)
-                if picked is None:
-                    continue
-                value, rank = picked
-                if outlet not in best or rank > best[outlet][0]:
-                    best[outlet] = (rank, _Match(t, value, sim))
+            value, rank = picked
+            if outlet not in best or rank > best[outlet][0]:
+                best[outlet] = (rank, _Match(t, value, sim))
     return [m for _, m in sorted(best.values(), key=lambda p: (-p[0], p[1].sentence.article))]
 
 
@@ -241,22 +262,43 @@ def _agree_numbers(a: object, b: object) -> bool:
 
 
 def _numeric(story: AlignedStory, opts: Options) -> list[Divergence]:
-    """Each figure against the same figure in the other outlets: flag it when most of them disagree."""
+    """Each figure against the same figure in the other outlets: flag it when most of them disagree.
+
+    The same figure is looked for in related sentences and, wherever it stands, in sentences
+    counting the same thing in two or more words ("three Taliban prisoners" against "five
+    Taliban prisoners"; one word, "people" or "vehicles", is too common to tell).
+    Among several candidates in one outlet, the one counting the same thing wins, then the one
+    with the same words before it ("Davis scored"), then the one sharing other figures with the
+    sentence ("in 18 counties").
+    """
+    by_unit: dict[str, list[Node]] = defaultdict(list)
+    for node in story.nodes:
+        for word in sorted({w for q in node.facts.quantities for w in q.unit}):
+            by_unit[word].append(node)
     out = []
     for node in story.nodes:
         for q in node.facts.quantities:
+            own_figures = {w for w in node.words if w.startswith("#")} - number_tokens((q,))
 
-            def pick(t: Sentence, sim: float, q: Quantity = q, node: Node = node) -> tuple[object, float] | None:
+            def pick(t: Sentence, sim: float, q: Quantity = q, node: Node = node,
+                     figures: set[str] = own_figures) -> tuple[object, float] | None:  # fmt: skip
                 if not _same_subject(node, t.node):
                     return None
                 found = [r for r in t.facts.quantities if q.same_thing(r)]
                 if not found:
                     return None
-                # the same counted thing first, then the same words before the figure ("Davis scored")
                 r = max(found, key=lambda r: (len(q.unit & r.unit), len(q.context & r.context)))
-                return r, 10 * len(q.unit & r.unit) + len(q.context & r.context) + sim
+                shared = len(figures & t.node.words)
+                return r, 100 * len(q.unit & r.unit) + 10 * len(q.context & r.context) + shared + sim
 
-            matches = _best_per_outlet(story, node, pick)
+            extra = [
+                other
+                for w in sorted(q.unit)
+                if len(by_unit[w]) <= MAX_POSTINGS
+                for other in by_unit[w]
+                if any(len(q.unit & r.unit) >= 2 for r in other.facts.quantities)
+            ]
+            matches = _best_per_outlet(story, node, pick, extra=list(dict.fromkeys(extra)))
             against = [m for m in matches if not _agree_numbers(q, m.value)]
             if not _majority_against(story, node, matches, against, _agree_numbers):
                 continue
@@ -398,14 +440,16 @@ def _quotes(story: AlignedStory, opts: Options) -> list[Divergence]:
     for i in range(len(entries)):
         components[find(i)].append(i)
     out = []
-    for members in components.values():
+    wording: list[tuple[tuple[str, ...], int, Divergence]] = []
+    for members in sorted(components.values()):
         nodes = _one_per_article([occurrences[k] for i in members for k in distinct[entries[i]]])
         if len(nodes) < 2:
             continue
         odd, rest = _odd_ones(nodes, lambda a, b: not _reworded(a, b))
         if odd:
-            out.append(_divergence("quote_wording", [s for s, _ in odd], [s for s, _ in rest],
-                                   f"{odd[0][1].text!r} vs {rest[0][1].text!r}", max_listed=opts.max_listed))  # type: ignore[attr-defined]  # fmt: skip
+            found = _divergence("quote_wording", [s for s, _ in odd], [s for s, _ in rest],
+                                f"{odd[0][1].text!r} vs {rest[0][1].text!r}", max_listed=opts.max_listed)  # type: ignore[attr-defined]  # fmt: skip
+            wording.append((tuple(sorted(s.article for s, _ in odd)), odd[0][0].index, found))
         named = [(s, q) for s, q in nodes if _surname(q.speaker)]  # type: ignore[attr-defined]
         odd, rest = _odd_ones([(s, _surname(q.speaker)) for s, q in named], lambda a, b: a == b)  # type: ignore[attr-defined]
         if odd:
@@ -420,6 +464,13 @@ def _quotes(story: AlignedStory, opts: Options) -> list[Divergence]:
             out.append(_divergence("quote_attribution", [s for s, _ in odd], [s for s, _ in rest],
                                    f"said {venue[odd[0][0].article]} vs {venue[rest[0][0].article]}",
                                    max_listed=opts.max_listed))  # fmt: skip
+    # one quotation over consecutive sentences, changed by the same outlets, is one finding
+    wording.sort(key=lambda w: (w[0], w[1]))
+    for i, (odd_articles, index, finding) in enumerate(wording):
+        previous = wording[i - 1] if i else None
+        if previous and previous[0] == odd_articles and index - previous[1] <= 2:
+            continue
+        out.append(finding)
     return out
 
 
@@ -632,29 +683,58 @@ def _framing(story: AlignedStory, news: list[Article]) -> list[Divergence]:
     for art, mine in counts.items():
         others = total - mine
         n_mine, n_others = sum(mine.values()), sum(others.values())
+        scores: dict[str, float] = {}
         for word, k in mine.items():
-            if k < 2 or (others[word] > 0 and others[word] * n_mine >= k * n_others):
-                continue
             alpha = PRIOR_STRENGTH * total[word] / prior_size
-            a0 = PRIOR_STRENGTH
-            delta = math.log((k + alpha) / (n_mine + a0 - k - alpha)) - math.log(
-                (others[word] + alpha) / (n_others + a0 - others[word] - alpha)
+            delta = math.log((k + alpha) / (n_mine + PRIOR_STRENGTH - k - alpha)) - math.log(
+                (others[word] + alpha) / (n_others + PRIOR_STRENGTH - others[word] - alpha)
             )
-            z = delta / math.sqrt(1 / (k + alpha) + 1 / (others[word] + alpha))
-            if z < FRAMING_Z:
-                continue
-            sentence = next(
-                s for s in story.per_article[art] if re.search(rf"\b{re.escape(word)}\b", _unquoted(s.text))
-            )
-            counterparts = [t for t, _ in story.counterparts(sentence, RELATED_MIN).values() if t.article in counts]
-            out.append(_divergence("framing", [sentence], counterparts[:3], f"{word!r} (z={z:.1f})"))
+            scores[word] = delta / math.sqrt(1 / (k + alpha) + 1 / (others[word] + alpha))
+        flagged = sorted(
+            (
+                w
+                for w, z in scores.items()
+                if z >= FRAMING_Z and mine[w] >= 2 and others[w] * n_mine < mine[w] * n_others
+            ),
+            key=lambda w: (-scores[w], w),
+        )
+        if not flagged:
+            continue
+        # shown where this outlet's own wording departs most from the others' (all its words, weighted by z)
+        using = [s for s in story.per_article[art] if set(_LOWER_WORD.findall(_unquoted(s.text))) & set(flagged)]
+        sentence = max(
+            using,
+            key=lambda s: (
+                sum(max(0.0, scores.get(w.lower(), 0.0)) for w in set(_LOWER_WORD.findall(_unquoted(s.text)))),
+                -s.index,
+            ),
+        )
+        pairs = sorted(
+            (
+                (sim, t.article, t)
+                for t, sim in story.counterparts(sentence, RELATED_MIN).values()
+                if t.article in counts
+            ),
+            key=lambda p: (-p[0], p[1]),
+        )
+        note = ", ".join(f"{w!r} (z={scores[w]:.1f})" for w in flagged[:5])
+        out.append(_divergence("framing", [sentence], [t for _, _, t in pairs[:3]], note))
     return out
 
 
 # -- first reports ------------------------------------------------------------------------
 def _first_reports(story: AlignedStory, opts: Options) -> list[Divergence]:
-    """Claims with a figure, date or quote that one outlet stated well before every other outlet."""
-    out = []
+    """Which outlet stated a checkable claim first, and who followed: one finding per leading outlet.
+
+    A claim counts when it carries a figure, a date or a quote, was stated by at least three
+    outlets (or by every outlet of a two-outlet story), and its first outlet published it
+    ``first_report_lead_s`` or more before any other; the finding shows that outlet's first such
+    claim and lists the others' times for it.
+    """
+    needed = min(3, len(story.outlets))
+    if needed < 2:
+        return []
+    leads: dict[str, list[tuple[datetime, Node, list[tuple[str, datetime, Sentence]]]]] = defaultdict(list)
     done: set[int] = set()
     for node in story.nodes:
         if node.id in done or not (node.facts.quantities or node.facts.quotes or _date_keys(node.facts)):
@@ -665,22 +745,25 @@ def _first_reports(story: AlignedStory, opts: Options) -> list[Divergence]:
         for article, (t, _) in story.counterparts(node.members[0], ALIGN_MIN).items():
             stating.setdefault(article, t)
         done |= {t.node.id for t in stating.values()}
-        timed = sorted(
-            ((story.published[a], story.outlet[a], s) for a, s in stating.items() if story.published[a] is not None),
-            key=lambda p: (p[0], p[1], p[2].article),
-        )
         first_by_outlet: dict[str, tuple[datetime, Sentence]] = {}
-        for when, outlet, s in timed:
-            first_by_outlet.setdefault(outlet, (when, s))
-        if len(first_by_outlet) < 2:
+        for article, s in stating.items():
+            when = story.published[article]
+            outlet = story.outlet[article]
+            if when is not None and (outlet not in first_by_outlet or when < first_by_outlet[outlet][0]):
+                first_by_outlet[outlet] = (when, s)
+        if len(first_by_outlet) < needed:
             continue
         order = sorted(first_by_outlet.items(), key=lambda p: (p[1][0], p[0]))
-        (lead_outlet, (t0, first)), (_, (t1, _)) = order[0], order[1]
-        if (t1 - t0).total_seconds() < opts.first_report_lead_s:
-            continue
-        followers = ", ".join(f"{o} (+{_hours(w - t0)})" for o, (w, _) in order[1:6])
-        note = f"first: {lead_outlet} at {t0:%Y-%m-%d %H:%M} UTC; then {followers}"
-        out.append(_divergence("first_report", [first], [s for _, (_, s) in order[1:]], note))
+        (lead, (t0, _)), (_, (t1, _)) = order[0], order[1]
+        if (t1 - t0).total_seconds() >= opts.first_report_lead_s:
+            leads[lead].append((t0, node, [(o, w, s) for o, (w, s) in order]))
+    out = []
+    for lead, claims in sorted(leads.items()):
+        claims.sort(key=lambda c: (c[0], c[1].id))
+        t0, _, order = claims[0]
+        followers = ", ".join(f"{o} (+{_hours(w - t0)})" for o, w, _ in order[1:6])
+        note = f"first: {lead} at {t0:%Y-%m-%d %H:%M} UTC with {len(claims)} claim(s); then {followers}"
+        out.append(_divergence("first_report", [order[0][2]], [s for _, _, s in order[1:]], note))
     return out
 
 
