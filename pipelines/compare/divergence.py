@@ -22,6 +22,7 @@ finding keeps its id across runs (and nothing depends on hash order: runs are re
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import hashlib
 import itertools
@@ -50,6 +51,7 @@ from pipelines.wordlists import STOPWORDS
 
 DATE_ALIGN_MIN = 0.3  # dates differ legitimately between loosely related sentences (follow-up days)
 QUOTE_SAME = 0.5  # share of the shorter quote's words for two quotes to be the same quote
+QUOTE_POSTINGS = 64  # earlier quotes per word a quote is compared with
 SAME_NEWS_CYCLE_S = 18 * 3600
 SEVERITY = {
     "numeric_conflict": 0.9, "quote_attribution": 0.8, "quote_wording": 0.7, "date_conflict": 0.7,
@@ -147,11 +149,16 @@ def _divergence(kind: str, odd: Sequence[Sentence], others: Sequence[Sentence], 
     )
 
 
+JURY = 25  # most frequent distinct values a value is compared with (all of them in small stories)
+
+
 def _odd_ones(nodes: list[tuple[Sentence, object]], agree: Callable[[object, object], bool]) -> tuple[list, list]:  # type: ignore[type-arg]
     """Split nodes into (divergent, majority): a node is divergent when it disagrees with most others.
 
-    Nodes with equal values are compared once (stories with many outlets repeat the same figure
-    or quote many times), so the cost grows with the number of distinct values, not of outlets.
+    Nodes with equal values are compared once, and each distinct value only with the ``JURY``
+    most frequent ones (weighted by how many nodes hold them): stories with many outlets repeat
+    the same figure or quote in many small variants, and comparing every variant with every
+    other would grow with the square of the outlets.
     """
     if len(nodes) < 2:
         return [], []
@@ -159,12 +166,18 @@ def _odd_ones(nodes: list[tuple[Sentence, object]], agree: Callable[[object, obj
     for i, (_, value) in enumerate(nodes):
         groups[value].append(i)
     keys = list(groups)
-    disagree_with = {k: sum(len(groups[o]) for o in keys if o != k and not agree(k, o)) for k in keys}
+    jury = sorted(keys, key=lambda k: -len(groups[k]))[:JURY]
+    n = len(nodes)
+    disagree_with: dict[object, float] = {}
+    for k in keys:
+        weight = sum(len(groups[j]) for j in jury if j != k)
+        against = sum(len(groups[j]) for j in jury if j != k and not agree(k, j))
+        disagree_with[k] = against / weight * (n - len(groups[k])) if weight else 0.0
     if not any(disagree_with.values()):
         return [], []
-    if len(nodes) == 2:
+    if n == 2:
         return [nodes[0]], [nodes[1]]
-    half = (len(nodes) - 1) / 2
+    half = (n - 1) / 2
     odd = [nodes[i] for k in keys if disagree_with[k] > half for i in groups[k]]
     rest = [nodes[i] for k in keys if disagree_with[k] <= half for i in groups[k]]
     return (odd, rest) if rest else ([], [])
@@ -428,7 +441,9 @@ def _quotes(story: AlignedStory, opts: Options) -> list[Divergence]:
 
     for i, q in enumerate(entries):
         wq = _quote_words(q, cache)
-        shared: Counter[int] = Counter(j for w in wq for j in index[w] if j > i)
+        # linking each quote to an earlier variant is enough to connect all variants, so only the
+        # first entries of each word's list are looked at (blocking: no all-pairs over variants)
+        shared: Counter[int] = Counter(j for w in wq for j in index[w][:QUOTE_POSTINGS] if j < i)
         for j, count in sorted(shared.items()):
             if count < 3:
                 continue
@@ -517,7 +532,7 @@ def _omissions(story: AlignedStory, news: list[Article], readable: set[str], opt
     lengths = {a.id: len(a.text.split()) for a in news}
     median = sorted(lengths.values())[len(lengths) // 2]
     gaps = [a for a in news if a.id in readable and lengths[a.id] >= opts.omission_min_length * median]
-    comparable = {a.id: _comparable_outlets(a, news, opts.omission_window_s) for a in gaps}
+    comparable = _comparable_outlets(gaps, news, opts.omission_window_s)
     if not gaps:
         return []
     least = min(len(c) for c in comparable.values())
@@ -570,15 +585,25 @@ def _omissions(story: AlignedStory, news: list[Article], readable: set[str], opt
     return out
 
 
-def _comparable_outlets(article: Article, news: list[Article], window_s: float) -> set[str]:
-    """Other outlets with a news article published close enough in time to be compared (all, if times are unknown)."""
-    out = set()
-    for other in news:
-        if other.outlet == article.outlet:
+def _comparable_outlets(gaps: list[Article], news: list[Article], window_s: float) -> dict[str, set[str]]:
+    """For each article, the other outlets with a news article published within the window (all, if times are unknown).
+
+    Articles are sorted by time once and each window is cut out by bisection, so this is not a
+    comparison of every article with every other.
+    """
+    untimed = {a.outlet for a in news if a.published_at is None}
+    timed = sorted((a.published_at.timestamp(), a.outlet) for a in news if a.published_at is not None)
+    stamps = [t for t, _ in timed]
+    everyone = {a.outlet for a in news}
+    span = stamps[-1] - stamps[0] if stamps else 0.0
+    out: dict[str, set[str]] = {}
+    for gap in gaps:
+        if gap.published_at is None or span <= window_s:
+            out[gap.id] = everyone - {gap.outlet}
             continue
-        a, b = article.published_at, other.published_at
-        if a is None or b is None or abs((a - b).total_seconds()) <= window_s:
-            out.add(other.outlet)
+        t = gap.published_at.timestamp()
+        lo, hi = bisect.bisect_left(stamps, t - window_s), bisect.bisect_right(stamps, t + window_s)
+        out[gap.id] = ({o for _, o in timed[lo:hi]} | untimed) - {gap.outlet}
     return out
 
 
@@ -681,8 +706,9 @@ def _framing(story: AlignedStory, news: list[Article]) -> list[Divergence]:
     prior_size = sum(total.values())
     out = []
     for art, mine in counts.items():
-        others = total - mine
-        n_mine, n_others = sum(mine.values()), sum(others.values())
+        others = _Remainder(total, mine)
+        n_mine = sum(mine.values())
+        n_others = prior_size - n_mine
         scores: dict[str, float] = {}
         for word, k in mine.items():
             alpha = PRIOR_STRENGTH * total[word] / prior_size
@@ -720,6 +746,16 @@ def _framing(story: AlignedStory, news: list[Article]) -> list[Divergence]:
         note = ", ".join(f"{w!r} (z={scores[w]:.1f})" for w in flagged[:5])
         out.append(_divergence("framing", [sentence], [t for _, _, t in pairs[:3]], note))
     return out
+
+
+class _Remainder:
+    """The other articles' count of a word (story total minus this article's), computed when asked."""
+
+    def __init__(self, total: Counter[str], mine: Counter[str]) -> None:
+        self.total, self.mine = total, mine
+
+    def __getitem__(self, word: str) -> int:
+        return self.total[word] - self.mine[word]
 
 
 # -- first reports ------------------------------------------------------------------------
