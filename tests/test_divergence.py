@@ -221,3 +221,143 @@ def test_quantities_read_value_hedge_and_skip_times_and_dates(sentence: str, val
 def test_durations_are_normalised_to_days_and_relative_times_are_not_durations() -> None:
     assert [d for d, _ in durations("a 60-day truce, then six weeks of talks")] == [60, 42]
     assert durations("prices were lower four years ago") == ()
+
+
+# -- opinion, speakers, counted things, first reports, reproducibility -------------------
+def test_opinion_pieces_are_recognised_from_url_section_slug_or_title() -> None:
+    from pipelines.compare.align import is_opinion
+
+    base = story("The storm damaged about 140 homes.")[0]
+    assert is_opinion(replace(base, url="https://x.example/opinion/2025/07/08/a-pause-is-not-a-plan"))
+    assert is_opinion(replace(base, url="https://x.example/world/ceasefire-column-a-pause-is-not-a-plan"))
+    assert is_opinion(replace(base, title="Analysis: why the truce may not last"))
+    assert not is_opinion(replace(base, url="https://x.example/world/2025/07/08/ceasefire-talks-resume"))
+    assert not is_opinion(replace(base, url="https://x.example/news/columbia-river-floods"))
+
+
+def test_an_opinion_column_neither_omits_nor_makes_uncorroborated_claims() -> None:
+    statement = "The state utilities commission held a public hearing with the Northwind carriers in Porthaven."
+    arts = story(statement, statement, statement, "Harbour officials said the Porthaven lighthouse keeper retired "
+                 "after four decades of service, and the council confirmed a new keeper starts in March.")  # fmt: skip
+    column = replace(arts[3], url="https://o3.example/opinion/storm-column", title="The storm is a warning")
+    result = analyse_story([*arts[:3], column])
+    assert column.id in result.opinion
+    assert not [d for d in result.divergences if d.type in ("omission", "uncorroborated", "framing")]
+    assert [d.type for d in analyse_story(arts).divergences if d.articles[0] == "a3"].count("omission") == 1
+
+
+def test_a_pronoun_speaker_is_the_person_the_sentence_opens_with() -> None:
+    arts = story(
+        "Mr Ruiz says the town will recover. “We will rebuild every wall that fell before winter,” he said.",
+        "Governor Tom Bell visited the coast. “We will rebuild every wall that fell before winter,” he said.",
+        "Governor Tom Bell toured the harbour. “We will rebuild every wall that fell before winter,” he said.",
+        "Governor Tom Bell spoke at the pier. “We will rebuild every wall that fell before winter,” he said.",
+    )
+    (attribution,) = found(arts, "quote_attribution")
+    assert attribution.articles[0] == "a0"
+    assert "Ruiz" in attribution.note
+
+
+def test_a_figure_is_compared_with_the_same_counted_thing_in_a_different_sentence() -> None:
+    arts = story(
+        "The two sailors are home after a week adrift, freed in a deal for five Porthaven harbour pilots.",
+        "Their release came hours after the council freed three Porthaven harbour pilots from duty.",
+        "In return, the council released three Porthaven harbour pilots, officials said.",
+        "The council let go three senior Porthaven harbour pilots in the exchange.",
+    )
+    (conflict,) = found(arts, "numeric_conflict")
+    assert conflict.articles[0] == "a0"
+    assert "five" in conflict.note
+
+
+def test_the_outlet_that_stated_a_figure_an_hour_before_the_others_is_its_first_report() -> None:
+    arts = story(
+        "The storm damaged nearly 300 homes along the coast, the mayor said.",
+        "Nearly 300 homes along the coast were damaged by the storm, the mayor said.",
+        "The mayor said the storm damaged nearly 300 homes on the coast.",
+        hours=3,
+    )
+    (first,) = found(arts, "first_report")
+    assert first.articles[0] == "a0"
+    assert set(first.articles) == {"a0", "a1", "a2"}
+    assert found(story(*(a.text.split("\n")[0] for a in arts), hours=0), "first_report") == []
+
+
+def test_two_omitted_facts_that_stand_together_are_one_omission() -> None:
+    hearing = "The state utilities commission held a public hearing with the Northwind carriers in Porthaven."
+    letter = "Commission president Mara Quell wrote to the Northwind carriers that outages endanger Porthaven lives."
+    arts = story(*(f"{hearing} {letter}" for _ in range(3)),
+                 "Crews restored power to most homes in the valley by Thursday afternoon.")  # fmt: skip
+    omissions = found(arts, "omission")
+    assert len(omissions) == 1
+    assert omissions[0].articles[0] == "a3"
+
+
+def test_findings_and_their_ids_do_not_depend_on_the_hash_seed(tmp_path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import json, sys\n"
+        "from tests.test_divergence import story\n"
+        "from pipelines.compare.divergence import analyse_story\n"
+        "arts = story('The storm damaged about 140 homes along the coast, the mayor said on Friday.',\n"
+        "             'Nearly 300 homes along the coast were damaged by the storm, the mayor said on Thursday.',\n"
+        "             'The mayor said the storm damaged nearly 300 homes on the coast on Thursday.')\n"
+        "print(json.dumps(sorted((d.id, d.articles) for d in analyse_story(arts).divergences)))\n"
+    )
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=root,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout  # fmt: skip
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1
+    assert json.loads(outputs.pop()), "the story has findings to compare"
+
+
+# -- claims: real sentence shapes --------------------------------------------------------
+def test_single_curly_quotes_keep_apostrophes_inside_and_find_the_speaker_of_the_last_verb() -> None:
+    (quote,) = quotes("Quinlan acknowledged the outages had been ‘terribly disruptive’ but said, ‘we won’t roll "
+                      "the dice on public safety.’")  # fmt: skip
+    assert quote.text == "we won’t roll the dice on public safety"
+    assert quote.speaker == "Quinlan"
+    (quote,) = quotes("'For him to be doing what he's doing in his 17th year is remarkable,' Davis said.")
+    assert quote.speaker == "Davis"
+
+
+def test_a_full_stop_ends_a_name_so_a_quoted_sentence_gives_no_title() -> None:
+    assert titles("“Israel has no better friend than President Trump. Any peace we sign must last,” he said.") == {}
+    assert titles("Prime Minister Benjamin Netanyahu, speaking to reporters, said little.") == {
+        "Netanyahu": "Prime Minister"
+    }
+
+
+@pytest.mark.parametrize(
+    ("sentence", "unit"),
+    [
+        (
+            "the government let go three high-ranking Taliban prisoners and sent them",
+            {"high-ranking", "taliban", "prisoner"},
+        ),
+        ("some 375,000 people in 18 counties", {"people"}),
+        ("a convoy of 64 trucks carrying flour", {"truck", "carrying", "flour"}),
+    ],
+)
+def test_the_counted_thing_is_the_words_after_the_figure_up_to_a_function_word(sentence: str, unit: set) -> None:
+    assert quantities(sentence)[0].unit == frozenset(unit)
+
+
+def test_figures_in_words_and_digits_give_the_same_alignment_token() -> None:
+    from pipelines.compare.claims import number_tokens
+
+    assert number_tokens(quantities("sixty-four trucks")) == number_tokens(quantities("64 trucks"))
+    assert number_tokens(quantities("about 5 percent")) == {"#5%", "##5%"}

@@ -268,3 +268,29 @@ class _People:
             if len(holders) == 1:
                 return replace(quote, speaker=holders[0])
         return quote
+
+
+def claim_groups(story: AlignedStory, minimum: float = ALIGN_MIN) -> list[list[Node]]:
+    """Distinct sentences grouped into claims: connected by similarity of at least ``minimum``.
+
+    Groups come in the order of their first sentence, and each group's nodes in story order.
+    """
+    parent = list(range(len(story.nodes)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for node in story.nodes:
+        for other, sim in story.neighbours[node.id]:
+            if sim < minimum:
+                break
+            a, b = find(node.id), find(other.id)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    groups: dict[int, list[Node]] = defaultdict(list)
+    for node in story.nodes:
+        groups[find(node.id)].append(node)
+    return [groups[k] for k in sorted(groups)]
