@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -308,18 +309,14 @@ def test_findings_and_their_ids_do_not_depend_on_the_hash_seed(tmp_path) -> None
         "             'The mayor said the storm damaged nearly 300 homes on the coast on Thursday.')\n"
         "print(json.dumps(sorted((d.id, d.articles) for d in analyse_story(arts).divergences)))\n"
     )
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    outputs = {
-        subprocess.run(
-            [sys.executable, "-c", script],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=root,
-            env={**os.environ, "PYTHONHASHSEED": seed},
-        ).stdout  # fmt: skip
-        for seed in ("1", "2", "3")
-    }
+    root = Path(__file__).resolve().parent.parent
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        run = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=root, env=env
+        )
+        outputs.add(run.stdout)
     assert len(outputs) == 1
     assert json.loads(outputs.pop()), "the story has findings to compare"
 
