@@ -12,7 +12,9 @@ from crawler import CrawlResult, run_crawl
 from pipelines.compare import Comparison, compare
 from pipelines.compare.divergence import StoryAnalysis, analyse_story
 from pipelines.config import Config, WatchConfig
+from pipelines.models import Divergence
 from pipelines.store import Store, open_store
+from pipelines.stories import group
 from pipelines.syndication import find_copies
 from reports import Report, build_report, write_report
 
@@ -61,22 +63,37 @@ def report_watch(
 
 
 def analyse_watch(store: Store, comparison: Comparison) -> StoryAnalysis:
-    """The divergences among a watch's articles, with every stored revision of edited ones; stored by id."""
-    revisions = {a.id: [r.text for r in store.revisions(a.id)] for a in comparison.articles if a.revision > 1}
-    analysis = analyse_story(list(comparison.articles), revisions)
+    """The divergences among a watch's articles, found story by story; stored by id with their story.
+
+    The watch selects the articles; stories subdivide them (:func:`pipelines.stories.group`,
+    in publication order, so the same articles give the same story ids on every run); each
+    story is analysed on its own, with every stored revision of its edited articles. The
+    returned analysis holds the findings of all stories; ``stories`` maps each story id to its
+    own analysis (for its claim x outlet matrix, :func:`pipelines.compare.matrix.claim_matrix`).
+    """
     by_id = {a.id: a for a in comparison.articles}
-    findings = [
-        replace(
-            d,
-            watch=comparison.watch,
-            outlets={a: by_id[a].outlet for a in d.articles if a in by_id},
-            urls={a: by_id[a].url for a in d.articles if a in by_id},
-            revisions={a: by_id[a].revision for a in d.articles if a in by_id},
-        )
-        for d in analysis.divergences
-    ]
+    findings: list[Divergence] = []
+    copies: dict[str, str] = {}
+    per_story: dict[str, StoryAnalysis] = {}
+    for story_id, articles in group(comparison.articles).items():
+        revisions = {a.id: [r.text for r in store.revisions(a.id)] for a in articles if a.revision > 1}
+        analysis = analyse_story(articles, revisions)
+        per_story[story_id] = analysis
+        copies |= analysis.copies
+        findings += [
+            replace(
+                d,
+                watch=comparison.watch,
+                story=story_id,
+                outlets={a: by_id[a].outlet for a in d.articles if a in by_id},
+                urls={a: by_id[a].url for a in d.articles if a in by_id},
+                revisions={a: by_id[a].revision for a in d.articles if a in by_id},
+            )
+            for d in analysis.divergences
+        ]
     store.upsert_divergences(findings, datetime.now(UTC))
-    return replace(analysis, divergences=tuple(findings))
+    findings.sort(key=lambda d: (-d.severity, d.type, d.id))
+    return StoryAnalysis(divergences=tuple(findings), copies=copies, stories=per_story)
 
 
 def run_cycle(config: Config, on_event: Callable[[dict[str, Any]], None] | None = None) -> CycleResult:

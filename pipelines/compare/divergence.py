@@ -88,6 +88,7 @@ class StoryAnalysis:
     copies: dict[str, str]
     opinion: frozenset[str] = frozenset()  # articles read as opinion or analysis
     story: AlignedStory | None = field(default=None, repr=False, compare=False)  # for the claim matrix
+    stories: dict[str, StoryAnalysis] = field(default_factory=dict)  # a watch's analysis: one per story
 
     def by_type(self) -> Counter[str]:
         return Counter(d.type for d in self.divergences)
