@@ -120,7 +120,10 @@ def score(results: list[tuple[dict[str, Any], Any]], predictions: list[dict[str,
     controls_flagged = 0
     unlabelled = 0
     unjudged: Counter[str] = Counter()
-    scored_types = LABELLED_TYPES | {lab["type"] for story, _ in results for lab in story.get("divergences", [])}
+    labelled = {lab["type"] for story, _ in results for lab in story.get("divergences", [])}
+    # a set that labels any of the seven fact types labels all of them (its README); one that labels
+    # only framing (basil-dev) is scored on framing alone
+    scored_types = labelled | (LABELLED_TYPES if labelled & LABELLED_TYPES else frozenset())
     for story, result in results:
         labels = story.get("divergences", [])
         if predictions is not None:

@@ -297,7 +297,9 @@ def quotes(sentence: str, previous_speaker: str = "") -> tuple[Quote, ...]:
     venue = venue_of(sentence)
     for m in _QUOTE.finditer(sentence):
         text = (m["d"] or m["s"] or "").strip(" ,.")
-        words = tuple(w.lower() for w in _WORD.findall(text))
+        # "I.R.S." and "IRS" are the same word
+        plain = re.sub(r"\b(?:[A-Za-z]\.){2,}", lambda a: a.group().replace(".", ""), text)
+        words = tuple(w.lower() for w in _WORD.findall(plain))
         if len(words) < 4:
             continue
         speaker = _speaker(sentence[m.end() :], sentence[: m.start()]) or previous_speaker

@@ -403,18 +403,57 @@ def _quote_words(quote: Quote, cache: dict[tuple[str, ...], frozenset[str]]) -> 
 
 
 def _reworded(a: object, b: object) -> bool:
-    """Words changed inside the quote (not one quote a shortened version of the other)."""
+    """Words changed inside the quote (not one quote a shortened version of the other).
+
+    An ellipsis marks words the outlet left out ("we would be remiss … if we did not"): a quote
+    whose pieces all stand, in order, in the other quote is shortened, not reworded. Spelling
+    variants (British and American, hyphenation, curly apostrophes) are not changes.
+    """
     assert isinstance(a, Quote)
     assert isinstance(b, Quote)
-    ops = difflib.SequenceMatcher(a=_norm_words(a.words), b=_norm_words(b.words), autojunk=False).get_opcodes()
+    wa, wb = _norm_words(a.words), _norm_words(b.words)
+    if _elided_from(a, wb) or _elided_from(b, wa):
+        return False
+    ops = difflib.SequenceMatcher(a=wa, b=wb, autojunk=False).get_opcodes()
     inner = [op for op in ops[1:-1] if op[0] != "equal"] if len(ops) > 2 else []
     if any(op[0] == "replace" for op in ops):
         return True
     return bool(inner)
 
 
+def _elided_from(quote: Quote, other: list[str]) -> bool:
+    """Whether ``quote`` has an ellipsis and each of its pieces stands, in order, in ``other``."""
+    pieces = re.split(r"…|\.\s?\.\s?\.", quote.text)
+    if len(pieces) < 2:
+        return False
+    joined = " " + " ".join(other) + " "
+    position = 0
+    for piece in pieces:
+        words = _norm_words(tuple(w.lower() for w in _QUOTE_WORD.findall(piece)))
+        if not words:
+            continue
+        found = joined.find(" " + " ".join(words) + " ", position)
+        if found < 0:
+            return False
+        position = found + 1
+    return True
+
+
+_QUOTE_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+
 def _norm_words(words: tuple[str, ...]) -> list[str]:
-    return [w.replace("’", "'").replace("ise", "ize").replace("our", "or") for w in words]
+    out: list[str] = []
+    for w in words:
+        w = w.replace("’", "'").replace("ise", "ize").replace("our", "or")
+        out += [part for part in w.split("-") if part]
+    return out
+
+
+def _longest_run(a: Quote, b: Quote) -> int:
+    """Words of the longest passage the two quotes share word for word."""
+    wa, wb = _norm_words(a.words), _norm_words(b.words)
+    return difflib.SequenceMatcher(a=wa, b=wb, autojunk=False).find_longest_match(0, len(wa), 0, len(wb)).size
 
 
 def _surname(name: str) -> str:
@@ -449,8 +488,12 @@ def _quotes(story: AlignedStory, opts: Options) -> list[Divergence]:
             if count < 3:
                 continue
             r = entries[j]
-            same_speaker = _surname(q.speaker) and _surname(q.speaker) == _surname(r.speaker)
-            if same_speaker or count / max(1, min(len(wq), len(_quote_words(r, cache)))) >= QUOTE_SAME:
+            # the same quote keeps a passage of three or more words as it was; two different
+            # quotes of one speaker share words, not passages
+            run = _longest_run(q, r)
+            share = count / max(1, min(len(wq), len(_quote_words(r, cache))))
+            same_speaker = bool(_surname(q.speaker)) and _surname(q.speaker) == _surname(r.speaker)
+            if run >= 3 and (share >= QUOTE_SAME or (same_speaker and share >= 0.3 and run >= 4)):
                 parent[find(i)] = find(j)
     components: dict[int, list[int]] = defaultdict(list)
     for i in range(len(entries)):
@@ -637,7 +680,9 @@ def _uncorroborated(story: AlignedStory, news: list[Article]) -> list[Divergence
     longer than the other) and flags most of the longer text. A claim of fact says who says so
     or states a figure; questions, weighing of possibilities, quotations and paraphrased speech
     of someone named only by a pronoun ("Low pay, she said, drives ...") are the speaker's view
-    or colour, not the outlet's claim.
+    or colour, not the outlet's claim. At most ``MAX_UNCORROBORATED`` per article, the most
+    specific first: a long article of real coverage has many details nobody else reports, and a
+    reader needs the few that matter.
     """
     if len({a.outlet for a in news}) < 3:
         return []
@@ -647,6 +692,7 @@ def _uncorroborated(story: AlignedStory, news: list[Article]) -> list[Divergence
             used_by[w].add(s.outlet)
     out = []
     for article in news:
+        found: list[tuple[tuple[int, int, int], Sentence]] = []
         for s in story.per_article[article.id][1:]:
             plain = [w for w in s.words if not w.startswith("#")]
             if len(plain) < 7 or _SPECULATION.search(s.text) or _quoted_share(s) > 0.5 or s.text[:1] in "\"“‘'":
@@ -660,10 +706,16 @@ def _uncorroborated(story: AlignedStory, news: list[Article]) -> list[Divergence
             best = max((sim for _, sim in story.counterparts(s, RELATED_MIN).values()), default=0.0)
             if best >= ALIGN_MIN:
                 continue
+            # most specific first: figures and names nobody else gives, then novel words
+            specific = sum(1 for w in novel if w.startswith("#") or w in s.node.entities)
+            found.append(((-specific, -len(novel), s.index), s))
+        found.sort(key=lambda f: f[0])
+        for _, s in found[:MAX_UNCORROBORATED]:
             out.append(_divergence("uncorroborated", [s], [], f"only {article.outlet}: {s.text[:80]}"))
     return out
 
 
+MAX_UNCORROBORATED = 3
 _PRONOUN_SPEECH = re.compile(
     r"^(?:he|she|they)\s+(?:said|says|told|added|argued)\b|,\s*(?:he|she|they)\s+(?:said|says|added)\s*,", re.I
 )
