@@ -246,7 +246,7 @@ class _People:
             self.titles[surname] = title
             self.known.add(surname)
         for name in (*speakers(text), *(q.speaker for q in facts.quotes)):
-            if name and name[0].isupper():
+            if name and name[0].isupper() and " " in name:  # a full name; one word does not vouch for itself
                 self.known.add(name.split()[-1])
         self.previous, self.current = self.current, self._subject(text)
 

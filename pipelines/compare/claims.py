@@ -309,16 +309,33 @@ def quotes(sentence: str, previous_speaker: str = "") -> tuple[Quote, ...]:
 
 def _speaker(after: str, before: str) -> str:
     for pattern, text in ((_SPEAKER_AFTER, after), (_SPEAKER_AFTER_INV, after), (_SPEAKER_BEFORE, before)):
-        m = pattern.search(text)
-        if m:
-            who = m["who"].strip().rstrip(".,")
-            if who.lower() not in ("he", "she", "they") and not who.lower().startswith(("the ", "a ", "an ")):
+        for m in reversed(list(pattern.finditer(text))):  # the last candidate stands nearest the quote
+            who = _clean_name(m["who"])
+            if who.lower() in ("he", "she", "they") or who.lower().startswith(("the ", "a ", "an ")):
+                return who.lower()
+            if who:
                 return _strip_titles(who)
-            return who.lower()
     m = _ACCORDING.search(after) or _ACCORDING.search(before)
-    if m:
-        return _strip_titles(m["who"])
+    if m and _clean_name(m["who"]):
+        return _strip_titles(_clean_name(m["who"]))
     return _speaker_of_last_verb(before)
+
+
+def _clean_name(who: str) -> str:
+    """A candidate speaker as a name, or "" when it is a function word ("When asked") or a possessive ("Trump's")."""
+    words = who.strip().rstrip(".,").split()
+    while len(words) > 1 and words[-1][:1].islower():
+        words.pop()  # a particle runs on only inside a name ("Ibn al Saud"), not at its end
+    who = " ".join(words)
+    first = words[0].lower() if words else ""
+    if first in ("he", "she", "they") or first in ("the", "a", "an"):
+        return who
+    if not who or first in STOPWORDS or first in _NOT_NAMES or who.endswith(("’s", "'s")):
+        return ""
+    return who
+
+
+_NOT_NAMES = frozenset({"asked", "speaking", "according", "meanwhile", "however", "still", "yet", "later", "earlier"})
 
 
 _SAID_VERB = re.compile(rf"\b{_SAID}\b")
@@ -337,16 +354,18 @@ def _speaker_of_last_verb(before: str) -> str:
     if not verbs:
         return ""
     head = text[max(0, verbs[-1].start() - 120) : verbs[-1].start()]
+    # "Trump, who placed second in a poll of Republican candidates, said": skip the aside
+    head = re.sub(r",[^,]{3,120},\s*$", " ", head)
     subjects = [m for m in _SUBJECT.finditer(head) if (m["who"] or m["pron"])]
     if not subjects:
         return ""
     last = subjects[-1]
     if last["pron"]:
         return last["pron"].lower()
-    who = last["who"].strip().rstrip(".,")
-    if who.split()[0].lower() in STOPWORDS or who.lower() in _NOT_SPEAKERS:
-        return ""
-    return _strip_titles(who)
+    who = _clean_name(last["who"])
+    if who.lower() in ("he", "she", "they"):
+        return who.lower()
+    return _strip_titles(who) if who and who.lower() not in _NOT_SPEAKERS else ""
 
 
 _NOT_SPEAKERS = frozenset({"but", "and", "in", "on", "at", "the", "a", "an", "it", "this", "that"})
@@ -454,15 +473,16 @@ _SPEAKS = re.compile(rf"(?P<who>{_NAME})\s*(?:,[^,]{{3,80}},\s*)?{_SAID}\b")
 def sentence_subject(sentence: str) -> tuple[str, bool]:
     """The name a sentence opens with (its likely subject), titles stripped, and whether an honorific marks it."""
     m = _SUBJECT_START.match(sentence)
-    if not m:
+    if not m or not _clean_name(m["who"]) or _clean_name(m["who"]).lower() in ("he", "she", "they"):
         return "", False
-    return _strip_titles(m["who"].strip().rstrip(".,")), bool(m["hon"])
+    return _strip_titles(_clean_name(m["who"])), bool(m["hon"])
 
 
 def speakers(sentence: str) -> tuple[str, ...]:
     """Names that are the subject of a speech verb outside quotations ("Trump told Netanyahu that ...")."""
     text = _QUOTED_SPAN.sub(lambda m: " " * len(m.group()), sentence)
-    return tuple(_strip_titles(m["who"].strip().rstrip(".,")) for m in _SPEAKS.finditer(text))
+    names = (_clean_name(m["who"]) for m in _SPEAKS.finditer(text))
+    return tuple(_strip_titles(n) for n in names if n and n.lower() not in ("he", "she", "they"))
 
 
 def _title_words(title: str) -> str:
