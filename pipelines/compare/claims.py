@@ -1,11 +1,17 @@
 """Read the checkable parts of a news sentence: quantities, dates and durations, quotes, titles.
 
-Rules over regular expressions rather than an NLP model, on purpose for now: the spaCy models
-are not published on PyPI by their authors (only third-party re-uploads are), and the things
-compared here (figures with their hedges, weekday and month names, quoted words, the title in
-front of a name) are written in a small number of surface forms that rules read exactly and
-fast (thousands of articles per second on one core). Named-entity recognition would mainly help
-speakers referred to by role ("the coach said"), which we resolve from the article instead.
+Rules over regular expressions rather than an NLP model, after checking what installs offline:
+the spaCy English models are not published on PyPI by their authors (only third-party
+re-uploads, unmaintained or of unknown origin, are), and stanza, flair and GLiNER download their
+models from a hub at run time, which a crawler host or CI without Internet access cannot do.
+What is compared here is written in a small number of surface forms that rules read exactly and
+fast (tens of thousands of sentences per second on one core): figures with their hedges and the
+thing they count ("nearly 300 school districts", "sixty-four trucks"), weekday and month names
+and durations ("a 60-day truce"), quoted words in straight or curly, double or single marks with
+the speaker and venue around them ("Quinlan ... said, 'we won't roll the dice'", "told Fox
+News"), and the title in front of or after a name ("Defence Minister Israel Katz", "Dan McDowell,
+InfoNation's chief economist"). A model would mainly help with speakers named only by role or
+pronoun; :mod:`pipelines.compare.align` resolves those within the article, conservatively.
 """
 
 from __future__ import annotations
