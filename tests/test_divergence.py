@@ -358,3 +358,39 @@ def test_figures_in_words_and_digits_give_the_same_alignment_token() -> None:
 
     assert number_tokens(quantities("sixty-four trucks")) == number_tokens(quantities("64 trucks"))
     assert number_tokens(quantities("about 5 percent")) == {"#5%", "##5%"}
+
+
+def test_a_persons_age_given_differently_is_a_numeric_conflict() -> None:
+    from pipelines.compare.claims import ages
+
+    assert ages("The US wants the UK to extradite Assange, 47, over the leaks.") == (("Assange", 47),)
+    assert ages("The 48-year-old Australian was evicted in April.") == (("", 48),)
+    assert durations("The 48-year-old Australian was evicted.") == ()
+    arts = story(
+        "The council wants to question Julian Marlow, 47, over the collapse of the Porthaven pier.",
+        "Julian Marlow has denied any part in the collapse. The 48-year-old engineer was arrested in April.",
+    )
+    (conflict,) = found(arts, "numeric_conflict")
+    assert "age of Marlow" in conflict.note
+
+
+def test_figures_inside_quotations_and_truncated_round_figures_are_not_conflicts() -> None:
+    arts = story(
+        '"He took $700 billion from the pension fund," said council leader Ann Fry.',
+        'The advert says: "The mayor has cut $716 billion from the pension fund."',
+        'The mayor "has cut $716 billion from the pension fund," the advert says.',
+    )
+    assert found(arts, "numeric_conflict") == []
+    arts = story(
+        "Tax returns show the couple paid $43 million in federal taxes since 2007, the campaign said.",
+        "The campaign said the couple paid $43,885,310 in federal taxes since 2007.",
+        "The couple paid $43,885,310 in federal taxes since 2007, the campaign said.",
+    )
+    assert found(arts, "numeric_conflict") == []
+
+
+def test_a_name_that_qualifies_a_group_is_not_the_person_a_pronoun_stands_for() -> None:
+    from pipelines.compare.claims import sentence_subject
+
+    assert sentence_subject("White House officials said he told the prime minister to wait.") == ("", False)
+    assert sentence_subject("Mr Trump says there is no way around the group.") == ("Trump", True)

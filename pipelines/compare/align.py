@@ -34,6 +34,7 @@ from pipelines.compare.claims import (
     Quote,
     content_words,
     entities,
+    is_media,
     number_tokens,
     read,
     sentence_subject,
@@ -41,6 +42,7 @@ from pipelines.compare.claims import (
 )
 from pipelines.models import Article
 from pipelines.sentences import sentences
+from pipelines.wordlists import ROLE_WORDS, STOPWORDS
 
 ALIGN_MIN = 0.34  # cosine for two sentences to state the same claim
 RELATED_MIN = 0.18  # below this, a sentence has nothing to do with another
@@ -97,6 +99,7 @@ class Sentence:
     text: str
     node: Node
     quotes: tuple[Quote, ...]  # the node's quotes, pronoun and role speakers resolved within this article
+    ages: tuple[tuple[str, int], ...] = ()  # the node's ages, "the 48-year-old" resolved within this article
 
     @property
     def words(self) -> frozenset[str]:
@@ -140,7 +143,9 @@ class AlignedStory:
                 self.nodes.append(node)
             people.see(key, node.facts)
             quotes = tuple(people.resolve(q) for q in node.facts.quotes)
-            sentence = Sentence(article.id, article.outlet, index, start, end, text, node, quotes)
+            ages = tuple((name or people.subject(), age) for name, age in node.facts.ages)
+            sentence = Sentence(article.id, article.outlet, index, start, end, text, node, quotes,
+                                tuple((n.split()[-1], a) for n, a in ages if n))  # fmt: skip
             node.members.append(sentence)
             out.append(sentence)
         return out
@@ -222,15 +227,16 @@ def _neighbours(nodes: list[Node]) -> list[list[tuple[Node, float]]]:
 
 
 _PRONOUNS = frozenset({"he", "she"})
+_FULL_NAME = re.compile(r"\b([A-Z][a-z]+)\s+([A-Z][a-z]+(?:[-’'][A-Z]?[a-z]+)?)\b(?!\s+[A-Z])")
 
 
 class _People:
     """Who "he", "she" or "the coach" refers to in one article.
 
-    A pronoun takes the person the sentence opens with ("Mr Trump says ... 'Hamas has to be at
+    A pronoun (or "the 48-year-old") takes the person the sentence opens with ("Mr Trump says ... 'Hamas has to be at
     the table,' he said"), or else the person the previous sentence opens with; a role ("the
     coach") takes the one person the article has given that title. A person is someone the
-    article has named with a title, as a speaker, or with an honorific; an opening name that is
+    article has named with a first name, a title, as a speaker, or with an honorific; an opening name that is
     none of these ("Israeli officials") resolves nothing. Anything less certain stays
     unresolved: a wrong guess would invent an attribution conflict.
     """
@@ -242,6 +248,9 @@ class _People:
         self.current = ""
 
     def see(self, text: str, facts: Facts) -> None:
+        for m in _FULL_NAME.finditer(text):  # "Julian Assange": a first name and a surname
+            if m.group(1).lower() not in STOPWORDS and m.group(1).lower() not in ROLE_WORDS:
+                self.known.add(m.group(2))
         for surname, title in facts.titles.items():
             self.titles[surname] = title
             self.known.add(surname)
@@ -252,10 +261,16 @@ class _People:
 
     def _subject(self, text: str) -> str:
         name, honorific = sentence_subject(text)
+        if name and is_media(name):
+            return ""  # "Fox News reported": an outlet, not a person a pronoun can stand for
         if name and (honorific or name.split()[-1] in self.known):
             self.known.add(name.split()[-1])
             return name
         return ""
+
+    def subject(self) -> str:
+        """The person the current sentence, or else the previous one, opens with ("" if none)."""
+        return self.current or self.previous
 
     def resolve(self, quote: Quote) -> Quote:
         who = quote.speaker

@@ -72,7 +72,7 @@ _DATE_NUMBER = re.compile(
 )
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _DURATION = re.compile(
-    rf"(?<![\d,.$])\b(?P<num>\d+|(?:{_NUMWORD})(?:-(?P<num2>{_NUMWORD}))?|a|one)[-\s](?P<unit>days?|weeks?|months?|years?|hours?)\b",
+    rf"(?<![\d,.$])\b(?P<num>\d+|(?:{_NUMWORD})(?:-(?P<num2>{_NUMWORD}))?|a|one)[-\s](?P<unit>days?|weeks?|months?|years?|hours?)\b(?!-old)",
     re.IGNORECASE,
 )
 _ORDINAL_RUN = re.compile(rf"\b(?P<ord>{'|'.join(ORDINALS)})\s+(?:consecutive|straight)\s+(?P<unit>\w+)", re.I)
@@ -114,6 +114,8 @@ class Quantity:
     percent: bool = False
     money: bool = False
     rate: bool = False
+    quoted: bool = False  # inside quotation marks: the speaker's figure, not the outlet's
+    precision: float = 0.0  # a round figure's last stated unit ("$43 million": 1 million; "57,000": 1,000)
 
     def same_thing(self, other: Quantity) -> bool:
         """Whether two figures count the same thing: same kind, the same counted noun (or context)."""
@@ -126,7 +128,9 @@ class Quantity:
         return len(self.context & other.context) >= 1 and not (self.unit or other.unit)
 
     def overlaps(self, other: Quantity) -> bool:
-        return self.low <= other.high * 1.0001 and other.low <= self.high * 1.0001
+        """Whether both can be true; a round figure may be a truncated one ("$43 million" for $43.9 million)."""
+        return (self.low <= (other.high + other.precision) * 1.0001
+                and other.low <= (self.high + self.precision) * 1.0001)  # fmt: skip
 
     def understates(self, other: Quantity, factor: float = 1.5) -> bool:
         """A lower bound ("over 30,000") far below another outlet's figure (57,000): out of date or wrong."""
@@ -163,6 +167,7 @@ class Facts:
     quotes: tuple[Quote, ...] = ()
     titles: dict[str, str] = field(default_factory=dict)
     venue: str = ""
+    ages: tuple[tuple[str, int], ...] = ()  # (surname, or "" for "the 48-year-old", age in years)
 
 
 def content_words(text: str) -> set[str]:
@@ -195,8 +200,23 @@ def _number(text: str) -> float | None:
         return None
 
 
+def _precision(digits: str, scale: float) -> float:
+    """The unit of the last stated digit of a round figure (0 for an exact one: "31" or "30,154")."""
+    plain = digits.replace(",", "")
+    if not plain[:1].isdigit():
+        return 0.0
+    if scale > 1:
+        decimals = len(plain.split(".")[1]) if "." in plain else 0
+        return scale / 10**decimals
+    if "." in plain:
+        return 0.0
+    zeros = len(plain) - len(plain.rstrip("0"))
+    return float(10**zeros) if zeros >= 3 else 0.0  # thousands and up: "57,000", not "300"
+
+
 def quantities(sentence: str) -> tuple[Quantity, ...]:
     masked = _mask(sentence)
+    quoted = [m.span() for m in _QUOTED_SPAN.finditer(sentence)]
     out = []
     for m in _QUANTITY.finditer(masked):
         value = _number(m["num"])
@@ -210,10 +230,12 @@ def quantities(sentence: str) -> tuple[Quantity, ...]:
             continue  # a duration, read by durations()
         if _YEAR.fullmatch(m["num"]) and not m["hedge"] and not m["cur"]:
             continue  # a year
+        scale = 1.0
         if m["scale"]:
-            value *= SCALES[m["scale"].lower()]
+            scale = SCALES[m["scale"].lower()]
         elif re.match(r"\s*(?:thousand|million|billion)\b", tail, re.I):
-            value *= SCALES[tail.split()[0].lower()]
+            scale = SCALES[tail.split()[0].lower()]
+        value *= scale
         hedge = (m["hedge"] or "").lower()
         low_f, high_f = HEDGES.get(hedge, (1.0, 1.0))
         before = _last_words(masked[max(0, m.start() - 60) : m.start()], 3)
@@ -229,6 +251,8 @@ def quantities(sentence: str) -> tuple[Quantity, ...]:
                 percent=bool(m["pct"]),
                 money=bool(m["cur"]),
                 rate=bool(_RATE.match(masked[m.end() - len(tail) :])),
+                quoted=any(a < start < b for a, b in quoted),
+                precision=_precision(m["num"], scale),
             )
         )
     for m in _VAGUE.finditer(masked):
@@ -390,6 +414,11 @@ _MEDIA = re.compile(
 )
 
 
+def is_media(name: str) -> bool:
+    """Whether a name is a news outlet's ("Fox News", "The New York Times")."""
+    return bool(_MEDIA.search(name))
+
+
 def venue_of(sentence: str) -> str:
     """Where something was said: a named outlet interview, or a setting (statement, press conference)."""
     for m in _VENUE.finditer(sentence):
@@ -472,6 +501,13 @@ def _ends_sentence(token: str) -> bool:
     return len(core) > 3 and "." not in core and core.lower() not in ABBREVIATIONS
 
 
+# plural nouns for groups of people that a name can qualify ("Israeli officials", "Hamas fighters")
+_GROUP_NOUNS = frozenset({
+    "officials", "leaders", "forces", "troops", "sources", "aides", "lawmakers", "officers", "authorities",
+    "members", "ministers", "representatives", "spokesmen", "people", "fighters", "militants", "negotiators",
+    "diplomats", "residents", "police", "staff", "executives", "analysts", "investigators", "prosecutors",
+    "supporters", "critics", "voters", "workers", "students", "teachers", "players", "fans", "protesters",
+})  # fmt: skip
 _SUBJECT_START = re.compile(rf"^\s*(?:(?P<hon>Mr|Mrs|Ms|Dr)\.?\s+)?(?P<who>{_NAME})")
 _SPEAKS = re.compile(rf"(?P<who>{_NAME})\s*(?:,[^,]{{3,80}},\s*)?{_SAID}\b")
 
@@ -481,6 +517,9 @@ def sentence_subject(sentence: str) -> tuple[str, bool]:
     m = _SUBJECT_START.match(sentence)
     if not m or not _clean_name(m["who"]) or _clean_name(m["who"]).lower() in ("he", "she", "they"):
         return "", False
+    following = sentence[m.end() :].split(maxsplit=1)
+    if following and following[0].lower().strip(",.;:") in _GROUP_NOUNS:
+        return "", False  # "White House officials said ...": the name qualifies a group, not a person
     return _strip_titles(_clean_name(m["who"])), bool(m["hon"])
 
 
@@ -510,7 +549,31 @@ def read(sentence: str, previous_speaker: str = "") -> Facts:
         quotes=quotes(sentence, previous_speaker),
         titles=titles(sentence),
         venue=venue_of(sentence),
+        ages=ages(sentence),
     )
+
+
+_AGE_AFTER = re.compile(rf"(?P<name>{_NAME}),\s+(?P<age>\d{{1,3}}),")
+_AGE_BEFORE = re.compile(rf"\b(?P<age>\d{{1,3}})-year-old\b(?:\s+(?P<name>{_NAME}))?")
+
+
+def ages(sentence: str) -> tuple[tuple[str, int], ...]:
+    """People's ages as stated: "Assange, 47," -> ("Assange", 47); "the 48-year-old Australian" -> ("", 48).
+
+    A descriptor without a full name ("Australian", "father") leaves the name empty, for the
+    article to resolve to the person it is about.
+    """
+    out = []
+    for m in _AGE_AFTER.finditer(sentence):
+        name = _clean_name(m["name"])
+        if name and name.lower() not in ("he", "she", "they") and 0 < int(m["age"]) < 120:
+            out.append((_strip_titles(name).split()[-1], int(m["age"])))
+    for m in _AGE_BEFORE.finditer(sentence):
+        name = _clean_name(m["name"] or "")
+        full = name if len(name.split()) >= 2 else ""
+        if 0 < int(m["age"]) < 120:
+            out.append((_strip_titles(full).split()[-1] if full else "", int(m["age"])))
+    return tuple(out)
 
 
 def _duration_context(sentence: str) -> frozenset[str]:

@@ -110,6 +110,7 @@ def analyse_story(
     found += _dates(story, opts)
     found += _quotes(story, opts)
     found += _titles(story, opts)
+    found += _ages(story, opts)
     conflicting = {(a, d.evidence[a]) for d in found for a in d.articles[:1] if a in d.evidence}
     found += _omissions(story, news, readable, opts)
     found += [d for d in _uncorroborated(story, news) if (d.articles[0], d.evidence[d.articles[0]]) not in conflicting]
@@ -292,13 +293,15 @@ def _numeric(story: AlignedStory, opts: Options) -> list[Divergence]:
     out = []
     for node in story.nodes:
         for q in node.facts.quantities:
+            if q.quoted:
+                continue  # a figure inside a quotation is the speaker's claim, compared as a quote
             own_figures = {w for w in node.words if w.startswith("#")} - number_tokens((q,))
 
             def pick(t: Sentence, sim: float, q: Quantity = q, node: Node = node,
                      figures: set[str] = own_figures) -> tuple[object, float] | None:  # fmt: skip
                 if not _same_subject(node, t.node):
                     return None
-                found = [r for r in t.facts.quantities if q.same_thing(r)]
+                found = [r for r in t.facts.quantities if q.same_thing(r) and not r.quoted]
                 if not found:
                     return None
                 r = max(found, key=lambda r: (len(q.unit & r.unit), len(q.context & r.context)))
@@ -555,6 +558,23 @@ def _titles(story: AlignedStory, opts: Options) -> list[Divergence]:
         if odd:
             out.append(_divergence("role_title", [s for s, _ in odd], [s for s, _ in rest],
                                    f"{surname}: {odd[0][1]} vs {rest[0][1]}", max_listed=opts.max_listed))  # fmt: skip
+    return out
+
+
+# -- ages ---------------------------------------------------------------------------------
+def _ages(story: AlignedStory, opts: Options) -> list[Divergence]:
+    """A person's age as one outlet gives it against the others ("Assange, 47," against "the 48-year-old")."""
+    by_person: dict[str, list[tuple[Sentence, object]]] = defaultdict(list)
+    for s in story.sentences():
+        for surname, age in s.ages:
+            by_person[surname].append((s, age))
+    out = []
+    for surname, mentions in sorted(by_person.items()):
+        odd, rest = _odd_ones(_one_per_article(mentions), lambda a, b: a == b)
+        if odd:
+            note = f"age of {surname}: {odd[0][1]} vs {rest[0][1]}"
+            out.append(_divergence("numeric_conflict", [s for s, _ in odd], [s for s, _ in rest], note,
+                                   max_listed=opts.max_listed))  # fmt: skip
     return out
 
 
