@@ -151,7 +151,7 @@ def _divergence(kind: str, odd: Sequence[Sentence], others: Sequence[Sentence], 
     )
 
 
-JURY = 25  # most frequent distinct values a value is compared with (all of them in small stories)
+JURY = 15  # most frequent distinct values a value is compared with (all of them in small stories)
 
 
 def _odd_ones(nodes: list[tuple[Sentence, object]], agree: Callable[[object, object], bool]) -> tuple[list, list]:  # type: ignore[type-arg]
@@ -408,15 +408,16 @@ def _quote_words(quote: Quote, cache: dict[tuple[str, ...], frozenset[str]]) -> 
 def _reworded(a: object, b: object) -> bool:
     """Words changed inside the quote (not one quote a shortened version of the other).
 
-    An ellipsis marks words the outlet left out ("we would be remiss … if we did not"): a quote
-    whose pieces all stand, in order, in the other quote is shortened, not reworded. Spelling
-    variants (British and American, hyphenation, curly apostrophes) are not changes.
+    ``a`` and ``b`` are quotes' normalised words (:func:`_wording`). An ellipsis ("…") marks
+    words the outlet left out ("we would be remiss … if we did not"): a quote whose pieces all
+    stand, in order, in the other quote is shortened, not reworded. Spelling variants (British
+    and American, hyphenation, curly apostrophes, initialisms) are not changes.
     """
-    assert isinstance(a, Quote)
-    assert isinstance(b, Quote)
-    wa, wb = _norm_words(a.words), _norm_words(b.words)
-    if _elided_from(a, wb) or _elided_from(b, wa):
+    assert isinstance(a, tuple)
+    assert isinstance(b, tuple)
+    if a == b or _elided_from(a, b) or _elided_from(b, a):
         return False
+    wa, wb = [w for w in a if w != "…"], [w for w in b if w != "…"]
     ops = difflib.SequenceMatcher(a=wa, b=wb, autojunk=False).get_opcodes()
     inner = [op for op in ops[1:-1] if op[0] != "equal"] if len(ops) > 2 else []
     if any(op[0] == "replace" for op in ops):
@@ -424,15 +425,14 @@ def _reworded(a: object, b: object) -> bool:
     return bool(inner)
 
 
-def _elided_from(quote: Quote, other: list[str]) -> bool:
+def _elided_from(quote: tuple[str, ...], other: tuple[str, ...]) -> bool:
     """Whether ``quote`` has an ellipsis and each of its pieces stands, in order, in ``other``."""
-    pieces = re.split(r"…|\.\s?\.\s?\.", quote.text)
-    if len(pieces) < 2:
+    if "…" not in quote:
         return False
-    joined = " " + " ".join(other) + " "
+    joined = " " + " ".join(w for w in other if w != "…") + " "
     position = 0
-    for piece in pieces:
-        words = _norm_words(tuple(w.lower() for w in _QUOTE_WORD.findall(piece)))
+    for piece in " ".join(quote).split("…"):
+        words = piece.split()
         if not words:
             continue
         found = joined.find(" " + " ".join(words) + " ", position)
@@ -442,7 +442,16 @@ def _elided_from(quote: Quote, other: list[str]) -> bool:
     return True
 
 
-_QUOTE_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_QUOTE_WORD = re.compile(r"…|\.\s?\.\s?\.|[A-Za-z][A-Za-z'’-]*")
+
+
+def _wording(quote: Quote, cache: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """A quote's words as compared: lower case, spelling variants folded, "…" where words were left out."""
+    if quote.text not in cache:
+        plain = re.sub(r"\b(?:[A-Za-z]\.){2,}", lambda m: m.group().replace(".", ""), quote.text)
+        words = ["…" if w.startswith((".", "…")) else w.lower() for w in _QUOTE_WORD.findall(plain)]
+        cache[quote.text] = tuple(_norm_words(tuple(words)))
+    return cache[quote.text]
 
 
 def _norm_words(words: tuple[str, ...]) -> list[str]:
@@ -453,10 +462,9 @@ def _norm_words(words: tuple[str, ...]) -> list[str]:
     return out
 
 
-def _longest_run(a: Quote, b: Quote) -> int:
-    """Words of the longest passage the two quotes share word for word."""
-    wa, wb = _norm_words(a.words), _norm_words(b.words)
-    return difflib.SequenceMatcher(a=wa, b=wb, autojunk=False).find_longest_match(0, len(wa), 0, len(wb)).size
+def _longest_run(a: tuple[str, ...], b: tuple[str, ...]) -> int:
+    """Words of the longest passage two quotes (their :func:`_wording`) share word for word."""
+    return difflib.SequenceMatcher(a=a, b=b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size
 
 
 def _surname(name: str) -> str:
@@ -470,6 +478,7 @@ def _quotes(story: AlignedStory, opts: Options) -> list[Divergence]:
         distinct[q].append(i)
     entries = list(distinct)
     cache: dict[tuple[str, ...], frozenset[str]] = {}
+    wordings: dict[str, tuple[str, ...]] = {}
     index: dict[str, list[int]] = defaultdict(list)
     for i, q in enumerate(entries):
         for w in _quote_words(q, cache):
@@ -493,7 +502,7 @@ def _quotes(story: AlignedStory, opts: Options) -> list[Divergence]:
             r = entries[j]
             # the same quote keeps a passage of three or more words as it was; two different
             # quotes of one speaker share words, not passages
-            run = _longest_run(q, r)
+            run = _longest_run(_wording(q, wordings), _wording(r, wordings))
             share = count / max(1, min(len(wq), len(_quote_words(r, cache))))
             same_speaker = bool(_surname(q.speaker)) and _surname(q.speaker) == _surname(r.speaker)
             if run >= 3 and (share >= QUOTE_SAME or (same_speaker and share >= 0.3 and run >= 4)):
@@ -507,10 +516,12 @@ def _quotes(story: AlignedStory, opts: Options) -> list[Divergence]:
         nodes = _one_per_article([occurrences[k] for i in members for k in distinct[entries[i]]])
         if len(nodes) < 2:
             continue
-        odd, rest = _odd_ones(nodes, lambda a, b: not _reworded(a, b))
+        odd, rest = _odd_ones([(s, _wording(q, wordings)) for s, q in nodes], lambda a, b: not _reworded(a, b))  # type: ignore[attr-defined]
         if odd:
+            shown = {s.article: q.text for s, q in nodes}  # type: ignore[attr-defined]
             found = _divergence("quote_wording", [s for s, _ in odd], [s for s, _ in rest],
-                                f"{odd[0][1].text!r} vs {rest[0][1].text!r}", max_listed=opts.max_listed)  # type: ignore[attr-defined]  # fmt: skip
+                                f"{shown[odd[0][0].article]!r} vs {shown[rest[0][0].article]!r}",
+                                max_listed=opts.max_listed)  # fmt: skip
             wording.append((tuple(sorted(s.article for s, _ in odd)), odd[0][0].index, found))
         named = [(s, q) for s, q in nodes if _surname(q.speaker)]  # type: ignore[attr-defined]
         odd, rest = _odd_ones([(s, _surname(q.speaker)) for s, q in named], lambda a, b: a == b)  # type: ignore[attr-defined]
