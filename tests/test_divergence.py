@@ -394,3 +394,14 @@ def test_a_name_that_qualifies_a_group_is_not_the_person_a_pronoun_stands_for() 
 
     assert sentence_subject("White House officials said he told the prime minister to wait.") == ("", False)
     assert sentence_subject("Mr Trump says there is no way around the group.") == ("Trump", True)
+
+
+def test_a_different_calendar_day_is_a_date_conflict_and_day_month_order_is_not() -> None:
+    arts = story(
+        "The full hearing on the Porthaven pier collapse is set for February 24 at the county court.",
+        "The full hearing on the Porthaven pier collapse is set for February 25 at the county court.",
+        "The full hearing on the Porthaven pier collapse is set for 25 February at the county court.",
+    )
+    (conflict,) = found(arts, "date_conflict")
+    assert conflict.articles[0] == "a0"
+    assert "feb-24" in conflict.note

@@ -71,6 +71,11 @@ _DATE_NUMBER = re.compile(
     rf"\b(?:{'|'.join(m[:3] for m in MONTHS)})[a-z]*\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{'|'.join(MONTHS)})\b", re.I
 )
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_MONTH_DAY = re.compile(
+    rf"\b(?P<m1>{'|'.join(m[:3] for m in MONTHS)})[a-z]*\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?!:)"
+    rf"|\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{'|'.join(MONTHS)})\b",
+    re.I,
+)
 _DURATION = re.compile(
     rf"(?<![\d,.$])\b(?P<num>\d+|(?:{_NUMWORD})(?:-(?P<num2>{_NUMWORD}))?|a|one)[-\s](?P<unit>days?|weeks?|months?|years?|hours?)\b(?!-old)",
     re.IGNORECASE,
@@ -168,6 +173,7 @@ class Facts:
     titles: dict[str, str] = field(default_factory=dict)
     venue: str = ""
     ages: tuple[tuple[str, int], ...] = ()  # (surname, or "" for "the 48-year-old", age in years)
+    days: frozenset[str] = frozenset()  # calendar days named ("July 7", "7 July" -> "jul-07")
 
 
 def content_words(text: str) -> set[str]:
@@ -550,7 +556,21 @@ def read(sentence: str, previous_speaker: str = "") -> Facts:
         titles=titles(sentence),
         venue=venue_of(sentence),
         ages=ages(sentence),
+        days=month_days(sentence),
     )
+
+
+def month_days(sentence: str) -> frozenset[str]:
+    """Calendar days a sentence names, normalised: "October 7", "Oct. 7" and "7 October" -> "oct-07"."""
+    out = set()
+    for m in _MONTH_DAY.finditer(sentence):
+        month = (m["m1"] or m["m2"]).lower()[:3]
+        day = int(m["d1"] or m["d2"])
+        if month == "may" and _may_verb(sentence.lower()):
+            continue
+        if 1 <= day <= 31:
+            out.add(f"{month}-{day:02d}")
+    return frozenset(out)
 
 
 _AGE_AFTER = re.compile(rf"(?P<name>{_NAME}),\s+(?P<age>\d{{1,3}}),")

@@ -333,6 +333,8 @@ def _date_keys(facts: Facts) -> dict[str, frozenset[object]]:
         keys["weekday"] = facts.weekdays
     if facts.months:
         keys["month"] = facts.months
+    if facts.days:
+        keys["day"] = facts.days
     if facts.durations:
         keys["duration"] = frozenset(round(d, 1) for d, _ in facts.durations)
     for n, unit in facts.ordinals:
