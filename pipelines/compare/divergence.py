@@ -734,7 +734,7 @@ def _uncorroborated(story: AlignedStory, news: list[Article]) -> list[Divergence
             if not (_ATTRIBUTED.search(s.text) or figures) or (_PRONOUN_SPEECH.search(s.text) and not figures):
                 continue
             novel = [w for w in s.words if used_by[w] == {s.outlet}]
-            if len(novel) < 3 or len(novel) < 0.45 * len(s.words):
+            if len(novel) < 3 or len(novel) < NOVEL_SHARE * len(s.words):
                 continue
             best = max((sim for _, sim in story.counterparts(s, RELATED_MIN).values()), default=0.0)
             if best >= ALIGN_MIN:
@@ -749,6 +749,7 @@ def _uncorroborated(story: AlignedStory, news: list[Article]) -> list[Divergence
 
 
 MAX_UNCORROBORATED = 3
+NOVEL_SHARE = 0.45  # share of a sentence's words no other outlet uses, for it to be a claim only one makes
 _PRONOUN_SPEECH = re.compile(
     r"^(?:he|she|they)\s+(?:said|says|told|added|argued)\b|,\s*(?:he|she|they)\s+(?:said|says|added)\s*,", re.I
 )
