@@ -405,3 +405,20 @@ def test_a_different_calendar_day_is_a_date_conflict_and_day_month_order_is_not(
     (conflict,) = found(arts, "date_conflict")
     assert conflict.articles[0] == "a0"
     assert "feb-24" in conflict.note
+
+
+@pytest.mark.parametrize(
+    ("sentence", "venue"),
+    [
+        ("Hrafnsson said in a written statement:", "in a statement"),
+        ("she said at a press conference on Monday", "in a news conference"),
+        ("speaking to reporters outside Belmarsh prison, he said:", "outside Belmarsh prison"),
+        ("he wrote on Twitter", "Twitter"),
+        ("he told The New York Times", "The New York Times"),
+        ("he told his neighbour Tom", ""),
+    ],
+)
+def test_venues_are_read_and_the_same_setting_written_two_ways_is_one_venue(sentence: str, venue: str) -> None:
+    from pipelines.compare.claims import venue_of
+
+    assert venue_of(sentence) == venue

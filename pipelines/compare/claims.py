@@ -98,11 +98,18 @@ _SPEAKER_BEFORE = re.compile(
 _ACCORDING = re.compile(rf"according to (?P<who>{_NAME})")
 _VENUE = re.compile(
     rf"(?:in an? (?:exclusive |recent |televised )?interview with|told|speaking to|speaking with|in remarks to|"
-    rf"on)\s+(?P<venue>(?:The\s+)?{_NAME})"
-    r"|(?P<kind>in a (?:press conference|statement|news conference|briefing|closed-door meeting|speech|post|"
-    r"letter|memo|radio interview|television interview)|outside [A-Z][\w ]{2,40}|at a (?:rally|news conference|"
-    r"press conference|briefing|hearing|summit))",
+    rf"(?:wrote|posted|said) on|on)\s+(?P<venue>(?:The\s+)?{_NAME})"
+    r"|(?P<kind>in an? (?:press conference|(?:written |joint )?statement|news conference|briefing|closed-door meeting|"
+    r"speech|(?:social media |blog )?post|letter|memo|radio interview|television interview|tweet|video|email|"
+    r"(?:court )?filing|testimony|news release|press release|podcast)|outside [A-Z][\w ]{2,40}|"
+    r"(?:at|during) an? (?:rally|news conference|press conference|briefing|hearing|summit|town hall|forum))",
 )
+# settings written in several ways that are the same setting
+_VENUE_KINDS = {
+    "written statement": "statement", "joint statement": "statement", "news release": "statement",
+    "press release": "statement", "press conference": "news conference", "social media post": "post",
+    "blog post": "post", "court filing": "filing",
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -416,7 +423,8 @@ def _strip_titles(name: str) -> str:
 
 _MEDIA = re.compile(
     r"\b(?:News|Times|Post|Journal|Radio|TV|Television|Network|Channel|Agency|Press|Reuters|Magazine|Herald|"
-    r"Telegraph|Guardian|Tribune|Gazette|Chronicle|Broadcasting|BBC|CNN|NPR|PBS|ABC|CBS|NBC|AFP|AP)\b"
+    r"Telegraph|Guardian|Tribune|Gazette|Chronicle|Broadcasting|BBC|CNN|NPR|PBS|ABC|CBS|NBC|AFP|AP|"
+    r"Twitter|Facebook|Instagram|Telegram|YouTube|TikTok|LinkedIn)\b"
 )
 
 
@@ -429,7 +437,11 @@ def venue_of(sentence: str) -> str:
     """Where something was said: a named outlet interview, or a setting (statement, press conference)."""
     for m in _VENUE.finditer(sentence):
         if m["kind"]:
-            return m["kind"].strip()
+            kind = m["kind"].strip()
+            if kind.startswith("outside"):
+                return kind
+            setting = re.sub(r"^(?:in|at|during) an? ", "", kind)
+            return "in a " + _VENUE_KINDS.get(setting, setting)
         venue = (m["venue"] or "").strip().rstrip(".")
         interview = "interview" in m.group().lower()
         if venue and (interview or _MEDIA.search(venue)):
