@@ -422,3 +422,15 @@ def test_venues_are_read_and_the_same_setting_written_two_ways_is_one_venue(sent
     from pipelines.compare.claims import venue_of
 
     assert venue_of(sentence) == venue
+
+
+def test_two_titles_of_one_person_in_one_article_past_titles_and_synonyms_do_not_conflict() -> None:
+    assert titles("Rahm Emanuel, who was Clinton's political director, met the senator.") == {}
+    arts = story(
+        "Aitan Goelman, Mr. Strzok’s lawyer, denounced the dismissal of the Porthaven agent.",
+        "Aitan Goelman, Strzok’s attorney, said the Porthaven agent was fired on Friday.",
+        "Strzok attorney Aitan Goelman said in a statement that the Porthaven agent was fired.",
+        "Mike Pence, a former governor of Indiana, was sworn in as vice president in Porthaven.",
+        "Vice President Mike Pence was sworn in at Porthaven on Friday.",
+    )
+    assert found(arts, "role_title") == []

@@ -450,7 +450,7 @@ def venue_of(sentence: str) -> str:
 
 
 _APPOSITIVE = re.compile(
-    r"(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-zA-Z'’-]+){1,2}),\s+(?P<title>(?:the\s+)?[^,]{3,80}?)(?:,|\.?$)"
+    r"(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-zA-Z'’-]+){1,2}),\s+(?P<title>(?:the\s+)?[^,;]{3,80}?)(?:[,;]|\.?$)"
 )
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z&’'-]*(?:\.[A-Za-z]+)*\.?|[,;:()]")
 
@@ -464,8 +464,17 @@ def _is_role(word: str) -> bool:
 
 
 def role_words(title: str) -> frozenset[str]:
-    """The role words of a title: "Senate President Pro Tem" -> {president, pro, tem}."""
-    return frozenset(_role_form(w) for w in title.split() if _is_role(w))
+    """The role words of a title: "Senate President Pro Tem" -> {president, pro, tem}; synonyms folded."""
+    return frozenset(_ROLE_SYNONYMS.get(_role_form(w), _role_form(w)) for w in title.split() if _is_role(w))
+
+
+# words for the same role ("Strzok's lawyer", "Strzok's attorney")
+_ROLE_SYNONYMS = {
+    "attorney": "lawyer", "counsel": "lawyer", "spokeswoman": "spokesman", "spokesperson": "spokesman",
+    "chairwoman": "chairman", "chair": "chairman", "advisor": "adviser",
+}  # fmt: skip
+_CLAUSE_WORDS = frozenset({"who", "which", "that", "whose", "when", "where", "is", "was", "were", "are", "has",
+                           "have", "had", "says", "said", "claim", "claims"})  # fmt: skip
 
 
 def titles(sentence: str) -> dict[str, str]:
@@ -477,7 +486,9 @@ def titles(sentence: str) -> dict[str, str]:
     """
     out: dict[str, str] = {}
     for m in _APPOSITIVE.finditer(sentence):
-        if any(_is_role(w) for w in m["title"].split()):
+        words = m["title"].split()
+        # a relative clause or a reported claim after the comma is not a title
+        if any(_is_role(w) for w in words) and not {w.lower() for w in words} & _CLAUSE_WORDS:
             out[m["name"].split()[-1]] = _title_words(m["title"])
     tokens = _TOKEN.findall(sentence)
     i = 0
@@ -506,7 +517,10 @@ def titles(sentence: str) -> dict[str, str]:
                 lead.insert(0, tokens[k])  # the organisation: "Thunder general manager"
             words = lead + title
             if any(_is_role(w) for w in words):
-                out.setdefault(name[-1], _title_words(" ".join(words)))
+                before = _title_words(" ".join(words))
+                # both forms ("GOP Chairman Reince Preibus, ..."): the person holds both titles
+                known = out.get(name[-1], before)
+                out[name[-1]] = before if known == before else f"{before} / {known}"
         i = j
     return out
 

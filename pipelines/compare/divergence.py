@@ -554,23 +554,42 @@ GENERIC_ROLES = frozenset({"official", "aide", "officer", "leader", "head", "exe
 
 
 def _same_role(a: object, b: object) -> bool:
-    """Titles agree when they share a role word, or when one is only a vague role ("official", "aide")."""
-    ra, rb = role_words(str(a)), role_words(str(b))
-    return bool(ra & rb) or ra <= GENERIC_ROLES or rb <= GENERIC_ROLES
+    """Titles agree when they share a role word, or when one is only a vague role ("official", "aide").
+
+    ``a`` and ``b`` are the role words an article gives a person (all its sentences together: a
+    person may hold two offices, "Representative" and "the committee's chairman").
+    """
+    assert isinstance(a, frozenset)
+    assert isinstance(b, frozenset)
+    return bool(a & b) or a <= GENERIC_ROLES or b <= GENERIC_ROLES
+
+
+_PAST = re.compile(r"\b(?:former|ex|onetime|then|retired|late|previous)\b", re.I)
 
 
 def _titles(story: AlignedStory, opts: Options) -> list[Divergence]:
-    by_person: dict[str, list[tuple[Sentence, object]]] = defaultdict(list)
+    """A person's title in one outlet against the others': conflicting when no role word is shared.
+
+    A past title ("former governor") describes another time and is left out.
+    """
+    by_person: dict[str, dict[str, list[tuple[Sentence, str]]]] = defaultdict(lambda: defaultdict(list))
     for s in story.sentences():
         for surname, title in s.facts.titles.items():
-            if role_words(title):
-                by_person[surname].append((s, title))
+            if role_words(title) and not _PAST.search(title):
+                by_person[surname][s.article].append((s, title))
     out = []
-    for surname, mentions in sorted(by_person.items()):
-        odd, rest = _odd_ones(_one_per_article(mentions), _same_role)
+    for surname, per_article in sorted(by_person.items()):
+        nodes: list[tuple[Sentence, object]] = []
+        shown: dict[str, str] = {}
+        for article, mentions in sorted(per_article.items()):
+            roles = frozenset().union(*(role_words(t) for _, t in mentions))
+            nodes.append((mentions[0][0], roles))
+            shown[article] = mentions[0][1]
+        odd, rest = _odd_ones(nodes, _same_role)
         if odd:
-            out.append(_divergence("role_title", [s for s, _ in odd], [s for s, _ in rest],
-                                   f"{surname}: {odd[0][1]} vs {rest[0][1]}", max_listed=opts.max_listed))  # fmt: skip
+            note = f"{surname}: {shown[odd[0][0].article]} vs {shown[rest[0][0].article]}"
+            out.append(_divergence("role_title", [s for s, _ in odd], [s for s, _ in rest], note,
+                                   max_listed=opts.max_listed))  # fmt: skip
     return out
 
 
