@@ -448,9 +448,11 @@ _QUOTE_WORD = re.compile(r"…|\.\s?\.\s?\.|[A-Za-z][A-Za-z'’-]*")
 
 
 def _wording(quote: Quote, cache: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
-    """A quote's words as compared: lower case, spelling variants folded, "…" where words were left out."""
+    """A quote's words as compared: lower case, spelling variants folded, "…" where words were left out
+    or the outlet inserted its own in brackets."""
     if quote.text not in cache:
         plain = re.sub(r"\b(?:[A-Za-z]\.){2,}", lambda m: m.group().replace(".", ""), quote.text)
+        plain = re.sub(r"\([^)]*\)|\[[^\]]*\]", " … ", plain)  # "(Libyan strongman Muammar)": the outlet's words
         words = ["…" if w.startswith((".", "…")) else w.lower() for w in _QUOTE_WORD.findall(plain)]
         cache[quote.text] = tuple(_norm_words(tuple(words)))
     return cache[quote.text]
