@@ -434,3 +434,26 @@ def test_two_titles_of_one_person_in_one_article_past_titles_and_synonyms_do_not
         "Vice President Mike Pence was sworn in at Porthaven on Friday.",
     )
     assert found(arts, "role_title") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "low", "high"),
+    [("between 300 and 400 homes were damaged", 300, 400), ("20 to 25 people", 20, 25), ("20-25 people died", 20, 25)],
+)
+def test_a_range_is_one_quantity_and_a_score_is_not_a_range(sentence: str, low: float, high: float) -> None:
+    (q,) = quantities(sentence)
+    assert (q.low, q.high) == (low, high)
+    assert len(quantities("the Lakers won 112-107 on Tuesday")) == 2
+
+
+def test_a_figure_inside_a_range_agrees_with_it_and_one_outside_does_not() -> None:
+    def storm(other: str) -> list[Article]:
+        return story(
+            "The storm damaged between 300 and 400 homes along the Porthaven coast, the mayor said.",
+            f"The storm damaged {other} homes along the Porthaven coast, the mayor said.",
+            f"The mayor said the storm damaged some {other} homes on the Porthaven coast.",
+        )
+
+    assert found(storm("350"), "numeric_conflict") == []
+    (conflict,) = found(storm("140"), "numeric_conflict")
+    assert conflict.articles[0] == "a0"

@@ -17,7 +17,7 @@ pronoun; :mod:`pipelines.compare.align` resolves those within the article, conse
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipelines.wordlists import ABBREVIATIONS, ROLE_MODIFIERS, ROLE_WORDS, STOPWORDS
 
@@ -230,7 +230,8 @@ def _precision(digits: str, scale: float) -> float:
 def quantities(sentence: str) -> tuple[Quantity, ...]:
     masked = _mask(sentence)
     quoted = [m.span() for m in _QUOTED_SPAN.finditer(sentence)]
-    out = []
+    out: list[Quantity] = []
+    spans: list[tuple[int, int]] = []  # (start, end of the figure) of each quantity in ``out``
     for m in _QUANTITY.finditer(masked):
         value = _number(m["num"])
         if value is None:
@@ -251,6 +252,7 @@ def quantities(sentence: str) -> tuple[Quantity, ...]:
         value *= scale
         hedge = (m["hedge"] or "").lower()
         low_f, high_f = HEDGES.get(hedge, (1.0, 1.0))
+        spans.append((m.start(), m.end("num")))
         before = _last_words(masked[max(0, m.start() - 60) : m.start()], 3)
         out.append(
             Quantity(
@@ -268,12 +270,43 @@ def quantities(sentence: str) -> tuple[Quantity, ...]:
                 precision=_precision(m["num"], scale),
             )
         )
+    out = _ranges(out, spans, masked)
     for m in _VAGUE.finditer(masked):
         low, high = VAGUE[m.group().lower()]
         out.append(Quantity(value=low, low=low, high=high, hedge=m.group().lower(), text=m.group(),
                             unit=frozenset(_first_words(masked[m.end() : m.end() + 40], 2)),
                             context=frozenset(_last_words(masked[max(0, m.start() - 60) : m.start()], 3))))  # fmt: skip
     return tuple(out)
+
+
+_RANGE_GAP = re.compile(r"\s*(?:and|to|-|–)\s*", re.I)
+
+
+def _ranges(found: list[Quantity], spans: list[tuple[int, int]], masked: str) -> list[Quantity]:
+    """Two figures joined into one range: "between 300 and 400 homes", "20 to 25 people", "20-25 people".
+
+    The range takes the second figure's counted thing; "112-107" (a score, the first larger)
+    and year spans are not ranges.
+    """
+    out: list[Quantity] = []
+    i = 0
+    while i < len(found):
+        q = found[i]
+        if i + 1 < len(found):
+            r, (start, end), (next_start, _) = found[i + 1], spans[i], spans[i + 1]
+            gap = masked[end:next_start]
+            joined = _RANGE_GAP.fullmatch(gap) is not None
+            if joined and "and" in gap.lower():
+                joined = masked[:start].rstrip().lower().endswith("between")
+            if joined and q.value < r.value and q.percent == r.percent and q.money == r.money and r.value < 1900:
+                text = masked[start : spans[i + 1][1]]
+                middle = (q.low + r.high) / 2 if r.high != float("inf") else q.low
+                out.append(replace(r, value=middle, low=q.low, hedge="range", text=text))
+                i += 2
+                continue
+        out.append(q)
+        i += 1
+    return out
 
 
 def _ordered_content(text: str) -> list[str]:
