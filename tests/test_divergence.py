@@ -457,3 +457,10 @@ def test_a_figure_inside_a_range_agrees_with_it_and_one_outside_does_not() -> No
     assert found(storm("350"), "numeric_conflict") == []
     (conflict,) = found(storm("140"), "numeric_conflict")
     assert conflict.articles[0] == "a0"
+
+
+def test_a_quotation_broken_by_its_attribution_is_one_quotation_with_that_speaker() -> None:
+    (quote,) = quotes("“We will rebuild every wall,” said Mayor Ana Ruiz, “and we will do it before winter.”")
+    assert quote.text == "We will rebuild every wall and we will do it before winter"
+    assert quote.speaker == "Ana Ruiz"
+    assert len(quotes("She called it ‘terribly disruptive’ but said, ‘we won’t roll the dice on safety.’")) == 1

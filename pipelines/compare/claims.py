@@ -369,18 +369,41 @@ def durations(sentence: str) -> tuple[tuple[float, str], ...]:
 
 
 def quotes(sentence: str, previous_speaker: str = "") -> tuple[Quote, ...]:
+    """The quotations of a sentence with their speaker and venue.
+
+    A quotation broken by its attribution ("“This carnage,” he declared, “stops right now.”")
+    is one quotation: its parts are joined and the attribution between them names the speaker.
+    """
     out = []
     venue = venue_of(sentence)
-    for m in _QUOTE.finditer(sentence):
+    matches = list(_QUOTE.finditer(sentence))
+    parts: list[tuple[str, int, int]] = []  # (text, start, end) after joining broken quotations
+    for m in matches:
         text = (m["d"] or m["s"] or "").strip(" ,.")
+        # broken only where the first part ends with a comma inside its marks ("carnage," he said)
+        broken = parts and re.search(r",\s*[\"”’']$", sentence[parts[-1][1] : parts[-1][2]])
+        if broken and _BROKEN.fullmatch(sentence[parts[-1][2] : m.start()]):
+            previous, start, _ = parts.pop()
+            parts.append((f"{previous} {text}", start, m.end()))
+        else:
+            parts.append((text, m.start(), m.end()))
+    for text, start, end in parts:
         # "I.R.S." and "IRS" are the same word
         plain = re.sub(r"\b(?:[A-Za-z]\.){2,}", lambda a: a.group().replace(".", ""), text)
         words = tuple(w.lower() for w in _WORD.findall(plain))
         if len(words) < 4:
             continue
-        speaker = _speaker(sentence[m.end() :], sentence[: m.start()]) or previous_speaker
+        inside = sentence[start:end]
+        between = _BROKEN_SPEAKER.search(inside)
+        speaker = _speaker(between.group() if between else sentence[end:], sentence[:start]) or previous_speaker
         out.append(Quote(text=text, words=words, speaker=speaker, venue=venue))
     return tuple(out)
+
+
+# the attribution that breaks a quotation in two: ', he declared, ' / ', said Ms Ruiz, '
+_GAP = r"[^\"“”‘’'.!?]{0,40}"
+_BROKEN = re.compile(rf"\s*(?:{_GAP}\b{_SAID}\b{_GAP}|{_GAP}\b{_SAID})\s*[,:]?\s*")
+_BROKEN_SPEAKER = re.compile(rf"(?<=[\"”’'])\s*{_GAP}\b{_SAID}\b{_GAP}(?=[\"“‘'])")
 
 
 def _speaker(after: str, before: str) -> str:
