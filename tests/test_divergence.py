@@ -464,3 +464,15 @@ def test_a_quotation_broken_by_its_attribution_is_one_quotation_with_that_speake
     assert quote.text == "We will rebuild every wall and we will do it before winter"
     assert quote.speaker == "Ana Ruiz"
     assert len(quotes("She called it ‘terribly disruptive’ but said, ‘we won’t roll the dice on safety.’")) == 1
+
+
+def test_a_fact_without_figures_or_names_is_an_omission_when_the_article_has_none_of_its_words() -> None:
+    fact = "Engineers warned that the cracked seawall could collapse during the next spring tide."
+    arts = story(
+        f"The storm hit the coast. {fact}",
+        f"The storm hit the coast. {fact.replace('warned', 'cautioned')}",
+        f"The storm hit the coast. {fact.replace('Engineers', 'Inspectors')}",
+        "The storm hit the coast and crews restored power by Thursday afternoon.",
+    )
+    omissions = found(arts, "omission")
+    assert [d.articles[0] for d in omissions] == ["a3"]

@@ -660,6 +660,8 @@ def _omissions(story: AlignedStory, news: list[Article], readable: set[str], opt
             for w, n in core.items()
             if n >= 2 and (w.startswith("#") or w in names) and len(used_by[w]) <= len(outlets) + 1
         }
+        # without figures or names, the words its statements share that the rest of the story hardly uses
+        words = {w for w, n in core.items() if n >= 2 and w not in marks and len(used_by[w]) <= len(outlets) + 1}
         for gap in gaps:
             if gap.outlet in outlets:
                 continue
@@ -669,6 +671,9 @@ def _omissions(story: AlignedStory, news: list[Article], readable: set[str], opt
             near = max(story.best_in(p, gap.id)[1] for p in probes)
             if marks:
                 if near >= ALIGN_MIN or len(marks & vocabulary[gap.id]) >= 0.5 * len(marks):
+                    continue
+            elif len(words) >= 2:
+                if near >= ALIGN_MIN or words & vocabulary[gap.id]:
                     continue
             elif near >= RELATED_MIN:
                 continue
