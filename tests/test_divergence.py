@@ -476,3 +476,36 @@ def test_a_fact_without_figures_or_names_is_an_omission_when_the_article_has_non
     )
     omissions = found(arts, "omission")
     assert [d.articles[0] for d in omissions] == ["a3"]
+
+
+def test_a_specific_claim_only_one_of_three_outlets_makes_is_uncorroborated_and_colour_is_not() -> None:
+    base = "The storm damaged nearly 300 homes along the Porthaven coast on Tuesday, the mayor said."
+    claim = "A council official said the Porthaven harbour authority will seek 12 million pounds in emergency aid."
+    colour = "Low pay, she said, drives many young volunteers to other careers in the region."
+    arts = story(f"{base} {claim} {colour}", base, base.replace("nearly", "close to"))
+    (only,) = found(arts, "uncorroborated")
+    assert only.articles == ("a0",)
+    assert only.evidence["a0"] == claim
+    assert found(story(f"{base} {claim}", base), "uncorroborated") == [], "two outlets are too few to tell"
+
+
+def test_framing_is_an_outlets_own_repeated_wording_for_what_the_others_word_plainly() -> None:
+    reports = [
+        "{} attacked the border post at dawn, the army said. The {} fled into the hills afterwards. "
+        "Villagers said the {} had warned them days before. Two soldiers were wounded in the raid.",
+        "The army said {} raided a border post before sunrise. Soldiers chased the {} toward the hills. "
+        "Local farmers told reporters the {} had threatened them earlier in the week.",
+        "A border post came under attack from {} early on Tuesday, according to the army. The {} escaped "
+        "into the mountains, and residents said the {} had sent warnings to the village.",
+        "Before dawn, {} struck a frontier post, military officials said. Troops pursued the {} into the "
+        "hills, while villagers recalled that the {} had warned them.",
+    ]
+    # the statistic weighs each article against a prior of the whole story's words: it needs text
+    loaded = " ".join(reports[0].format("Terrorists", "terrorists", "terrorists") for _ in range(8))
+    plain = [" ".join(r.format("Militants", "militants", "militants") for _ in range(8)) for r in reports[1:]]
+    arts = story(loaded, *plain)
+    framing = {d.articles[0]: d for d in found(arts, "framing")}
+    assert "'terrorists'" in framing["a0"].note
+    assert "terrorists" in framing["a0"].evidence["a0"].lower()
+    # every outlet has words of its own; a word the others share is nobody's framing
+    assert not any("'militants'" in d.note for d in framing.values())
