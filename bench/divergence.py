@@ -260,7 +260,11 @@ def main() -> None:
                          "syndication_recall": result["syndication_recall"]}  # fmt: skip
         # stories split in two by a hash of their id: develop on one half, check on the other
         for half in "ab":
-            part = score([(story, r) for story, r in results if half_of(story["story_id"]) == half])
+            chosen = [(story, r) for story, r in results if half_of(story["story_id"]) == half]
+            if not any(story.get("divergences") for story, _ in chosen):
+                print(f"  half {half}: no labelled stories")
+                continue
+            part = score(chosen)
             print(f"  half {half}: precision {part['precision']:.2f} recall {part['recall']:.2f} "
                   f"controls flagged {part['controls_flagged']}")  # fmt: skip
             figures[name][f"half_{half}"] = {"precision": round(part["precision"], 3),

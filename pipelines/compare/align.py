@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -200,27 +200,33 @@ def similarity(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def _neighbours(nodes: list[Node]) -> list[list[tuple[Node, float]]]:
-    postings: dict[str, list[Node]] = defaultdict(list)
+    postings: dict[str, list[int]] = defaultdict(list)
     for node in nodes:
         for w in node.words:
-            postings[w].append(node)
+            postings[w].append(node.id)
+    sizes = [len(node.words) for node in nodes]
     out: list[list[tuple[Node, float]]] = []
     for node in nodes:
-        shared: Counter[int] = Counter()
+        shared: dict[int, int] = {}
+        get = shared.get  # this loop is the engine's hottest: plain dict and a bound method
+        skipped = 0
         for w in node.words:
             plist = postings[w]
             if len(plist) > MAX_POSTINGS:
+                skipped += 1
                 continue
             for other in plist:
-                shared[other.id] += 1
-        need = 1 if len(node.words) <= 3 else 2
+                shared[other] = get(other, 0) + 1
+        need = 1 if sizes[node.id] <= 3 else 2
         found = []
-        for other_id, count in shared.items():
-            if other_id == node.id or count < need:
+        for other, count in shared.items():
+            if other == node.id or count < need:
                 continue
-            sim = similarity(node.words, nodes[other_id].words)
+            if count + skipped < RELATED_MIN * math.sqrt(sizes[node.id] * sizes[other]):
+                continue  # cannot reach RELATED_MIN even if every skipped common word were shared
+            sim = similarity(node.words, nodes[other].words)
             if sim >= RELATED_MIN:
-                found.append((sim, other_id))
+                found.append((sim, other))
         found.sort(key=lambda p: (-p[0], p[1]))
         out.append([(nodes[i], sim) for sim, i in found[:NEIGHBOURS]])
     return out

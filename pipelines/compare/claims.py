@@ -80,6 +80,8 @@ _DURATION = re.compile(
     rf"(?<![\d,.$])\b(?P<num>\d+|(?:{_NUMWORD})(?:-(?P<num2>{_NUMWORD}))?|a|one)[-\s](?P<unit>days?|weeks?|months?|years?|hours?)\b(?!-old)",
     re.IGNORECASE,
 )
+_WEEKDAY = re.compile(rf"\b({'|'.join(WEEKDAYS)})\b")
+_MONTH = re.compile(rf"\b({'|'.join(MONTHS)})\b")
 _ORDINAL_RUN = re.compile(rf"\b(?P<ord>{'|'.join(ORDINALS)})\s+(?:consecutive|straight)\s+(?P<unit>\w+)", re.I)
 _QUOTE = re.compile(
     r"[\"“](?P<d>[^\"“”]{8,}?)[\"”]"
@@ -629,10 +631,8 @@ def read(sentence: str, previous_speaker: str = "") -> Facts:
         durations=durations(sentence),
         duration_context=_duration_context(sentence),
         years=frozenset(_YEAR.findall(sentence)),
-        weekdays=frozenset(d for d in WEEKDAYS if re.search(rf"\b{d}\b", lowered)),
-        months=frozenset(
-            m for m in MONTHS if re.search(rf"\b{m}\b", lowered) and not (m == "may" and _may_verb(lowered))
-        ),
+        weekdays=frozenset(_WEEKDAY.findall(lowered)),
+        months=frozenset(m for m in _MONTH.findall(lowered) if not (m == "may" and _may_verb(lowered))),
         ordinals=tuple((ORDINALS[m["ord"].lower()], m["unit"].lower()) for m in _ORDINAL_RUN.finditer(sentence)),
         quotes=quotes(sentence, previous_speaker),
         titles=titles(sentence),
