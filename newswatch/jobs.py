@@ -17,8 +17,9 @@ from pipelines.compare import Comparison, compare
 from pipelines.compare.divergence import StoryAnalysis, analyse_story
 from pipelines.config import Config, SmtpConfig, WatchConfig
 from pipelines.errors import DeliveryError
+from pipelines.models import Article, Divergence
 from pipelines.store import Store, open_store
-from pipelines.stories import assign_stories, story_of
+from pipelines.stories import group
 from pipelines.syndication import detect_copies
 from reports import Digest, FlushResult, build_digest, deliver_digest, write_archive
 from reports import flush_outbox as flush_store_outbox
@@ -82,8 +83,9 @@ def report_watch(
     at = now or datetime.now(UTC)
     previous = store.outbox_last(watch.name)
     comparison = compare_watch(store, watch, since, until)
-    stories = assign_stories([a for a in comparison.articles if not a.duplicate_of])
-    analysis = analyse_watch(store, comparison, stories)
+    groups = group(comparison.articles)
+    stories = {a.id: story for story, members in groups.items() for a in members}
+    analysis = analyse_watch(store, comparison, groups)
     digest = build_digest(
         comparison,
         analysis.divergences,
@@ -119,27 +121,42 @@ def flush_outbox(config: Config) -> FlushResult:
         store.close()
 
 
-def analyse_watch(store: Store, comparison: Comparison, stories: dict[str, str] | None = None) -> StoryAnalysis:
-    """The divergences among a watch's articles, with every stored revision of edited ones; stored by id,
-    each labelled with the story (``stories``: article id -> story id) most of its articles belong to."""
-    revisions = {a.id: [r.text for r in store.revisions(a.id)] for a in comparison.articles if a.revision > 1}
-    analysis = analyse_story(list(comparison.articles), revisions)
+def analyse_watch(
+    store: Store, comparison: Comparison, groups: dict[str, list[Article]] | None = None
+) -> StoryAnalysis:
+    """The divergences among a watch's articles, found story by story; stored by id with their story.
+
+    The watch selects the articles; stories subdivide them (:func:`pipelines.stories.group`,
+    in publication order, so the same articles give the same story ids on every run); each
+    story is analysed on its own, with every stored revision of its edited articles. The
+    returned analysis holds the findings of all stories; ``stories`` maps each story id to its
+    own analysis (for its claim x outlet matrix, :func:`pipelines.compare.matrix.claim_matrix`).
+    ``groups`` (story id -> articles) when the caller has grouped them already.
+    """
     by_id = {a.id: a for a in comparison.articles}
-    if stories is None:
-        stories = assign_stories([a for a in comparison.articles if not a.duplicate_of])
-    findings = [
-        replace(
-            d,
-            watch=comparison.watch,
-            story=story_of(d.articles, stories),
-            outlets={a: by_id[a].outlet for a in d.articles if a in by_id},
-            urls={a: by_id[a].url for a in d.articles if a in by_id},
-            revisions={a: by_id[a].revision for a in d.articles if a in by_id},
-        )
-        for d in analysis.divergences
-    ]
+    findings: list[Divergence] = []
+    copies: dict[str, str] = {}
+    per_story: dict[str, StoryAnalysis] = {}
+    groups = group(comparison.articles) if groups is None else groups
+    for story_id, articles in groups.items():
+        revisions = {a.id: [r.text for r in store.revisions(a.id)] for a in articles if a.revision > 1}
+        analysis = analyse_story(articles, revisions)
+        per_story[story_id] = analysis
+        copies |= analysis.copies
+        findings += [
+            replace(
+                d,
+                watch=comparison.watch,
+                story=story_id,
+                outlets={a: by_id[a].outlet for a in d.articles if a in by_id},
+                urls={a: by_id[a].url for a in d.articles if a in by_id},
+                revisions={a: by_id[a].revision for a in d.articles if a in by_id},
+            )
+            for d in analysis.divergences
+        ]
     store.upsert_divergences(findings, datetime.now(UTC))
-    return replace(analysis, divergences=tuple(findings))
+    findings.sort(key=lambda d: (-d.severity, d.type, d.id))
+    return StoryAnalysis(divergences=tuple(findings), copies=copies, stories=per_story)
 
 
 def run_cycle(

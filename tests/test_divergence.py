@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -221,3 +222,290 @@ def test_quantities_read_value_hedge_and_skip_times_and_dates(sentence: str, val
 def test_durations_are_normalised_to_days_and_relative_times_are_not_durations() -> None:
     assert [d for d, _ in durations("a 60-day truce, then six weeks of talks")] == [60, 42]
     assert durations("prices were lower four years ago") == ()
+
+
+# -- opinion, speakers, counted things, first reports, reproducibility -------------------
+def test_opinion_pieces_are_recognised_from_url_section_slug_or_title() -> None:
+    from pipelines.compare.align import is_opinion
+
+    base = story("The storm damaged about 140 homes.")[0]
+    assert is_opinion(replace(base, url="https://x.example/opinion/2025/07/08/a-pause-is-not-a-plan"))
+    assert is_opinion(replace(base, url="https://x.example/world/ceasefire-column-a-pause-is-not-a-plan"))
+    assert is_opinion(replace(base, title="Analysis: why the truce may not last"))
+    assert not is_opinion(replace(base, url="https://x.example/world/2025/07/08/ceasefire-talks-resume"))
+    assert not is_opinion(replace(base, url="https://x.example/news/columbia-river-floods"))
+
+
+def test_an_opinion_column_neither_omits_nor_makes_uncorroborated_claims() -> None:
+    statement = "The state utilities commission held a public hearing with the Northwind carriers in Porthaven."
+    arts = story(statement, statement, statement, "Harbour officials said the Porthaven lighthouse keeper retired "
+                 "after four decades of service, and the council confirmed a new keeper starts in March.")  # fmt: skip
+    column = replace(arts[3], url="https://o3.example/opinion/storm-column", title="The storm is a warning")
+    result = analyse_story([*arts[:3], column])
+    assert column.id in result.opinion
+    assert not [d for d in result.divergences if d.type in ("omission", "uncorroborated", "framing")]
+    assert [d.type for d in analyse_story(arts).divergences if d.articles[0] == "a3"].count("omission") == 1
+
+
+def test_a_pronoun_speaker_is_the_person_the_sentence_opens_with() -> None:
+    arts = story(
+        "Mr Ruiz says the town will recover. “We will rebuild every wall that fell before winter,” he said.",
+        "Governor Tom Bell visited the coast. “We will rebuild every wall that fell before winter,” he said.",
+        "Governor Tom Bell toured the harbour. “We will rebuild every wall that fell before winter,” he said.",
+        "Governor Tom Bell spoke at the pier. “We will rebuild every wall that fell before winter,” he said.",
+    )
+    (attribution,) = found(arts, "quote_attribution")
+    assert attribution.articles[0] == "a0"
+    assert "Ruiz" in attribution.note
+
+
+def test_a_figure_is_compared_with_the_same_counted_thing_in_a_different_sentence() -> None:
+    arts = story(
+        "The two sailors are home after a week adrift, freed in a deal for five Porthaven harbour pilots.",
+        "Their release came hours after the council freed three Porthaven harbour pilots from duty.",
+        "In return, the council released three Porthaven harbour pilots, officials said.",
+        "The council let go three senior Porthaven harbour pilots in the exchange.",
+    )
+    (conflict,) = found(arts, "numeric_conflict")
+    assert conflict.articles[0] == "a0"
+    assert "five" in conflict.note
+
+
+def test_the_outlet_that_stated_a_figure_an_hour_before_the_others_is_its_first_report() -> None:
+    arts = story(
+        "The storm damaged nearly 300 homes along the coast, the mayor said.",
+        "Nearly 300 homes along the coast were damaged by the storm, the mayor said.",
+        "The mayor said the storm damaged nearly 300 homes on the coast.",
+        hours=3,
+    )
+    (first,) = found(arts, "first_report")
+    assert first.articles[0] == "a0"
+    assert set(first.articles) == {"a0", "a1", "a2"}
+    assert found(story(*(a.text.split("\n")[0] for a in arts), hours=0), "first_report") == []
+
+
+def test_two_omitted_facts_that_stand_together_are_one_omission() -> None:
+    hearing = "The state utilities commission held a public hearing with the Northwind carriers in Porthaven."
+    letter = "Commission president Mara Quell wrote to the Northwind carriers that outages endanger Porthaven lives."
+    arts = story(*(f"{hearing} {letter}" for _ in range(3)),
+                 "Crews restored power to most homes in the valley by Thursday afternoon.")  # fmt: skip
+    omissions = found(arts, "omission")
+    assert len(omissions) == 1
+    assert omissions[0].articles[0] == "a3"
+
+
+def test_findings_and_their_ids_do_not_depend_on_the_hash_seed(tmp_path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import json, sys\n"
+        "from tests.test_divergence import story\n"
+        "from pipelines.compare.divergence import analyse_story\n"
+        "arts = story('The storm damaged about 140 homes along the coast, the mayor said on Friday.',\n"
+        "             'Nearly 300 homes along the coast were damaged by the storm, the mayor said on Thursday.',\n"
+        "             'The mayor said the storm damaged nearly 300 homes on the coast on Thursday.')\n"
+        "print(json.dumps(sorted((d.id, d.articles) for d in analyse_story(arts).divergences)))\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        run = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=root, env=env
+        )
+        outputs.add(run.stdout)
+    assert len(outputs) == 1
+    assert json.loads(outputs.pop()), "the story has findings to compare"
+
+
+# -- claims: real sentence shapes --------------------------------------------------------
+def test_single_curly_quotes_keep_apostrophes_inside_and_find_the_speaker_of_the_last_verb() -> None:
+    (quote,) = quotes("Quinlan acknowledged the outages had been ‘terribly disruptive’ but said, ‘we won’t roll "
+                      "the dice on public safety.’")  # fmt: skip
+    assert quote.text == "we won’t roll the dice on public safety"
+    assert quote.speaker == "Quinlan"
+    (quote,) = quotes("'For him to be doing what he's doing in his 17th year is remarkable,' Davis said.")
+    assert quote.speaker == "Davis"
+
+
+def test_a_full_stop_ends_a_name_so_a_quoted_sentence_gives_no_title() -> None:
+    assert titles("“Israel has no better friend than President Trump. Any peace we sign must last,” he said.") == {}
+    assert titles("Prime Minister Benjamin Netanyahu, speaking to reporters, said little.") == {
+        "Netanyahu": "Prime Minister"
+    }
+
+
+@pytest.mark.parametrize(
+    ("sentence", "unit"),
+    [
+        (
+            "the government let go three high-ranking Taliban prisoners and sent them",
+            {"high-ranking", "taliban", "prisoner"},
+        ),
+        ("some 375,000 people in 18 counties", {"people"}),
+        ("a convoy of 64 trucks carrying flour", {"truck", "carrying", "flour"}),
+    ],
+)
+def test_the_counted_thing_is_the_words_after_the_figure_up_to_a_function_word(sentence: str, unit: set) -> None:
+    assert quantities(sentence)[0].unit == frozenset(unit)
+
+
+def test_figures_in_words_and_digits_give_the_same_alignment_token() -> None:
+    from pipelines.compare.claims import number_tokens
+
+    assert number_tokens(quantities("sixty-four trucks")) == number_tokens(quantities("64 trucks"))
+    assert number_tokens(quantities("about 5 percent")) == {"#5%", "##5%"}
+
+
+def test_a_persons_age_given_differently_is_a_numeric_conflict() -> None:
+    from pipelines.compare.claims import ages
+
+    assert ages("The US wants the UK to extradite Assange, 47, over the leaks.") == (("Assange", 47),)
+    assert ages("The 48-year-old Australian was evicted in April.") == (("", 48),)
+    assert durations("The 48-year-old Australian was evicted.") == ()
+    arts = story(
+        "The council wants to question Julian Marlow, 47, over the collapse of the Porthaven pier.",
+        "Julian Marlow has denied any part in the collapse. The 48-year-old engineer was arrested in April.",
+    )
+    (conflict,) = found(arts, "numeric_conflict")
+    assert "age of Marlow" in conflict.note
+
+
+def test_figures_inside_quotations_and_truncated_round_figures_are_not_conflicts() -> None:
+    arts = story(
+        '"He took $700 billion from the pension fund," said council leader Ann Fry.',
+        'The advert says: "The mayor has cut $716 billion from the pension fund."',
+        'The mayor "has cut $716 billion from the pension fund," the advert says.',
+    )
+    assert found(arts, "numeric_conflict") == []
+    arts = story(
+        "Tax returns show the couple paid $43 million in federal taxes since 2007, the campaign said.",
+        "The campaign said the couple paid $43,885,310 in federal taxes since 2007.",
+        "The couple paid $43,885,310 in federal taxes since 2007, the campaign said.",
+    )
+    assert found(arts, "numeric_conflict") == []
+
+
+def test_a_name_that_qualifies_a_group_is_not_the_person_a_pronoun_stands_for() -> None:
+    from pipelines.compare.claims import sentence_subject
+
+    assert sentence_subject("White House officials said he told the prime minister to wait.") == ("", False)
+    assert sentence_subject("Mr Trump says there is no way around the group.") == ("Trump", True)
+
+
+def test_a_different_calendar_day_is_a_date_conflict_and_day_month_order_is_not() -> None:
+    arts = story(
+        "The full hearing on the Porthaven pier collapse is set for February 24 at the county court.",
+        "The full hearing on the Porthaven pier collapse is set for February 25 at the county court.",
+        "The full hearing on the Porthaven pier collapse is set for 25 February at the county court.",
+    )
+    (conflict,) = found(arts, "date_conflict")
+    assert conflict.articles[0] == "a0"
+    assert "feb-24" in conflict.note
+
+
+@pytest.mark.parametrize(
+    ("sentence", "venue"),
+    [
+        ("Hrafnsson said in a written statement:", "in a statement"),
+        ("she said at a press conference on Monday", "in a news conference"),
+        ("speaking to reporters outside Belmarsh prison, he said:", "outside Belmarsh prison"),
+        ("he wrote on Twitter", "Twitter"),
+        ("he told The New York Times", "The New York Times"),
+        ("he told his neighbour Tom", ""),
+    ],
+)
+def test_venues_are_read_and_the_same_setting_written_two_ways_is_one_venue(sentence: str, venue: str) -> None:
+    from pipelines.compare.claims import venue_of
+
+    assert venue_of(sentence) == venue
+
+
+def test_two_titles_of_one_person_in_one_article_past_titles_and_synonyms_do_not_conflict() -> None:
+    assert titles("Rahm Emanuel, who was Clinton's political director, met the senator.") == {}
+    arts = story(
+        "Aitan Goelman, Mr. Strzok’s lawyer, denounced the dismissal of the Porthaven agent.",
+        "Aitan Goelman, Strzok’s attorney, said the Porthaven agent was fired on Friday.",
+        "Strzok attorney Aitan Goelman said in a statement that the Porthaven agent was fired.",
+        "Mike Pence, a former governor of Indiana, was sworn in as vice president in Porthaven.",
+        "Vice President Mike Pence was sworn in at Porthaven on Friday.",
+    )
+    assert found(arts, "role_title") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "low", "high"),
+    [("between 300 and 400 homes were damaged", 300, 400), ("20 to 25 people", 20, 25), ("20-25 people died", 20, 25)],
+)
+def test_a_range_is_one_quantity_and_a_score_is_not_a_range(sentence: str, low: float, high: float) -> None:
+    (q,) = quantities(sentence)
+    assert (q.low, q.high) == (low, high)
+    assert len(quantities("the Lakers won 112-107 on Tuesday")) == 2
+
+
+def test_a_figure_inside_a_range_agrees_with_it_and_one_outside_does_not() -> None:
+    def storm(other: str) -> list[Article]:
+        return story(
+            "The storm damaged between 300 and 400 homes along the Porthaven coast, the mayor said.",
+            f"The storm damaged {other} homes along the Porthaven coast, the mayor said.",
+            f"The mayor said the storm damaged some {other} homes on the Porthaven coast.",
+        )
+
+    assert found(storm("350"), "numeric_conflict") == []
+    (conflict,) = found(storm("140"), "numeric_conflict")
+    assert conflict.articles[0] == "a0"
+
+
+def test_a_quotation_broken_by_its_attribution_is_one_quotation_with_that_speaker() -> None:
+    (quote,) = quotes("“We will rebuild every wall,” said Mayor Ana Ruiz, “and we will do it before winter.”")
+    assert quote.text == "We will rebuild every wall and we will do it before winter"
+    assert quote.speaker == "Ana Ruiz"
+    assert len(quotes("She called it ‘terribly disruptive’ but said, ‘we won’t roll the dice on safety.’")) == 1
+
+
+def test_a_fact_without_figures_or_names_is_an_omission_when_the_article_has_none_of_its_words() -> None:
+    fact = "Engineers warned that the cracked seawall could collapse during the next spring tide."
+    arts = story(
+        f"The storm hit the coast. {fact}",
+        f"The storm hit the coast. {fact.replace('warned', 'cautioned')}",
+        f"The storm hit the coast. {fact.replace('Engineers', 'Inspectors')}",
+        "The storm hit the coast and crews restored power by Thursday afternoon.",
+    )
+    omissions = found(arts, "omission")
+    assert [d.articles[0] for d in omissions] == ["a3"]
+
+
+def test_a_specific_claim_only_one_of_three_outlets_makes_is_uncorroborated_and_colour_is_not() -> None:
+    base = "The storm damaged nearly 300 homes along the Porthaven coast on Tuesday, the mayor said."
+    claim = "A council official said the Porthaven harbour authority will seek 12 million pounds in emergency aid."
+    colour = "Low pay, she said, drives many young volunteers to other careers in the region."
+    arts = story(f"{base} {claim} {colour}", base, base.replace("nearly", "close to"))
+    (only,) = found(arts, "uncorroborated")
+    assert only.articles == ("a0",)
+    assert only.evidence["a0"] == claim
+    assert found(story(f"{base} {claim}", base), "uncorroborated") == [], "two outlets are too few to tell"
+
+
+def test_framing_is_an_outlets_own_repeated_wording_for_what_the_others_word_plainly() -> None:
+    reports = [
+        "{} attacked the border post at dawn, the army said. The {} fled into the hills afterwards. "
+        "Villagers said the {} had warned them days before. Two soldiers were wounded in the raid.",
+        "The army said {} raided a border post before sunrise. Soldiers chased the {} toward the hills. "
+        "Local farmers told reporters the {} had threatened them earlier in the week.",
+        "A border post came under attack from {} early on Tuesday, according to the army. The {} escaped "
+        "into the mountains, and residents said the {} had sent warnings to the village.",
+        "Before dawn, {} struck a frontier post, military officials said. Troops pursued the {} into the "
+        "hills, while villagers recalled that the {} had warned them.",
+    ]
+    # the statistic weighs each article against a prior of the whole story's words: it needs text
+    loaded = " ".join(reports[0].format("Terrorists", "terrorists", "terrorists") for _ in range(8))
+    plain = [" ".join(r.format("Militants", "militants", "militants") for _ in range(8)) for r in reports[1:]]
+    arts = story(loaded, *plain)
+    framing = {d.articles[0]: d for d in found(arts, "framing")}
+    assert "'terrorists'" in framing["a0"].note
+    assert "terrorists" in framing["a0"].evidence["a0"].lower()
+    # every outlet has words of its own; a word the others share is nobody's framing
+    assert not any("'militants'" in d.note for d in framing.values())

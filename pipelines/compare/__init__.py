@@ -8,13 +8,27 @@ The data model, from story to divergence::
            └ Alignment   the same claim in other outlets' articles (sentence pairs that say the same thing)
               └ Divergence  where aligned claims disagree, or where a claim is missing or alone
 
-``coverage`` builds the claim x outlet table for reports; ``claims`` reads quantities, dates,
-quotes and titles out of sentences; ``divergence`` aligns sentences across articles and names
-the disagreements.
+``claims`` reads quantities, dates, quotes, titles and ages out of sentences; ``align`` reads a
+story's articles once and links the sentences that say the same thing; ``divergence`` names the
+disagreements (``analyse_story``); ``matrix`` builds the claim x outlet matrix of an analysed
+story (``claim_matrix``: states / contradicts / omits / unique); ``coverage`` is the first,
+simpler claim table the current report shows.
 """
 
 from __future__ import annotations
 
 from pipelines.compare.coverage import Comparison, compare, numbers_in
+from pipelines.compare.divergence import Options, StoryAnalysis, analyse_story
+from pipelines.compare.matrix import CellState, ClaimMatrix, claim_matrix
 
-__all__ = ["Comparison", "compare", "numbers_in"]
+__all__ = [
+    "CellState",
+    "ClaimMatrix",
+    "Comparison",
+    "Options",
+    "StoryAnalysis",
+    "analyse_story",
+    "claim_matrix",
+    "compare",
+    "numbers_in",
+]

@@ -1,19 +1,25 @@
 """Read the checkable parts of a news sentence: quantities, dates and durations, quotes, titles.
 
-Rules over regular expressions rather than an NLP model, on purpose for now: the spaCy models
-are not published on PyPI by their authors (only third-party re-uploads are), and the things
-compared here (figures with their hedges, weekday and month names, quoted words, the title in
-front of a name) are written in a small number of surface forms that rules read exactly and
-fast (thousands of articles per second on one core). Named-entity recognition would mainly help
-speakers referred to by role ("the coach said"), which we resolve from the article instead.
+Rules over regular expressions rather than an NLP model, after checking what installs offline:
+the spaCy English models are not published on PyPI by their authors (only third-party
+re-uploads, unmaintained or of unknown origin, are), and stanza, flair and GLiNER download their
+models from a hub at run time, which a crawler host or CI without Internet access cannot do.
+What is compared here is written in a small number of surface forms that rules read exactly and
+fast (tens of thousands of sentences per second on one core): figures with their hedges and the
+thing they count ("nearly 300 school districts", "sixty-four trucks"), weekday and month names
+and durations ("a 60-day truce"), quoted words in straight or curly, double or single marks with
+the speaker and venue around them ("Quinlan ... said, 'we won't roll the dice'", "told Fox
+News"), and the title in front of or after a name ("Defence Minister Israel Katz", "Dan McDowell,
+InfoNation's chief economist"). A model would mainly help with speakers named only by role or
+pronoun; :mod:`pipelines.compare.align` resolves those within the article, conservatively.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from pipelines.wordlists import ROLE_MODIFIERS, ROLE_WORDS, STOPWORDS
+from pipelines.wordlists import ABBREVIATIONS, ROLE_MODIFIERS, ROLE_WORDS, STOPWORDS
 
 NUMBER_WORDS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -65,14 +71,22 @@ _DATE_NUMBER = re.compile(
     rf"\b(?:{'|'.join(m[:3] for m in MONTHS)})[a-z]*\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{'|'.join(MONTHS)})\b", re.I
 )
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_MONTH_DAY = re.compile(
+    rf"\b(?P<m1>{'|'.join(m[:3] for m in MONTHS)})[a-z]*\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?!:)"
+    rf"|\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{'|'.join(MONTHS)})\b",
+    re.I,
+)
 _DURATION = re.compile(
-    rf"(?<![\d,.$])\b(?P<num>\d+|(?:{_NUMWORD})(?:-(?P<num2>{_NUMWORD}))?|a|one)[-\s](?P<unit>days?|weeks?|months?|years?|hours?)\b",
+    rf"(?<![\d,.$])\b(?P<num>\d+|(?:{_NUMWORD})(?:-(?P<num2>{_NUMWORD}))?|a|one)[-\s](?P<unit>days?|weeks?|months?|years?|hours?)\b(?!-old)",
     re.IGNORECASE,
 )
+_WEEKDAY = re.compile(rf"\b({'|'.join(WEEKDAYS)})\b")
+_MONTH = re.compile(rf"\b({'|'.join(MONTHS)})\b")
 _ORDINAL_RUN = re.compile(rf"\b(?P<ord>{'|'.join(ORDINALS)})\s+(?:consecutive|straight)\s+(?P<unit>\w+)", re.I)
 _QUOTE = re.compile(
     r"[\"“](?P<d>[^\"“”]{8,}?)[\"”]"
-    r"|(?<![A-Za-z])[‘'](?P<s>[^‘’']{8,}?(?:[’'][a-z][^‘’']*?)*)[’'](?![A-Za-z])"
+    # in single quotes, a mark between letters ("won't", "he’s") is an apostrophe, not the closing quote
+    r"|(?<![A-Za-z])[‘'](?P<s>(?:[^‘’']|(?<=[A-Za-z])[’'](?=[a-z])){8,}?)[’'](?![A-Za-z])"
 )
 _NAME = r"[A-Z][a-zA-Z'’.-]+(?:\s+(?:[A-Z][a-zA-Z'’.-]+|de|van|von|al|bin|da|di|del|la|le))*"
 _SAID = r"(?:said|says|told|added|asked|wrote|stated|declared|insisted|argued|warned|acknowledged|noted|explained)"
@@ -86,11 +100,18 @@ _SPEAKER_BEFORE = re.compile(
 _ACCORDING = re.compile(rf"according to (?P<who>{_NAME})")
 _VENUE = re.compile(
     rf"(?:in an? (?:exclusive |recent |televised )?interview with|told|speaking to|speaking with|in remarks to|"
-    rf"on)\s+(?P<venue>(?:The\s+)?{_NAME})"
-    r"|(?P<kind>in a (?:press conference|statement|news conference|briefing|closed-door meeting|speech|post|"
-    r"letter|memo|radio interview|television interview)|outside [A-Z][\w ]{2,40}|at a (?:rally|news conference|"
-    r"press conference|briefing|hearing|summit))",
+    rf"(?:wrote|posted|said) on|on)\s+(?P<venue>(?:The\s+)?{_NAME})"
+    r"|(?P<kind>in an? (?:press conference|(?:written |joint )?statement|news conference|briefing|closed-door meeting|"
+    r"speech|(?:social media |blog )?post|letter|memo|radio interview|television interview|tweet|video|email|"
+    r"(?:court )?filing|testimony|news release|press release|podcast)|outside [A-Z][\w ]{2,40}|"
+    r"(?:at|during) an? (?:rally|news conference|press conference|briefing|hearing|summit|town hall|forum))",
 )
+# settings written in several ways that are the same setting
+_VENUE_KINDS = {
+    "written statement": "statement", "joint statement": "statement", "news release": "statement",
+    "press release": "statement", "press conference": "news conference", "social media post": "post",
+    "blog post": "post", "court filing": "filing",
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +128,8 @@ class Quantity:
     percent: bool = False
     money: bool = False
     rate: bool = False
+    quoted: bool = False  # inside quotation marks: the speaker's figure, not the outlet's
+    precision: float = 0.0  # a round figure's last stated unit ("$43 million": 1 million; "57,000": 1,000)
 
     def same_thing(self, other: Quantity) -> bool:
         """Whether two figures count the same thing: same kind, the same counted noun (or context)."""
@@ -119,7 +142,9 @@ class Quantity:
         return len(self.context & other.context) >= 1 and not (self.unit or other.unit)
 
     def overlaps(self, other: Quantity) -> bool:
-        return self.low <= other.high * 1.0001 and other.low <= self.high * 1.0001
+        """Whether both can be true; a round figure may be a truncated one ("$43 million" for $43.9 million)."""
+        return (self.low <= (other.high + other.precision) * 1.0001
+                and other.low <= (self.high + self.precision) * 1.0001)  # fmt: skip
 
     def understates(self, other: Quantity, factor: float = 1.5) -> bool:
         """A lower bound ("over 30,000") far below another outlet's figure (57,000): out of date or wrong."""
@@ -156,6 +181,8 @@ class Facts:
     quotes: tuple[Quote, ...] = ()
     titles: dict[str, str] = field(default_factory=dict)
     venue: str = ""
+    ages: tuple[tuple[str, int], ...] = ()  # (surname, or "" for "the 48-year-old", age in years)
+    days: frozenset[str] = frozenset()  # calendar days named ("July 7", "7 July" -> "jul-07")
 
 
 def content_words(text: str) -> set[str]:
@@ -188,9 +215,25 @@ def _number(text: str) -> float | None:
         return None
 
 
+def _precision(digits: str, scale: float) -> float:
+    """The unit of the last stated digit of a round figure (0 for an exact one: "31" or "30,154")."""
+    plain = digits.replace(",", "")
+    if not plain[:1].isdigit():
+        return 0.0
+    if scale > 1:
+        decimals = len(plain.split(".")[1]) if "." in plain else 0
+        return scale / 10**decimals
+    if "." in plain:
+        return 0.0
+    zeros = len(plain) - len(plain.rstrip("0"))
+    return float(10**zeros) if zeros >= 3 else 0.0  # thousands and up: "57,000", not "300"
+
+
 def quantities(sentence: str) -> tuple[Quantity, ...]:
     masked = _mask(sentence)
-    out = []
+    quoted = [m.span() for m in _QUOTED_SPAN.finditer(sentence)]
+    out: list[Quantity] = []
+    spans: list[tuple[int, int]] = []  # (start, end of the figure) of each quantity in ``out``
     for m in _QUANTITY.finditer(masked):
         value = _number(m["num"])
         if value is None:
@@ -203,12 +246,15 @@ def quantities(sentence: str) -> tuple[Quantity, ...]:
             continue  # a duration, read by durations()
         if _YEAR.fullmatch(m["num"]) and not m["hedge"] and not m["cur"]:
             continue  # a year
+        scale = 1.0
         if m["scale"]:
-            value *= SCALES[m["scale"].lower()]
+            scale = SCALES[m["scale"].lower()]
         elif re.match(r"\s*(?:thousand|million|billion)\b", tail, re.I):
-            value *= SCALES[tail.split()[0].lower()]
+            scale = SCALES[tail.split()[0].lower()]
+        value *= scale
         hedge = (m["hedge"] or "").lower()
         low_f, high_f = HEDGES.get(hedge, (1.0, 1.0))
+        spans.append((m.start(), m.end("num")))
         before = _last_words(masked[max(0, m.start() - 60) : m.start()], 3)
         out.append(
             Quantity(
@@ -217,13 +263,16 @@ def quantities(sentence: str) -> tuple[Quantity, ...]:
                 high=value * high_f,
                 hedge=hedge,
                 text=m.group().strip(),
-                unit=frozenset(_first_words(tail, 2)),
+                unit=frozenset(_unit_words(tail)),
                 context=frozenset(before),
                 percent=bool(m["pct"]),
                 money=bool(m["cur"]),
                 rate=bool(_RATE.match(masked[m.end() - len(tail) :])),
+                quoted=any(a < start < b for a, b in quoted),
+                precision=_precision(m["num"], scale),
             )
         )
+    out = _ranges(out, spans, masked)
     for m in _VAGUE.finditer(masked):
         low, high = VAGUE[m.group().lower()]
         out.append(Quantity(value=low, low=low, high=high, hedge=m.group().lower(), text=m.group(),
@@ -232,8 +281,64 @@ def quantities(sentence: str) -> tuple[Quantity, ...]:
     return tuple(out)
 
 
+_RANGE_GAP = re.compile(r"\s*(?:and|to|-|–)\s*", re.I)
+
+
+def _ranges(found: list[Quantity], spans: list[tuple[int, int]], masked: str) -> list[Quantity]:
+    """Two figures joined into one range: "between 300 and 400 homes", "20 to 25 people", "20-25 people".
+
+    The range takes the second figure's counted thing; "112-107" (a score, the first larger)
+    and year spans are not ranges.
+    """
+    out: list[Quantity] = []
+    i = 0
+    while i < len(found):
+        q = found[i]
+        if i + 1 < len(found):
+            r, (start, end), (next_start, _) = found[i + 1], spans[i], spans[i + 1]
+            gap = masked[end:next_start]
+            joined = _RANGE_GAP.fullmatch(gap) is not None
+            if joined and "and" in gap.lower():
+                joined = masked[:start].rstrip().lower().endswith("between")
+            if joined and q.value < r.value and q.percent == r.percent and q.money == r.money and r.value < 1900:
+                text = masked[start : spans[i + 1][1]]
+                middle = (q.low + r.high) / 2 if r.high != float("inf") else q.low
+                out.append(replace(r, value=middle, low=q.low, hedge="range", text=text))
+                i += 2
+                continue
+        out.append(q)
+        i += 1
+    return out
+
+
 def _ordered_content(text: str) -> list[str]:
     return [w for w in (content_words(t) for t in _WORD.findall(text)) for w in w]
+
+
+def _unit_words(tail: str) -> list[str]:
+    """The counted thing after a figure: its content words up to the first function word or punctuation.
+
+    "three high-ranking Taliban prisoners and sent" -> [high-ranking, taliban, prisoner]; at most
+    three words, so a long clause after the figure does not become its unit.
+    """
+    out: list[str] = []
+    for word in _WORD.findall(re.split(r"[,.;:()“”\"‘]", tail, maxsplit=1)[0]):
+        folded = content_words(word)
+        if not folded:
+            if out:
+                break
+            continue
+        out += sorted(folded)
+        if len(out) >= 3:
+            break
+    return out[:3]
+
+
+def number_tokens(quantities: tuple[Quantity, ...]) -> frozenset[str]:
+    """Figures as alignment tokens ("#208560", "#5%"): sentences giving the same figure likely say the same thing."""
+    # each figure twice ("#57575", "##57575"): in a cosine of word sets, a shared figure weighs two words
+    tokens = [f"#{q.value:g}{'%' if q.percent else ''}" for q in quantities if q.hedge not in VAGUE]
+    return frozenset(tokens + ["#" + t for t in tokens])
 
 
 def _first_words(text: str, n: int) -> list[str]:
@@ -266,28 +371,105 @@ def durations(sentence: str) -> tuple[tuple[float, str], ...]:
 
 
 def quotes(sentence: str, previous_speaker: str = "") -> tuple[Quote, ...]:
+    """The quotations of a sentence with their speaker and venue.
+
+    A quotation broken by its attribution ("“This carnage,” he declared, “stops right now.”")
+    is one quotation: its parts are joined and the attribution between them names the speaker.
+    """
     out = []
     venue = venue_of(sentence)
-    for m in _QUOTE.finditer(sentence):
+    matches = list(_QUOTE.finditer(sentence))
+    parts: list[tuple[str, int, int]] = []  # (text, start, end) after joining broken quotations
+    for m in matches:
         text = (m["d"] or m["s"] or "").strip(" ,.")
-        words = tuple(w.lower() for w in _WORD.findall(text))
+        # broken only where the first part ends with a comma inside its marks ("carnage," he said)
+        broken = parts and re.search(r",\s*[\"”’']$", sentence[parts[-1][1] : parts[-1][2]])
+        if broken and _BROKEN.fullmatch(sentence[parts[-1][2] : m.start()]):
+            previous, start, _ = parts.pop()
+            parts.append((f"{previous} {text}", start, m.end()))
+        else:
+            parts.append((text, m.start(), m.end()))
+    for text, start, end in parts:
+        # "I.R.S." and "IRS" are the same word
+        plain = re.sub(r"\b(?:[A-Za-z]\.){2,}", lambda a: a.group().replace(".", ""), text)
+        words = tuple(w.lower() for w in _WORD.findall(plain))
         if len(words) < 4:
             continue
-        speaker = _speaker(sentence[m.end() :], sentence[: m.start()]) or previous_speaker
+        inside = sentence[start:end]
+        between = _BROKEN_SPEAKER.search(inside)
+        speaker = _speaker(between.group() if between else sentence[end:], sentence[:start]) or previous_speaker
         out.append(Quote(text=text, words=words, speaker=speaker, venue=venue))
     return tuple(out)
 
 
+# the attribution that breaks a quotation in two: ', he declared, ' / ', said Ms Ruiz, '
+_GAP = r"[^\"“”‘’'.!?]{0,40}"
+_BROKEN = re.compile(rf"\s*(?:{_GAP}\b{_SAID}\b{_GAP}|{_GAP}\b{_SAID})\s*[,:]?\s*")
+_BROKEN_SPEAKER = re.compile(rf"(?<=[\"”’'])\s*{_GAP}\b{_SAID}\b{_GAP}(?=[\"“‘'])")
+
+
 def _speaker(after: str, before: str) -> str:
     for pattern, text in ((_SPEAKER_AFTER, after), (_SPEAKER_AFTER_INV, after), (_SPEAKER_BEFORE, before)):
-        m = pattern.search(text)
-        if m:
-            who = m["who"].strip().rstrip(".,")
-            if who.lower() not in ("he", "she", "they") and not who.lower().startswith(("the ", "a ", "an ")):
+        for m in reversed(list(pattern.finditer(text))):  # the last candidate stands nearest the quote
+            who = _clean_name(m["who"])
+            if who.lower() in ("he", "she", "they") or who.lower().startswith(("the ", "a ", "an ")):
+                return who.lower()
+            if who:
                 return _strip_titles(who)
-            return who.lower()
     m = _ACCORDING.search(after) or _ACCORDING.search(before)
-    return _strip_titles(m["who"]) if m else ""
+    if m and _clean_name(m["who"]):
+        return _strip_titles(_clean_name(m["who"]))
+    return _speaker_of_last_verb(before)
+
+
+def _clean_name(who: str) -> str:
+    """A candidate speaker as a name, or "" when it is a function word ("When asked") or a possessive ("Trump's")."""
+    words = who.strip().rstrip(".,").split()
+    while len(words) > 1 and words[-1][:1].islower():
+        words.pop()  # a particle runs on only inside a name ("Ibn al Saud"), not at its end
+    who = " ".join(words)
+    first = words[0].lower() if words else ""
+    if first in ("he", "she", "they") or first in ("the", "a", "an"):
+        return who
+    if not who or first in STOPWORDS or first in _NOT_NAMES or who.endswith(("’s", "'s")):
+        return ""
+    return who
+
+
+_NOT_NAMES = frozenset({"asked", "speaking", "according", "meanwhile", "however", "still", "yet", "later", "earlier"})
+
+
+_SAID_VERB = re.compile(rf"\b{_SAID}\b")
+_SUBJECT = re.compile(rf"(?P<who>{_NAME})|\b(?P<pron>he|she|they)\b")
+_QUOTED_SPAN = re.compile(r"[\"“][^\"“”]*[\"”]|(?<![A-Za-z])[‘'][^‘’']*[’'](?![A-Za-z])")
+
+
+def _speaker_of_last_verb(before: str) -> str:
+    """The subject of the last speech verb before a quote: "Quinlan acknowledged ... but said, '...'" -> Quinlan.
+
+    Quoted words are blanked first (a name inside an earlier quote is not its speaker), and the
+    subject must stand within a few words before the verb.
+    """
+    text = _QUOTED_SPAN.sub(lambda m: " " * len(m.group()), before)
+    verbs = list(_SAID_VERB.finditer(text))
+    if not verbs:
+        return ""
+    head = text[max(0, verbs[-1].start() - 120) : verbs[-1].start()]
+    # "Trump, who placed second in a poll of Republican candidates, said": skip the aside
+    head = re.sub(r",[^,]{3,120},\s*$", " ", head)
+    subjects = [m for m in _SUBJECT.finditer(head) if (m["who"] or m["pron"])]
+    if not subjects:
+        return ""
+    last = subjects[-1]
+    if last["pron"]:
+        return last["pron"].lower()
+    who = _clean_name(last["who"])
+    if who.lower() in ("he", "she", "they"):
+        return who.lower()
+    return _strip_titles(who) if who and who.lower() not in _NOT_SPEAKERS else ""
+
+
+_NOT_SPEAKERS = frozenset({"but", "and", "in", "on", "at", "the", "a", "an", "it", "this", "that"})
 
 
 def _strip_titles(name: str) -> str:
@@ -299,15 +481,25 @@ def _strip_titles(name: str) -> str:
 
 _MEDIA = re.compile(
     r"\b(?:News|Times|Post|Journal|Radio|TV|Television|Network|Channel|Agency|Press|Reuters|Magazine|Herald|"
-    r"Telegraph|Guardian|Tribune|Gazette|Chronicle|Broadcasting|BBC|CNN|NPR|PBS|ABC|CBS|NBC|AFP|AP)\b"
+    r"Telegraph|Guardian|Tribune|Gazette|Chronicle|Broadcasting|BBC|CNN|NPR|PBS|ABC|CBS|NBC|AFP|AP|"
+    r"Twitter|Facebook|Instagram|Telegram|YouTube|TikTok|LinkedIn)\b"
 )
+
+
+def is_media(name: str) -> bool:
+    """Whether a name is a news outlet's ("Fox News", "The New York Times")."""
+    return bool(_MEDIA.search(name))
 
 
 def venue_of(sentence: str) -> str:
     """Where something was said: a named outlet interview, or a setting (statement, press conference)."""
     for m in _VENUE.finditer(sentence):
         if m["kind"]:
-            return m["kind"].strip()
+            kind = m["kind"].strip()
+            if kind.startswith("outside"):
+                return kind
+            setting = re.sub(r"^(?:in|at|during) an? ", "", kind)
+            return "in a " + _VENUE_KINDS.get(setting, setting)
         venue = (m["venue"] or "").strip().rstrip(".")
         interview = "interview" in m.group().lower()
         if venue and (interview or _MEDIA.search(venue)):
@@ -316,9 +508,9 @@ def venue_of(sentence: str) -> str:
 
 
 _APPOSITIVE = re.compile(
-    r"(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-zA-Z'’-]+){1,2}),\s+(?P<title>(?:the\s+)?[^,]{3,80}?)(?:,|\.?$)"
+    r"(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-zA-Z'’-]+){1,2}),\s+(?P<title>(?:the\s+)?[^,;]{3,80}?)(?:[,;]|\.?$)"
 )
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z&’'-]*(?:\.[A-Za-z]+)*\.?(?=[A-Za-z\s]|$)|[A-Za-z][A-Za-z&’'-]*|[,;:()]")
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z&’'-]*(?:\.[A-Za-z]+)*\.?|[,;:()]")
 
 
 def _role_form(word: str) -> str:
@@ -330,8 +522,17 @@ def _is_role(word: str) -> bool:
 
 
 def role_words(title: str) -> frozenset[str]:
-    """The role words of a title: "Senate President Pro Tem" -> {president, pro, tem}."""
-    return frozenset(_role_form(w) for w in title.split() if _is_role(w))
+    """The role words of a title: "Senate President Pro Tem" -> {president, pro, tem}; synonyms folded."""
+    return frozenset(_ROLE_SYNONYMS.get(_role_form(w), _role_form(w)) for w in title.split() if _is_role(w))
+
+
+# words for the same role ("Strzok's lawyer", "Strzok's attorney")
+_ROLE_SYNONYMS = {
+    "attorney": "lawyer", "counsel": "lawyer", "spokeswoman": "spokesman", "spokesperson": "spokesman",
+    "chairwoman": "chairman", "chair": "chairman", "advisor": "adviser",
+}  # fmt: skip
+_CLAUSE_WORDS = frozenset({"who", "which", "that", "whose", "when", "where", "is", "was", "were", "are", "has",
+                           "have", "had", "says", "said", "claim", "claims"})  # fmt: skip
 
 
 def titles(sentence: str) -> dict[str, str]:
@@ -343,7 +544,9 @@ def titles(sentence: str) -> dict[str, str]:
     """
     out: dict[str, str] = {}
     for m in _APPOSITIVE.finditer(sentence):
-        if any(_is_role(w) for w in m["title"].split()):
+        words = m["title"].split()
+        # a relative clause or a reported claim after the comma is not a title
+        if any(_is_role(w) for w in words) and not {w.lower() for w in words} & _CLAUSE_WORDS:
             out[m["name"].split()[-1]] = _title_words(m["title"])
     tokens = _TOKEN.findall(sentence)
     i = 0
@@ -354,6 +557,8 @@ def titles(sentence: str) -> dict[str, str]:
         j = i
         while j < len(tokens) and tokens[j][:1].isupper():
             j += 1
+            if _ends_sentence(tokens[j - 1]):
+                break  # "President Trump. Any peace": a full stop ends the name
         run = tokens[i:j]
         roles = [k for k, w in enumerate(run) if _is_role(w)]
         name = [w.rstrip(".") if len(w.rstrip(".")) > 1 else w for w in (run[roles[-1] + 1 :] if roles else run)]
@@ -370,9 +575,49 @@ def titles(sentence: str) -> dict[str, str]:
                 lead.insert(0, tokens[k])  # the organisation: "Thunder general manager"
             words = lead + title
             if any(_is_role(w) for w in words):
-                out.setdefault(name[-1], _title_words(" ".join(words)))
+                before = _title_words(" ".join(words))
+                # both forms ("GOP Chairman Reince Preibus, ..."): the person holds both titles
+                known = out.get(name[-1], before)
+                out[name[-1]] = before if known == before else f"{before} / {known}"
         i = j
     return out
+
+
+def _ends_sentence(token: str) -> bool:
+    """A token with a full stop that is not an abbreviation or an initial ("Trump." but not "U.S." or "Jr.")."""
+    if not token.endswith("."):
+        return False
+    core = token.rstrip(".")
+    return len(core) > 3 and "." not in core and core.lower() not in ABBREVIATIONS
+
+
+# plural nouns for groups of people that a name can qualify ("Israeli officials", "Hamas fighters")
+_GROUP_NOUNS = frozenset({
+    "officials", "leaders", "forces", "troops", "sources", "aides", "lawmakers", "officers", "authorities",
+    "members", "ministers", "representatives", "spokesmen", "people", "fighters", "militants", "negotiators",
+    "diplomats", "residents", "police", "staff", "executives", "analysts", "investigators", "prosecutors",
+    "supporters", "critics", "voters", "workers", "students", "teachers", "players", "fans", "protesters",
+})  # fmt: skip
+_SUBJECT_START = re.compile(rf"^\s*(?:(?P<hon>Mr|Mrs|Ms|Dr)\.?\s+)?(?P<who>{_NAME})")
+_SPEAKS = re.compile(rf"(?P<who>{_NAME})\s*(?:,[^,]{{3,80}},\s*)?{_SAID}\b")
+
+
+def sentence_subject(sentence: str) -> tuple[str, bool]:
+    """The name a sentence opens with (its likely subject), titles stripped, and whether an honorific marks it."""
+    m = _SUBJECT_START.match(sentence)
+    if not m or not _clean_name(m["who"]) or _clean_name(m["who"]).lower() in ("he", "she", "they"):
+        return "", False
+    following = sentence[m.end() :].split(maxsplit=1)
+    if following and following[0].lower().strip(",.;:") in _GROUP_NOUNS:
+        return "", False  # "White House officials said ...": the name qualifies a group, not a person
+    return _strip_titles(_clean_name(m["who"])), bool(m["hon"])
+
+
+def speakers(sentence: str) -> tuple[str, ...]:
+    """Names that are the subject of a speech verb outside quotations ("Trump told Netanyahu that ...")."""
+    text = _QUOTED_SPAN.sub(lambda m: " " * len(m.group()), sentence)
+    names = (_clean_name(m["who"]) for m in _SPEAKS.finditer(text))
+    return tuple(_strip_titles(n) for n in names if n and n.lower() not in ("he", "she", "they"))
 
 
 def _title_words(title: str) -> str:
@@ -386,15 +631,51 @@ def read(sentence: str, previous_speaker: str = "") -> Facts:
         durations=durations(sentence),
         duration_context=_duration_context(sentence),
         years=frozenset(_YEAR.findall(sentence)),
-        weekdays=frozenset(d for d in WEEKDAYS if re.search(rf"\b{d}\b", lowered)),
-        months=frozenset(
-            m for m in MONTHS if re.search(rf"\b{m}\b", lowered) and not (m == "may" and _may_verb(lowered))
-        ),
+        weekdays=frozenset(_WEEKDAY.findall(lowered)),
+        months=frozenset(m for m in _MONTH.findall(lowered) if not (m == "may" and _may_verb(lowered))),
         ordinals=tuple((ORDINALS[m["ord"].lower()], m["unit"].lower()) for m in _ORDINAL_RUN.finditer(sentence)),
         quotes=quotes(sentence, previous_speaker),
         titles=titles(sentence),
         venue=venue_of(sentence),
+        ages=ages(sentence),
+        days=month_days(sentence),
     )
+
+
+def month_days(sentence: str) -> frozenset[str]:
+    """Calendar days a sentence names, normalised: "October 7", "Oct. 7" and "7 October" -> "oct-07"."""
+    out = set()
+    for m in _MONTH_DAY.finditer(sentence):
+        month = (m["m1"] or m["m2"]).lower()[:3]
+        day = int(m["d1"] or m["d2"])
+        if month == "may" and _may_verb(sentence.lower()):
+            continue
+        if 1 <= day <= 31:
+            out.add(f"{month}-{day:02d}")
+    return frozenset(out)
+
+
+_AGE_AFTER = re.compile(rf"(?P<name>{_NAME}),\s+(?P<age>\d{{1,3}}),")
+_AGE_BEFORE = re.compile(rf"\b(?P<age>\d{{1,3}})-year-old\b(?:\s+(?P<name>{_NAME}))?")
+
+
+def ages(sentence: str) -> tuple[tuple[str, int], ...]:
+    """People's ages as stated: "Assange, 47," -> ("Assange", 47); "the 48-year-old Australian" -> ("", 48).
+
+    A descriptor without a full name ("Australian", "father") leaves the name empty, for the
+    article to resolve to the person it is about.
+    """
+    out = []
+    for m in _AGE_AFTER.finditer(sentence):
+        name = _clean_name(m["name"])
+        if name and name.lower() not in ("he", "she", "they") and 0 < int(m["age"]) < 120:
+            out.append((_strip_titles(name).split()[-1], int(m["age"])))
+    for m in _AGE_BEFORE.finditer(sentence):
+        name = _clean_name(m["name"] or "")
+        full = name if len(name.split()) >= 2 else ""
+        if 0 < int(m["age"]) < 120:
+            out.append((_strip_titles(full).split()[-1] if full else "", int(m["age"])))
+    return tuple(out)
 
 
 def _duration_context(sentence: str) -> frozenset[str]:

@@ -3,211 +3,146 @@
 The method, in one pass over a story:
 
 1. Copies (wire text republished by several outlets) are found with MinHash and set aside: a
-   copy is not an independent source.
-2. Every sentence is read for checkable facts (:mod:`pipelines.compare.claims`).
-3. Sentences are aligned across articles by their content words, through an inverted index
-   (no all-pairs comparison): for each sentence, its best counterpart in every other article.
-4. Aligned facts are grouped (the same figure, the same quote, the same person's title) and
-   compared; the outlet that departs from the others is the divergent one. With only two
-   outlets, both are named.
-5. Facts nearly everyone states but one full article leaves out are omissions; substantive
-   claims nobody else states are uncorroborated; revisions that change a figure, a quote or a
-   date are stealth edits.
+   copy is not an independent source. Opinion and analysis pieces (:func:`align.is_opinion`)
+   take part in the comparison of figures, dates and quotes, but never omit, never make an
+   uncorroborated claim and never frame: their words are the author's view, not reporting.
+2. Every sentence is read for checkable facts and aligned with the sentences of the other
+   articles that say the same thing (:mod:`pipelines.compare.align`; no all-pairs comparison).
+3. Aligned facts are compared (the same figure, the same quote, the same person's title); the
+   outlet that departs from the others is the divergent one. With only two outlets, both are
+   named. Votes are counted per outlet, so an outlet with several articles votes once.
+4. A fact most comparable outlets state that a fully readable news article leaves out is an
+   omission; a substantive claim of fact nobody else states is uncorroborated; a revision that
+   changes a figure, a quote or a date is a stealth edit; the outlet that stated a claim an
+   hour or more before anyone else is its first report.
 
-Every divergence has a stable id computed from its type, articles and evidence, so the same
-finding keeps its id across runs.
+Every divergence has a stable id computed from its type, note and evidence, so the same
+finding keeps its id across runs (and nothing depends on hash order: runs are reproducible).
 """
 
 from __future__ import annotations
 
+import bisect
 import difflib
-import functools
 import hashlib
 import itertools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 
-from pipelines.compare.claims import Facts, Quantity, Quote, content_words, entities, read, role_words
+from pipelines.compare.align import (
+    ALIGN_MIN,
+    MAX_POSTINGS,
+    RELATED_MIN,
+    AlignedStory,
+    Node,
+    Sentence,
+    is_opinion,
+    similarity,
+)
+from pipelines.compare.claims import Facts, Quantity, Quote, content_words, number_tokens, read, role_words
 from pipelines.models import AccessState, Article, Divergence
 from pipelines.sentences import sentences
 from pipelines.syndication import find_copies
 from pipelines.wordlists import STOPWORDS
 
-ALIGN_MIN = 0.34  # cosine of content-word sets for two sentences to say the same thing
-RELATED_MIN = 0.18  # below this, an article has nothing like the sentence
 DATE_ALIGN_MIN = 0.3  # dates differ legitimately between loosely related sentences (follow-up days)
 QUOTE_SAME = 0.5  # share of the shorter quote's words for two quotes to be the same quote
+QUOTE_POSTINGS = 64  # earlier quotes per word a quote is compared with
 SAME_NEWS_CYCLE_S = 18 * 3600
-MAX_POSTINGS = 200  # words in more sentences than this do not propose candidates (blocking)
 SEVERITY = {
     "numeric_conflict": 0.9, "quote_attribution": 0.8, "quote_wording": 0.7, "date_conflict": 0.7,
     "role_title": 0.5, "stealth_edit": 0.8, "omission": 0.4, "uncorroborated": 0.3, "framing": 0.3,
+    "first_report": 0.1,
 }  # fmt: skip
-_CLAIM_VERBS = re.compile(
-    r"\b(said|says|told|reported|according to|announced|plans?|will|would|offered|confirmed|claimed|"
-    r"revealed|agreed|ordered|approved|rejected)\b",
+TYPES = tuple(SEVERITY)
+_ATTRIBUTED = re.compile(
+    r"\b(said|says|told|reported|reports|according to|announced|confirmed|claimed|revealed|agreed|ordered|"
+    r"approved|rejected|found|plans?|planned|will|would|is to|are to|faces?|preparing)\b",
     re.IGNORECASE,
 )
+# a question or a weighing of possibilities is not a claim of fact
+_SPECULATION = re.compile(r"\?|\bwhether\b|\bthe question\b|\bit remains to be seen\b|\bperhaps\b", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True, eq=False)  # identity: two sentences are never "the same" node
-class Sentence:
-    article: str
-    index: int
-    start: int
-    end: int
-    text: str
-    words: frozenset[str]
-    facts: Facts
+@dataclass(frozen=True)
+class Options:
+    """How the engine judges a story; the defaults are the ones the benches measure."""
+
+    omission_min_outlets: int = 3  # independent outlets that must state a fact before leaving it out counts
+    omission_share: float = 0.8  # ... and this share of the comparable outlets
+    omission_window_s: float = SAME_NEWS_CYCLE_S  # outlets publishing this close to an article are comparable
+    omission_min_length: float = 0.6  # an article shorter than this share of the median never omits
+    first_report_lead_s: float = 3600.0  # how far ahead of the next outlet the first one must be
+    max_listed: int = 24  # articles named on the majority side of one finding (large stories)
 
 
 @dataclass(frozen=True)
 class StoryAnalysis:
+    """The findings for one story; ``copies`` maps each syndicated copy to its original."""
+
     divergences: tuple[Divergence, ...]
     copies: dict[str, str]
+    opinion: frozenset[str] = frozenset()  # articles read as opinion or analysis
+    story: AlignedStory | None = field(default=None, repr=False, compare=False)  # for the claim matrix
+    stories: dict[str, StoryAnalysis] = field(default_factory=dict)  # a watch's analysis: one per story
 
     def by_type(self) -> Counter[str]:
         return Counter(d.type for d in self.divergences)
 
 
-def analyse_story(articles: Sequence[Article], revisions: dict[str, list[str]] | None = None) -> StoryAnalysis:
+def analyse_story(
+    articles: Sequence[Article], revisions: dict[str, list[str]] | None = None, options: Options | None = None
+) -> StoryAnalysis:
     """Every divergence among ``articles`` (one story); ``revisions`` maps article id -> texts, oldest first."""
+    opts = options or Options()
     copies = find_copies(list(articles))
     independent = [a for a in articles if a.id not in copies and not a.duplicate_of]
-    readable = {a.id for a in independent if a.access_state is AccessState.FULL}
-    per_article = {a.id: _read_article(a) for a in independent}
-    aligner = _Aligner(per_article)
-    aligner.published = {a.id: a.published_at for a in independent}
+    story = AlignedStory(independent)
+    opinion = frozenset(a.id for a in independent if is_opinion(a))
+    news = [a for a in independent if a.id not in opinion]
+    readable = {a.id for a in news if a.access_state is AccessState.FULL}
     found: list[Divergence] = []
-    found += _numeric(aligner)
-    found += _dates(aligner)
-    found += _quotes(aligner)
-    found += _titles(per_article)
-    lengths = {a.id: len(a.text.split()) for a in independent}
-    found += _omissions(aligner, readable, lengths)
-    found += _uncorroborated(aligner)
-    found += _framing(aligner)
+    found += _numeric(story, opts)
+    found += _dates(story, opts)
+    found += _quotes(story, opts)
+    found += _titles(story, opts)
+    found += _ages(story, opts)
+    conflicting = {(a, d.evidence[a]) for d in found for a in d.articles[:1] if a in d.evidence}
+    found += _omissions(story, news, readable, opts)
+    found += [d for d in _uncorroborated(story, news) if (d.articles[0], d.evidence[d.articles[0]]) not in conflicting]
+    found += _framing(story, news)
+    found += _first_reports(story, opts)
     if revisions:
         found += _stealth_edits(revisions)
-    unique = {d.id: d for d in found}
-    return StoryAnalysis(divergences=tuple(unique.values()), copies=copies)
+    kept = {d.id: d for d in found}
+    ordered = sorted(kept.values(), key=lambda d: (-d.severity, d.type, d.id))
+    return StoryAnalysis(divergences=tuple(ordered), copies=copies, opinion=opinion, story=story)
 
 
-# -- reading and aligning -----------------------------------------------------------------
-def _read_article(article: Article) -> list[Sentence]:
-    out = []
-    for index, (start, end, text) in enumerate(sentences(article.text)):
-        facts = read(text, previous_speaker="")
-        resolved = []
-        for quote in facts.quotes:
-            # pronouns and role references ("she", "the coach") stay unresolved: guessing who they
-            # mean would invent attribution conflicts
-            resolved.append(quote)
-        facts = Facts(**{**{f: getattr(facts, f) for f in facts.__dataclass_fields__}, "quotes": tuple(resolved)})
-        out.append(Sentence(article.id, index, start, end, text, frozenset(content_words(text)), facts))
-    return out
-
-
-class _Aligner:
-    """Best counterpart of each sentence in every other article, found through an inverted index."""
-
-    def __init__(self, per_article: dict[str, list[Sentence]]) -> None:
-        self.per_article = per_article
-        self.articles = list(per_article)
-        self.published: dict[str, object] = {}
-        postings: dict[str, list[Sentence]] = defaultdict(list)
-        for sents in per_article.values():
-            for s in sents:
-                for w in s.words:
-                    postings[w].append(s)
-        self.best: dict[tuple[str, int], dict[str, tuple[Sentence, float]]] = {}
-        self.candidates: dict[tuple[str, int], dict[str, list[tuple[Sentence, float]]]] = {}
-        for sents in per_article.values():
-            for s in sents:
-                scores: dict[tuple[str, int], int] = Counter()
-                for w in s.words:
-                    plist = postings[w]
-                    if len(plist) > MAX_POSTINGS:
-                        continue
-                    for t in plist:
-                        if t.article != s.article:
-                            scores[(t.article, t.index)] += 1
-                best: dict[str, tuple[Sentence, float]] = {}
-                near: dict[str, list[tuple[Sentence, float]]] = defaultdict(list)
-                for (art, idx), shared in scores.items():
-                    t = per_article[art][idx]
-                    sim = shared / math.sqrt(len(s.words) * len(t.words))
-                    if sim > best.get(art, (None, 0.0))[1]:
-                        best[art] = (t, sim)
-                    if sim >= RELATED_MIN:
-                        near[art].append((t, sim))
-                self.best[(s.article, s.index)] = best
-                self.candidates[(s.article, s.index)] = {
-                    art: sorted(pairs, key=lambda p: -p[1])[:3] for art, pairs in near.items()
-                }
-
-    def match(self, s: Sentence, other: str) -> tuple[Sentence | None, float]:
-        return self.best[(s.article, s.index)].get(other, (None, 0.0))
-
-    def related_pairs(self, minimum: float) -> Iterable[tuple[Sentence, Sentence, float]]:
-        """Each sentence with its best counterpart in every other article, above ``minimum``."""
-        for (art, idx), best in self.best.items():
-            s = self.per_article[art][idx]
-            for other, (t, sim) in best.items():
-                if sim >= minimum and art < other:
-                    yield s, t, sim
-
-    def aligned_pairs(self, minimum: float = ALIGN_MIN) -> Iterable[tuple[Sentence, Sentence, float]]:
-        """Mutually best sentence pairs across articles (each pair once)."""
-        for (art, idx), best in self.best.items():
-            s = self.per_article[art][idx]
-            for other, (t, sim) in best.items():
-                if sim < minimum or art >= other:
-                    continue
-                back, _ = self.match(t, art)
-                if back is s:
-                    yield s, t, sim
-
-
-# -- grouping helper ----------------------------------------------------------------------
-class _Groups:
-    """Union-find over (article, key) nodes: which facts in different articles are the same fact."""
-
-    def __init__(self) -> None:
-        self.parent: dict[object, object] = {}
-
-    def find(self, x: object) -> object:
-        self.parent.setdefault(x, x)
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: object, b: object) -> None:
-        self.parent[self.find(a)] = self.find(b)
-
-    def components(self) -> list[list[object]]:
-        out: dict[object, list[object]] = defaultdict(list)
-        for x in self.parent:
-            out[self.find(x)].append(x)
-        return list(out.values())
-
-
+# -- building findings --------------------------------------------------------------------
 def _divergence(kind: str, odd: Sequence[Sentence], others: Sequence[Sentence], note: str,
-                before: dict[str, str] | None = None) -> Divergence:  # fmt: skip
-    ordered = list(odd) + [s for s in others if s.article not in {o.article for o in odd}]
+                before: dict[str, str] | None = None, lead: Sequence[str] = (),
+                max_listed: int = 24) -> Divergence:  # fmt: skip
+    """A finding: ``lead`` article ids first (e.g. the omitting one), then the odd sentences, then the others."""
     seen: dict[str, Sentence] = {}
-    for s in ordered:
+    for s in odd:
         seen.setdefault(s.article, s)
+    listed = 0
+    for s in others:
+        if s.article not in seen and listed < max_listed:
+            seen[s.article] = s
+            listed += 1
     # the note names what differs (e.g. "weekday" vs "duration" in the same sentences)
     key = kind + "|" + note + "|" + "|".join(f"{a}:{' '.join(s.text.split())}" for a, s in sorted(seen.items()))
+    key += "|" + "|".join(lead)
     return Divergence(
         id=hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:16],
         type=kind,
-        articles=tuple(seen),
+        articles=tuple(dict.fromkeys([*lead, *seen])),
         evidence={a: s.text for a, s in seen.items()},
         spans={a: (s.start, s.end) for a, s in seen.items()},
         severity=SEVERITY[kind],
@@ -216,67 +151,124 @@ def _divergence(kind: str, odd: Sequence[Sentence], others: Sequence[Sentence], 
     )
 
 
+JURY = 15  # most frequent distinct values a value is compared with (all of them in small stories)
+
+
 def _odd_ones(nodes: list[tuple[Sentence, object]], agree: Callable[[object, object], bool]) -> tuple[list, list]:  # type: ignore[type-arg]
     """Split nodes into (divergent, majority): a node is divergent when it disagrees with most others.
 
-    Nodes with equal values are compared once (stories with many outlets repeat the same figure
-    or quote many times), so the cost grows with the number of distinct values, not of outlets.
+    Nodes with equal values are compared once, and each distinct value only with the ``JURY``
+    most frequent ones (weighted by how many nodes hold them): stories with many outlets repeat
+    the same figure or quote in many small variants, and comparing every variant with every
+    other would grow with the square of the outlets.
     """
     if len(nodes) < 2:
         return [], []
     groups: dict[object, list[int]] = defaultdict(list)
     for i, (_, value) in enumerate(nodes):
-        groups[_hashable(value)].append(i)
+        groups[value].append(i)
     keys = list(groups)
-    values = {k: nodes[groups[k][0]][1] for k in keys}
-    disagree_with = {k: sum(len(groups[o]) for o in keys if o != k and not agree(values[k], values[o])) for k in keys}
+    jury = sorted(keys, key=lambda k: -len(groups[k]))[:JURY]
+    n = len(nodes)
+    disagree_with: dict[object, float] = {}
+    for k in keys:
+        weight = sum(len(groups[j]) for j in jury if j != k)
+        against = sum(len(groups[j]) for j in jury if j != k and not agree(k, j))
+        disagree_with[k] = against / weight * (n - len(groups[k])) if weight else 0.0
     if not any(disagree_with.values()):
         return [], []
-    if len(nodes) == 2:
+    if n == 2:
         return [nodes[0]], [nodes[1]]
-    half = (len(nodes) - 1) / 2
+    half = (n - 1) / 2
     odd = [nodes[i] for k in keys if disagree_with[k] > half for i in groups[k]]
     rest = [nodes[i] for k in keys if disagree_with[k] <= half for i in groups[k]]
     return (odd, rest) if rest else ([], [])
 
 
-def _hashable(value: object) -> object:
-    try:
-        hash(value)
-    except TypeError:
-        return id(value)
-    return value
-
-
-def _one_per_article(members: list[object]) -> list[tuple[Sentence, object]]:
+def _one_per_article(members: list[tuple[Sentence, object]]) -> list[tuple[Sentence, object]]:
     seen: dict[str, tuple[Sentence, object]] = {}
-    for m in sorted(members, key=lambda m: (m[0].article, m[0].index)):  # type: ignore[index]
-        seen.setdefault(m[0].article, m)  # type: ignore[index]
+    for m in sorted(members, key=lambda m: (m[0].article, m[0].index)):
+        seen.setdefault(m[0].article, m)
     return list(seen.values())
 
 
+def _agreeing_pairs(values: list[object], agree: Callable[[object, object], bool]) -> int:
+    """Ordered pairs of different positions whose values agree, computed over distinct values."""
+    counts = Counter(values)
+    keys = list(counts)
+    total = 0
+    for a in keys:
+        for b in keys:
+            if agree(a, b):
+                total += counts[a] * (counts[b] - (1 if a == b else 0))
+    return total
+
+
+@dataclass(frozen=True, slots=True)
+class _Match:
+    sentence: Sentence
+    value: object
+    sim: float
+
+
+def _best_per_outlet(story: AlignedStory, node: Node, pick: Callable[[Sentence, float], tuple[object, float] | None],
+                     minimum: float = RELATED_MIN, extra: Sequence[Node] = ()) -> list[_Match]:  # fmt: skip
+    """For every outlet not carrying ``node``, its best matching value among sentences related to ``node``.
+
+    ``extra`` nodes are candidates found another way (the same counted thing), however different
+    the rest of their sentence.
+    """
+    own = {m.outlet for m in node.members}
+    own_articles = {m.article for m in node.members}
+    best: dict[str, tuple[float, _Match]] = {}
+    candidates = dict(story.related(node.members[0], minimum))
+    for other in extra:
+        if other is node:
+            continue
+        sim = similarity(node.words, other.words)
+        for t in other.members:
+            candidates.setdefault(t.article, [])
+            if all(c[0] is not t for c in candidates[t.article]):
+                candidates[t.article].append((t, sim))
+    for article, pairs in candidates.items():
+        outlet = story.outlet[article]
+        if outlet in own or article in own_articles:
+            continue
+        for t, sim in pairs:
+            picked = pick(t, sim)
+            if picked is None:
+                continue
+            value, rank = picked
+            if outlet not in best or rank > best[outlet][0]:
+                best[outlet] = (rank, _Match(t, value, sim))
+    return [m for _, m in sorted(best.values(), key=lambda p: (-p[0], p[1].sentence.article))]
+
+
+def _majority_against(story: AlignedStory, node: Node, matches: list[_Match], against: list[_Match],
+                      agree: Callable[[object, object], bool]) -> bool:  # fmt: skip
+    """Whether the outlets that disagree with ``node`` outnumber its supporters and agree among themselves."""
+    if not against:
+        return False
+    if len(story.outlets) == 2 and len(matches) == 1:
+        # two outlets: both are named, and the finding is made once (from the first article's side)
+        return against[0].sim >= ALIGN_MIN and node.members[0].article < against[0].sentence.article
+    own = len({m.outlet for m in node.members})
+    supporters = own + len(matches) - len(against)
+    if len(against) < 2 or len(against) <= supporters - 1:
+        return False
+    n = len(against)
+    return _agreeing_pairs([m.value for m in against], agree) >= n * (n - 1) / 2
+
+
 # -- figures ------------------------------------------------------------------------------
-def _comparable(a: Quantity, b: Quantity) -> bool:
-    return a.same_thing(b)
-
-
-def _consensus(matches: list, agree: Callable[[object, object], bool]) -> list:  # type: ignore[type-arg]
-    """The largest group of matches whose values agree with each other (the others' shared figure)."""
-    best: list = []  # type: ignore[type-arg]
-    for m in matches:
-        group = [n for n in matches if agree(m[1], n[1])]
-        if len(group) > len(best):
-            best = group
-    return best
-
-
-def _same_subject(s: Sentence, t: Sentence) -> bool:
+def _same_subject(a: Node, b: Node) -> bool:
     """Unless both sentences name someone or somewhere, and not the same: then they are about different things."""
-    a, b = entities(s.text), entities(t.text)
-    return not (a and b) or bool(a & b)
+    return not (a.entities and b.entities) or bool(a.entities & b.entities)
 
 
-def _agree_numbers(a: Quantity, b: Quantity) -> bool:
+def _agree_numbers(a: object, b: object) -> bool:
+    assert isinstance(a, Quantity)
+    assert isinstance(b, Quantity)
     if a.understates(b) or b.understates(a):
         return False
     if a.overlaps(b):
@@ -284,32 +276,53 @@ def _agree_numbers(a: Quantity, b: Quantity) -> bool:
     return abs(a.value - b.value) <= 0.02 * max(a.value, b.value)
 
 
-def _numeric(aligner: _Aligner) -> list[Divergence]:
-    """Each figure against the same figure in the other articles: flag it when most of them disagree."""
+def _numeric(story: AlignedStory, opts: Options) -> list[Divergence]:
+    """Each figure against the same figure in the other outlets: flag it when most of them disagree.
+
+    The same figure is looked for in related sentences and, wherever it stands, in sentences
+    counting the same thing in two or more words ("three Taliban prisoners" against "five
+    Taliban prisoners"; one word, "people" or "vehicles", is too common to tell).
+    Among several candidates in one outlet, the one counting the same thing wins, then the one
+    with the same words before it ("Davis scored"), then the one sharing other figures with the
+    sentence ("in 18 counties").
+    """
+    by_unit: dict[str, list[Node]] = defaultdict(list)
+    for node in story.nodes:
+        for word in sorted({w for q in node.facts.quantities for w in q.unit}):
+            by_unit[word].append(node)
     out = []
-    for art, sents in aligner.per_article.items():
-        for s in sents:
-            for q in s.facts.quantities:
-                matches: list[tuple[Sentence, Quantity, float]] = []
-                for pairs in aligner.candidates[(art, s.index)].values():
-                    found = [(t, r, sim) for t, sim in pairs if _same_subject(s, t)
-                             for r in t.facts.quantities if q.same_thing(r)]  # fmt: skip
-                    if found:
-                        matches.append(max(found, key=lambda m: (len(q.unit & m[1].unit), m[2])))
-                against = [m for m in matches if not _agree_numbers(q, m[1])]
-                if not against:
-                    continue
-                agreeing_among = sum(1 for a in against for b in against if a is not b and _agree_numbers(a[1], b[1]))
-                two_way = len(matches) == 1 and len(aligner.articles) == 2 and against[0][2] >= ALIGN_MIN
-                if two_way or (
-                    len(against) >= 2
-                    and len(against) > len(matches) / 2
-                    and agreeing_among >= len(against) * (len(against) - 1) / 2
-                ):
-                    kind = "understated" if q.high == float("inf") else "contradicts"
-                    others = ", ".join(sorted({m[1].text for m in against}))
-                    out.append(_divergence("numeric_conflict", [s], [m[0] for m in against],
-                                           f"{q.text} ({kind}) vs {others}"))  # fmt: skip
+    for node in story.nodes:
+        for q in node.facts.quantities:
+            if q.quoted:
+                continue  # a figure inside a quotation is the speaker's claim, compared as a quote
+            own_figures = {w for w in node.words if w.startswith("#")} - number_tokens((q,))
+
+            def pick(t: Sentence, sim: float, q: Quantity = q, node: Node = node,
+                     figures: set[str] = own_figures) -> tuple[object, float] | None:  # fmt: skip
+                if not _same_subject(node, t.node):
+                    return None
+                found = [r for r in t.facts.quantities if q.same_thing(r) and not r.quoted]
+                if not found:
+                    return None
+                r = max(found, key=lambda r: (len(q.unit & r.unit), len(q.context & r.context)))
+                shared = len(figures & t.node.words)
+                return r, 100 * len(q.unit & r.unit) + 10 * len(q.context & r.context) + shared + sim
+
+            extra = [
+                other
+                for w in sorted(q.unit)
+                if len(by_unit[w]) <= MAX_POSTINGS
+                for other in by_unit[w]
+                if any(len(q.unit & r.unit) >= 2 for r in other.facts.quantities)
+            ]
+            matches = _best_per_outlet(story, node, pick, extra=list(dict.fromkeys(extra)))
+            against = [m for m in matches if not _agree_numbers(q, m.value)]
+            if not _majority_against(story, node, matches, against, _agree_numbers):
+                continue
+            kind = "understated" if q.high == float("inf") else "contradicts"
+            others = ", ".join(sorted({m.value.text for m in against}))  # type: ignore[attr-defined]
+            out.append(_divergence("numeric_conflict", node.members, [m.sentence for m in against],
+                                   f"{q.text} ({kind}) vs {others}", max_listed=opts.max_listed))  # fmt: skip
     return out
 
 
@@ -320,6 +333,8 @@ def _date_keys(facts: Facts) -> dict[str, frozenset[object]]:
         keys["weekday"] = facts.weekdays
     if facts.months:
         keys["month"] = facts.months
+    if facts.days:
+        keys["day"] = facts.days
     if facts.durations:
         keys["duration"] = frozenset(round(d, 1) for d, _ in facts.durations)
     for n, unit in facts.ordinals:
@@ -329,196 +344,447 @@ def _date_keys(facts: Facts) -> dict[str, frozenset[object]]:
     return keys
 
 
-def _dates(aligner: _Aligner) -> list[Divergence]:
-    """Each date, weekday or duration against its counterparts in the other articles."""
+def _dates(story: AlignedStory, opts: Options) -> list[Divergence]:
+    """Each date, weekday or duration against its counterparts in the other outlets."""
     out = []
-    for art, sents in aligner.per_article.items():
-        for s in sents:
-            for key, values in _date_keys(s.facts).items():
-                matches: list[tuple[Sentence, frozenset[object], float]] = []
-                for pairs in aligner.candidates[(art, s.index)].values():
-                    found = [(t, _date_keys(t.facts)[key], sim) for t, sim in pairs
-                             if key in _date_keys(t.facts) and _dates_comparable(key, s, t, sim, aligner)]  # fmt: skip
-                    if found:
-                        matches.append(max(found, key=lambda m: m[2]))
-                against = _consensus([m for m in matches if not values & m[1]], lambda a, b: bool(a & b))
-                if not against:
-                    continue
-                two_way = len(matches) == 1 and len(aligner.articles) == 2
-                if two_way or (len(against) >= 2 and len(against) > len(matches) / 2):
-                    shown = lambda v: "/".join(sorted(map(str, v)))  # noqa: E731
-                    note = f"{key}: {shown(values)} vs {shown(against[0][1])}"
-                    out.append(_divergence("date_conflict", [s], [m[0] for m in against], note))
+    keys_of: dict[int, dict[str, frozenset[object]]] = {}
+
+    def keys(node: Node) -> dict[str, frozenset[object]]:
+        if node.id not in keys_of:
+            keys_of[node.id] = _date_keys(node.facts)
+        return keys_of[node.id]
+
+    for node in story.nodes:
+        s = node.members[0]
+        for key, values in keys(node).items():
+
+            def pick(t: Sentence, sim: float, key: str = key, s: Sentence = s) -> tuple[object, float] | None:
+                other = keys(t.node).get(key)
+                if other is None or not _dates_comparable(key, s, t, sim, story):
+                    return None
+                return other, sim
+
+            matches = _best_per_outlet(story, node, pick)
+            against = [m for m in matches if not values & m.value]  # type: ignore[operator]
+            agree: Callable[[object, object], bool] = lambda a, b: bool(a & b)  # type: ignore[operator]  # noqa: E731
+            consensus = _consensus(against, agree)
+            if not _majority_against(story, node, matches, consensus, agree):
+                continue
+            shown = lambda v: "/".join(sorted(map(str, v)))  # noqa: E731
+            note = f"{key}: {shown(values)} vs {shown(consensus[0].value)}"
+            out.append(_divergence("date_conflict", node.members, [m.sentence for m in consensus], note,
+                                   max_listed=opts.max_listed))  # fmt: skip
     return out
 
 
-def _dates_comparable(key: str, s: Sentence, t: Sentence, sim: float, aligner: _Aligner) -> bool:
+def _consensus(matches: list[_Match], agree: Callable[[object, object], bool]) -> list[_Match]:
+    """The largest group of matches whose values agree with the first of the group (the others' shared value)."""
+    best: list[_Match] = []
+    for value in dict.fromkeys(m.value for m in matches):
+        group = [n for n in matches if agree(value, n.value)]
+        if len(group) > len(best):
+            best = group
+    return best
+
+
+def _dates_comparable(key: str, s: Sentence, t: Sentence, sim: float, story: AlignedStory) -> bool:
     if key == "weekday":
         # "on Tuesday" in Tuesday's paper and in Wednesday's can be different days of events
-        a, b = aligner.published.get(s.article), aligner.published.get(t.article)
+        a, b = story.published.get(s.article), story.published.get(t.article)
         if a and b and abs((a - b).total_seconds()) > SAME_NEWS_CYCLE_S:
             return False
-    if key in ("duration",) or key.startswith("ordinal"):
-        return bool(s.facts.duration_context & t.facts.duration_context) or key.startswith("ordinal")
+    if key == "duration":
+        return bool(s.facts.duration_context & t.facts.duration_context)
+    if key.startswith("ordinal"):
+        return True
     return sim >= DATE_ALIGN_MIN
 
 
 # -- quotes -------------------------------------------------------------------------------
-@functools.lru_cache(maxsize=65536)
-def _quote_words(words: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(content_words(" ".join(words)))
+def _quote_words(quote: Quote, cache: dict[tuple[str, ...], frozenset[str]]) -> frozenset[str]:
+    if quote.words not in cache:
+        cache[quote.words] = frozenset(content_words(" ".join(quote.words)))
+    return cache[quote.words]
 
 
-def _same_quote(a: Quote, b: Quote) -> bool:
-    wa, wb = _quote_words(a.words), _quote_words(b.words)
-    shared = len(wa & wb)
-    if shared >= 3 and _surname(a.speaker) and _surname(a.speaker) == _surname(b.speaker):
-        return True  # the same named speaker saying something this close is the same quote
-    return shared >= 3 and shared / max(1, min(len(wa), len(wb))) >= QUOTE_SAME
+def _reworded(a: object, b: object) -> bool:
+    """Words changed inside the quote (not one quote a shortened version of the other).
 
-
-def _reworded(a: Quote, b: Quote) -> bool:
-    """Words changed inside the quote (not one quote a shortened version of the other)."""
-    ops = difflib.SequenceMatcher(a=_norm_words(a.words), b=_norm_words(b.words), autojunk=False).get_opcodes()
+    ``a`` and ``b`` are quotes' normalised words (:func:`_wording`). An ellipsis ("…") marks
+    words the outlet left out ("we would be remiss … if we did not"): a quote whose pieces all
+    stand, in order, in the other quote is shortened, not reworded. Spelling variants (British
+    and American, hyphenation, curly apostrophes, initialisms) are not changes.
+    """
+    assert isinstance(a, tuple)
+    assert isinstance(b, tuple)
+    if a == b or _elided_from(a, b) or _elided_from(b, a):
+        return False
+    wa, wb = [w for w in a if w != "…"], [w for w in b if w != "…"]
+    ops = difflib.SequenceMatcher(a=wa, b=wb, autojunk=False).get_opcodes()
     inner = [op for op in ops[1:-1] if op[0] != "equal"] if len(ops) > 2 else []
     if any(op[0] == "replace" for op in ops):
         return True
     return bool(inner)
 
 
+def _elided_from(quote: tuple[str, ...], other: tuple[str, ...]) -> bool:
+    """Whether ``quote`` has an ellipsis and each of its pieces stands, in order, in ``other``."""
+    if "…" not in quote:
+        return False
+    joined = " " + " ".join(w for w in other if w != "…") + " "
+    position = 0
+    for piece in " ".join(quote).split("…"):
+        words = piece.split()
+        if not words:
+            continue
+        found = joined.find(" " + " ".join(words) + " ", position)
+        if found < 0:
+            return False
+        position = found + 1
+    return True
+
+
+_QUOTE_WORD = re.compile(r"…|\.\s?\.\s?\.|[A-Za-z][A-Za-z'’-]*")
+
+
+def _wording(quote: Quote, cache: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """A quote's words as compared: lower case, spelling variants folded, "…" where words were left out
+    or the outlet inserted its own in brackets."""
+    if quote.text not in cache:
+        plain = re.sub(r"\b(?:[A-Za-z]\.){2,}", lambda m: m.group().replace(".", ""), quote.text)
+        plain = re.sub(r"\([^)]*\)|\[[^\]]*\]", " … ", plain)  # "(Libyan strongman Muammar)": the outlet's words
+        words = ["…" if w.startswith((".", "…")) else w.lower() for w in _QUOTE_WORD.findall(plain)]
+        cache[quote.text] = tuple(_norm_words(tuple(words)))
+    return cache[quote.text]
+
+
 def _norm_words(words: tuple[str, ...]) -> list[str]:
-    return [w.replace("’", "'").replace("ise", "ize").replace("our", "or") for w in words]
+    out: list[str] = []
+    for w in words:
+        w = w.replace("’", "'").replace("ise", "ize").replace("our", "or")
+        out += [part for part in w.split("-") if part]
+    return out
+
+
+def _longest_run(a: tuple[str, ...], b: tuple[str, ...]) -> int:
+    """Words of the longest passage two quotes (their :func:`_wording`) share word for word."""
+    return difflib.SequenceMatcher(a=a, b=b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size
 
 
 def _surname(name: str) -> str:
     return name.split()[-1].lower() if name and name[0].isupper() else ""
 
 
-def _quotes(aligner: _Aligner) -> list[Divergence]:
-    nodes_all = [(s, q) for sents in aligner.per_article.values() for s in sents for q in s.facts.quotes]
+def _quotes(story: AlignedStory, opts: Options) -> list[Divergence]:
+    occurrences = [(s, q) for s in story.sentences() for q in s.quotes]
+    distinct: dict[Quote, list[int]] = defaultdict(list)
+    for i, (_, q) in enumerate(occurrences):
+        distinct[q].append(i)
+    entries = list(distinct)
+    cache: dict[tuple[str, ...], frozenset[str]] = {}
+    wordings: dict[str, tuple[str, ...]] = {}
     index: dict[str, list[int]] = defaultdict(list)
-    for i, (_, q) in enumerate(nodes_all):
-        for w in set(q.words):
-            if len(w) > 3:
-                index[w].append(i)
-    groups = _Groups()
-    for i, (s, q) in enumerate(nodes_all):
-        groups.find(i)
-        for j in {j for w in set(q.words) if len(w) > 3 for j in index[w] if j > i}:
-            t, r = nodes_all[j]
-            if t.article != s.article and _same_quote(q, r):
-                groups.union(i, j)
+    for i, q in enumerate(entries):
+        for w in _quote_words(q, cache):
+            index[w].append(i)
+    parent = list(range(len(entries)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i, q in enumerate(entries):
+        wq = _quote_words(q, cache)
+        # linking each quote to an earlier variant is enough to connect all variants, so only the
+        # first entries of each word's list are looked at (blocking: no all-pairs over variants)
+        shared: Counter[int] = Counter(j for w in wq for j in index[w][:QUOTE_POSTINGS] if j < i)
+        for j, count in sorted(shared.items()):
+            if count < 3:
+                continue
+            r = entries[j]
+            # the same quote keeps a passage of three or more words as it was; two different
+            # quotes of one speaker share words, not passages
+            run = _longest_run(_wording(q, wordings), _wording(r, wordings))
+            share = count / max(1, min(len(wq), len(_quote_words(r, cache))))
+            same_speaker = bool(_surname(q.speaker)) and _surname(q.speaker) == _surname(r.speaker)
+            if run >= 3 and (share >= QUOTE_SAME or (same_speaker and share >= 0.3 and run >= 4)):
+                parent[find(i)] = find(j)
+    components: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(entries)):
+        components[find(i)].append(i)
     out = []
-    for members in groups.components():
-        nodes = _one_per_article([nodes_all[i] for i in members])  # type: ignore[index]
+    wording: list[tuple[tuple[str, ...], int, Divergence]] = []
+    for members in sorted(components.values()):
+        nodes = _one_per_article([occurrences[k] for i in members for k in distinct[entries[i]]])
         if len(nodes) < 2:
             continue
-        odd, rest = _odd_ones(nodes, lambda a, b: not _reworded(a, b))
+        odd, rest = _odd_ones([(s, _wording(q, wordings)) for s, q in nodes], lambda a, b: not _reworded(a, b))  # type: ignore[attr-defined]
         if odd:
-            out.append(_divergence("quote_wording", [s for s, _ in odd], [s for s, _ in rest],
-                                   f"{odd[0][1].text!r} vs {rest[0][1].text!r}"))  # fmt: skip
-        named = [(s, q) for s, q in nodes if _surname(q.speaker)]
-        odd, rest = _odd_ones(named, lambda a, b: _surname(a.speaker) == _surname(b.speaker))
+            shown = {s.article: q.text for s, q in nodes}  # type: ignore[attr-defined]
+            found = _divergence("quote_wording", [s for s, _ in odd], [s for s, _ in rest],
+                                f"{shown[odd[0][0].article]!r} vs {shown[rest[0][0].article]!r}",
+                                max_listed=opts.max_listed)  # fmt: skip
+            wording.append((tuple(sorted(s.article for s, _ in odd)), odd[0][0].index, found))
+        named = [(s, q) for s, q in nodes if _surname(q.speaker)]  # type: ignore[attr-defined]
+        odd, rest = _odd_ones([(s, _surname(q.speaker)) for s, q in named], lambda a, b: a == b)  # type: ignore[attr-defined]
         if odd:
+            speaker = {s.article: q.speaker for s, q in named}  # type: ignore[attr-defined]
             out.append(_divergence("quote_attribution", [s for s, _ in odd], [s for s, _ in rest],
-                                   f"said by {odd[0][1].speaker} vs {rest[0][1].speaker}"))  # fmt: skip
-        placed = [(s, q) for s, q in nodes if q.venue]
-        odd, rest = _odd_ones(placed, lambda a, b: a.venue.lower() == b.venue.lower())
+                                   f"said by {speaker[odd[0][0].article]} vs {speaker[rest[0][0].article]}",
+                                   max_listed=opts.max_listed))  # fmt: skip
+        placed = [(s, q.venue.lower()) for s, q in nodes if q.venue]  # type: ignore[attr-defined]
+        odd, rest = _odd_ones(placed, lambda a, b: a == b)  # type: ignore[arg-type]
         if odd:
+            venue = {s.article: q.venue for s, q in nodes if q.venue}  # type: ignore[attr-defined]
             out.append(_divergence("quote_attribution", [s for s, _ in odd], [s for s, _ in rest],
-                                   f"said {odd[0][1].venue} vs {rest[0][1].venue}"))  # fmt: skip
+                                   f"said {venue[odd[0][0].article]} vs {venue[rest[0][0].article]}",
+                                   max_listed=opts.max_listed))  # fmt: skip
+    # one quotation over consecutive sentences, changed by the same outlets, is one finding
+    wording.sort(key=lambda w: (w[0], w[1]))
+    for i, (odd_articles, index, finding) in enumerate(wording):
+        previous = wording[i - 1] if i else None
+        if previous and previous[0] == odd_articles and index - previous[1] <= 2:
+            continue
+        out.append(finding)
     return out
 
 
 # -- titles -------------------------------------------------------------------------------
-def _roles(title: str) -> frozenset[str]:
-    return role_words(title)
-
-
 GENERIC_ROLES = frozenset({"official", "aide", "officer", "leader", "head", "executive", "member", "vice"})
 
 
-def _same_role(a: str, b: str) -> bool:
-    """Titles agree when they share a role word, or when one is only a vague role ("official", "aide")."""
-    ra, rb = _roles(a), _roles(b)
-    return bool(ra & rb) or ra <= GENERIC_ROLES or rb <= GENERIC_ROLES
+def _same_role(a: object, b: object) -> bool:
+    """Titles agree when they share a role word, or when one is only a vague role ("official", "aide").
+
+    ``a`` and ``b`` are the role words an article gives a person (all its sentences together: a
+    person may hold two offices, "Representative" and "the committee's chairman").
+    """
+    assert isinstance(a, frozenset)
+    assert isinstance(b, frozenset)
+    return bool(a & b) or a <= GENERIC_ROLES or b <= GENERIC_ROLES
 
 
-def _titles(per_article: dict[str, list[Sentence]]) -> list[Divergence]:
-    by_person: dict[str, list[tuple[Sentence, str]]] = defaultdict(list)
-    for sents in per_article.values():
-        for s in sents:
-            for surname, title in s.facts.titles.items():
-                by_person[surname].append((s, title))
+_PAST = re.compile(r"\b(?:former|ex|onetime|then|retired|late|previous)\b", re.I)
+
+
+def _titles(story: AlignedStory, opts: Options) -> list[Divergence]:
+    """A person's title in one outlet against the others': conflicting when no role word is shared.
+
+    A past title ("former governor") describes another time and is left out.
+    """
+    by_person: dict[str, dict[str, list[tuple[Sentence, str]]]] = defaultdict(lambda: defaultdict(list))
+    for s in story.sentences():
+        for surname, title in s.facts.titles.items():
+            if role_words(title) and not _PAST.search(title):
+                by_person[surname][s.article].append((s, title))
     out = []
-    for surname, mentions in by_person.items():
-        nodes = _one_per_article([(s, t) for s, t in mentions if _roles(t)])  # type: ignore[misc]
+    for surname, per_article in sorted(by_person.items()):
+        nodes: list[tuple[Sentence, object]] = []
+        shown: dict[str, str] = {}
+        for article, mentions in sorted(per_article.items()):
+            roles = frozenset().union(*(role_words(t) for _, t in mentions))
+            nodes.append((mentions[0][0], roles))
+            shown[article] = mentions[0][1]
         odd, rest = _odd_ones(nodes, _same_role)
         if odd:
-            out.append(_divergence("role_title", [s for s, _ in odd], [s for s, _ in rest],
-                                   f"{surname}: {odd[0][1]} vs {rest[0][1]}"))  # fmt: skip
+            note = f"{surname}: {shown[odd[0][0].article]} vs {shown[rest[0][0].article]}"
+            out.append(_divergence("role_title", [s for s, _ in odd], [s for s, _ in rest], note,
+                                   max_listed=opts.max_listed))  # fmt: skip
+    return out
+
+
+# -- ages ---------------------------------------------------------------------------------
+def _ages(story: AlignedStory, opts: Options) -> list[Divergence]:
+    """A person's age as one outlet gives it against the others ("Assange, 47," against "the 48-year-old")."""
+    by_person: dict[str, list[tuple[Sentence, object]]] = defaultdict(list)
+    for s in story.sentences():
+        for surname, age in s.ages:
+            by_person[surname].append((s, age))
+    out = []
+    for surname, mentions in sorted(by_person.items()):
+        odd, rest = _odd_ones(_one_per_article(mentions), lambda a, b: a == b)
+        if odd:
+            note = f"age of {surname}: {odd[0][1]} vs {rest[0][1]}"
+            out.append(_divergence("numeric_conflict", [s for s, _ in odd], [s for s, _ in rest], note,
+                                   max_listed=opts.max_listed))  # fmt: skip
     return out
 
 
 # -- omissions and uncorroborated claims --------------------------------------------------
-def _omissions(aligner: _Aligner, readable: set[str], lengths: dict[str, int]) -> list[Divergence]:
-    articles = aligner.articles
-    if len(articles) < 3:
+def _quoted_share(s: Sentence) -> float:
+    quoted = sum(len(q.words) for q in s.quotes)
+    return quoted / max(1, len(s.text.split()))
+
+
+def _omissions(story: AlignedStory, news: list[Article], readable: set[str], opts: Options) -> list[Divergence]:
+    """Facts stated by most comparable outlets that a full-length news article has nothing about.
+
+    An omitted passage is one finding: facts that sit next to each other in the stating articles
+    are merged. A quotation alone is colour, not a fact, and is not counted.
+    """
+    news_ids = {a.id for a in news}
+    if len({a.outlet for a in news}) < opts.omission_min_outlets + 1:
         return []
+    lengths = {a.id: len(a.text.split()) for a in news}
     median = sorted(lengths.values())[len(lengths) // 2]
-    out: dict[tuple[str, str], Divergence] = {}
-    for art, sents in aligner.per_article.items():
-        for s in sents:
-            if len(s.words) < 6:
-                continue
-            stating = {other: t for other, (t, sim) in aligner.best[(art, s.index)].items() if sim >= ALIGN_MIN}
-            missing = [a for a in articles if a != art and a not in stating]
-            if len(missing) != 1 or len(stating) + 1 < max(3, len(articles) - 1):
-                continue
-            (gap,) = missing
-            if gap not in readable or lengths[gap] < 0.6 * median:
-                continue
-            near = max([aligner.match(s, gap)[1]] + [aligner.match(t, gap)[1] for t in stating.values()])
-            if near >= RELATED_MIN:
-                continue
-            key = (gap, min([f"{art}:{s.index}"] + [f"{t.article}:{t.index}" for t in stating.values()]))
-            if key not in out:
-                div = _divergence("omission", [], [s, *stating.values()], f"{gap} leaves out: {s.text[:80]}")
-                out[key] = Divergence(**{**div.__dict__, "articles": (gap, *div.articles)})
-    return list(out.values())
-
-
-def _uncorroborated(aligner: _Aligner) -> list[Divergence]:
-    """Substantive claims whose specific words appear in no other article of the story."""
-    if len(aligner.articles) < 3:  # with two versions, "only one says it" is too weak to flag
+    gaps = [a for a in news if a.id in readable and lengths[a.id] >= opts.omission_min_length * median]
+    comparable = _comparable_outlets(gaps, news, opts.omission_window_s)
+    if not gaps:
         return []
-    vocabulary: dict[str, Counter[str]] = {a: Counter(w for s in sents for w in s.words)
-                                           for a, sents in aligner.per_article.items()}  # fmt: skip
+    least = min(len(c) for c in comparable.values())
+    used_by: dict[str, set[str]] = defaultdict(set)
+    for s in story.sentences():
+        for w in s.words:
+            used_by[w].add(s.outlet)
+    vocabulary = {a.id: frozenset(w for s in story.per_article[a.id] for w in s.words) for a in gaps}
+    found: dict[str, list[tuple[Node, dict[str, Sentence]]]] = defaultdict(list)
+    for node in story.nodes:
+        first = next((m for m in node.members if m.article in news_ids), None)
+        if first is None or len(node.words) < 6 or _quoted_share(first) > 0.5 or _SPECULATION.search(node.text):
+            continue
+        stating = {m.article: m for m in node.members if m.article in news_ids}
+        for article, (t, _) in story.counterparts(first, ALIGN_MIN).items():
+            if article in news_ids:
+                stating.setdefault(article, t)
+        outlets = {story.outlet[a] for a in stating}
+        if len(outlets) < max(opts.omission_min_outlets, opts.omission_share * least):
+            continue
+        probes = list(dict.fromkeys([node, *(t.node for t in stating.values())]))[:7]
+        # what marks this fact: figures and names its statements share that the rest of the story hardly uses
+        core = Counter(w for p in probes for w in p.words)
+        names = frozenset().union(*(p.entities for p in probes))
+        marks = {
+            w
+            for w, n in core.items()
+            if n >= 2 and (w.startswith("#") or w in names) and len(used_by[w]) <= len(outlets) + 1
+        }
+        # without figures or names, the words its statements share that the rest of the story hardly uses
+        words = {w for w, n in core.items() if n >= 2 and w not in marks and len(used_by[w]) <= len(outlets) + 1}
+        for gap in gaps:
+            if gap.outlet in outlets:
+                continue
+            have = len(outlets & comparable[gap.id])
+            if have < opts.omission_min_outlets or have < opts.omission_share * len(comparable[gap.id]):
+                continue
+            near = max(story.best_in(p, gap.id)[1] for p in probes)
+            if marks:
+                if near >= ALIGN_MIN or len(marks & vocabulary[gap.id]) >= 0.5 * len(marks):
+                    continue
+            elif len(words) >= 2:
+                if near >= ALIGN_MIN or words & vocabulary[gap.id]:
+                    continue
+            elif near >= RELATED_MIN:
+                continue
+            found[gap.id].append((node, stating))
     out = []
-    for art, sents in aligner.per_article.items():
-        elsewhere = Counter()
-        for other, words in vocabulary.items():
-            if other != art:
-                elsewhere.update(words.keys())
-        for s in sents[1:]:
-            if len(s.words) < 7 or not _CLAIM_VERBS.search(s.text) or not entities(s.text):
-                continue  # a claim of fact names who or what it is about
-            quoted = sum(len(q.words) for q in s.facts.quotes)
-            if quoted > 0.5 * len(s.text.split()):
-                continue  # a quotation alone is colour, not a claim of fact
-            novel = [w for w in s.words if not elsewhere[w]]
-            best = max((sim for _, sim in aligner.best[(art, s.index)].values()), default=0.0)
-            if len(novel) >= 3 and len(novel) >= 0.45 * len(s.words) and best < ALIGN_MIN:
-                out.append(_divergence("uncorroborated", [s], [], f"only {art}: {s.text[:80]}"))
+    for gap_id, facts in found.items():
+        for group in _adjacent_groups(facts):
+            node, stating = max(group, key=lambda f: (len(f[1]), -f[0].id))
+            evidence = [stating[a] for a in sorted(stating, key=lambda a: (story.outlet[a], a))]
+            out.append(_divergence("omission", [], evidence, f"{gap_id} leaves out: {node.text[:80]}", lead=[gap_id],
+                                   max_listed=opts.max_listed))  # fmt: skip
     return out
+
+
+def _comparable_outlets(gaps: list[Article], news: list[Article], window_s: float) -> dict[str, set[str]]:
+    """For each article, the other outlets with a news article published within the window (all, if times are unknown).
+
+    Articles are sorted by time once and each window is cut out by bisection, so this is not a
+    comparison of every article with every other.
+    """
+    untimed = {a.outlet for a in news if a.published_at is None}
+    timed = sorted((a.published_at.timestamp(), a.outlet) for a in news if a.published_at is not None)
+    stamps = [t for t, _ in timed]
+    everyone = {a.outlet for a in news}
+    span = stamps[-1] - stamps[0] if stamps else 0.0
+    out: dict[str, set[str]] = {}
+    for gap in gaps:
+        if gap.published_at is None or span <= window_s:
+            out[gap.id] = everyone - {gap.outlet}
+            continue
+        t = gap.published_at.timestamp()
+        lo, hi = bisect.bisect_left(stamps, t - window_s), bisect.bisect_right(stamps, t + window_s)
+        out[gap.id] = ({o for _, o in timed[lo:hi]} | untimed) - {gap.outlet}
+    return out
+
+
+def _adjacent_groups(
+    facts: list[tuple[Node, dict[str, Sentence]]],
+) -> list[list[tuple[Node, dict[str, Sentence]]]]:
+    """Facts one article leaves out, grouped when they stand next to each other in some stating article."""
+    parent = list(range(len(facts)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i, j in itertools.combinations(range(len(facts)), 2):
+        a, b = facts[i][1], facts[j][1]
+        if any(abs(a[x].index - b[x].index) <= 1 for x in a.keys() & b.keys()):
+            parent[find(i)] = find(j)
+    groups: dict[int, list[tuple[Node, dict[str, Sentence]]]] = defaultdict(list)
+    for i, fact in enumerate(facts):
+        groups[find(i)].append(fact)
+    return list(groups.values())
+
+
+def _uncorroborated(story: AlignedStory, news: list[Article]) -> list[Divergence]:
+    """Substantive claims of fact whose specific words appear in no other outlet's article of the story.
+
+    Needs three outlets: with two, "only one says it" is weak evidence (one text is often much
+    longer than the other) and flags most of the longer text. A claim of fact says who says so
+    or states a figure; questions, weighing of possibilities, quotations and paraphrased speech
+    of someone named only by a pronoun ("Low pay, she said, drives ...") are the speaker's view
+    or colour, not the outlet's claim. At most ``MAX_UNCORROBORATED`` per article, the most
+    specific first: a long article of real coverage has many details nobody else reports, and a
+    reader needs the few that matter.
+    """
+    if len({a.outlet for a in news}) < 3:
+        return []
+    used_by: dict[str, set[str]] = defaultdict(set)
+    for s in story.sentences():
+        for w in s.words:
+            used_by[w].add(s.outlet)
+    out = []
+    for article in news:
+        found: list[tuple[tuple[int, int, int], Sentence]] = []
+        for s in story.per_article[article.id][1:]:
+            plain = [w for w in s.words if not w.startswith("#")]
+            if len(plain) < 7 or _SPECULATION.search(s.text) or _quoted_share(s) > 0.5 or s.text[:1] in "\"“‘'":
+                continue
+            figures = number_tokens(s.facts.quantities)
+            if not (_ATTRIBUTED.search(s.text) or figures) or (_PRONOUN_SPEECH.search(s.text) and not figures):
+                continue
+            novel = [w for w in s.words if used_by[w] == {s.outlet}]
+            if len(novel) < 3 or len(novel) < NOVEL_SHARE * len(s.words):
+                continue
+            best = max((sim for _, sim in story.counterparts(s, RELATED_MIN).values()), default=0.0)
+            if best >= ALIGN_MIN:
+                continue
+            # most specific first: figures and names nobody else gives, then novel words
+            specific = sum(1 for w in novel if w.startswith("#") or w in s.node.entities)
+            found.append(((-specific, -len(novel), s.index), s))
+        found.sort(key=lambda f: f[0])
+        for _, s in found[:MAX_UNCORROBORATED]:
+            out.append(_divergence("uncorroborated", [s], [], f"only {article.outlet}: {s.text[:80]}"))
+    return out
+
+
+MAX_UNCORROBORATED = 3
+NOVEL_SHARE = 0.45  # share of a sentence's words no other outlet uses, for it to be a claim only one makes
+_PRONOUN_SPEECH = re.compile(
+    r"^(?:he|she|they)\s+(?:said|says|told|added|argued)\b|,\s*(?:he|she|they)\s+(?:said|says|added)\s*,", re.I
+)
 
 
 # -- framing ------------------------------------------------------------------------------
 PRIOR_STRENGTH = 500.0  # a0 of the Dirichlet prior, in words
 FRAMING_Z = 2.0  # z-score of the log-odds ratio an outlet's word must reach to count as its own framing
 _LOWER_WORD = re.compile(r"(?<![A-Za-z'’-])[a-z][a-z'’-]{4,}")
-
-
 _QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]|‘[^‘’]*’(?![A-Za-z])")
 
 
@@ -527,74 +793,165 @@ def _unquoted(text: str) -> str:
     return _QUOTED.sub(" ", text)
 
 
-def _framing(aligner: _Aligner) -> list[Divergence]:
+def _framing(story: AlignedStory, news: list[Article]) -> list[Divergence]:
     """Words one outlet uses for the story that the others do not, ranked statistically.
 
     The log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi and Quinn, 2008)
-    compares each article's word counts with the other articles' together; the prior is the
-    whole story's counts, so a word is distinctive only if this outlet uses it clearly more
-    than its share. Names are left out (capitalised words): framing is in the common words
+    compares each news article's word counts with the other news articles' together; the prior
+    is the whole story's counts, so a word is distinctive only if this outlet uses it clearly
+    more than its share. Names are left out (capitalised words): framing is in the common words
     ("terrorists" against "militants", "onslaught" against "offensive").
     """
-    if len(aligner.articles) < 3:
+    if len({a.outlet for a in news}) < 3:
         return []
     counts = {
-        a: Counter(
-            w.lower() for s in sents for w in _LOWER_WORD.findall(_unquoted(s.text)) if w.lower() not in STOPWORDS
+        a.id: Counter(
+            w.lower()
+            for s in story.per_article[a.id]
+            for w in _LOWER_WORD.findall(_unquoted(s.text))
+            if w.lower() not in STOPWORDS
         )
-        for a, sents in aligner.per_article.items()
+        for a in news
     }
-    total = Counter()
+    total: Counter[str] = Counter()
     for c in counts.values():
         total.update(c)
     prior_size = sum(total.values())
     out = []
     for art, mine in counts.items():
-        others = total - mine
-        n_mine, n_others = sum(mine.values()), sum(others.values())
+        others = _Remainder(total, mine)
+        n_mine = sum(mine.values())
+        n_others = prior_size - n_mine
+        scores: dict[str, float] = {}
         for word, k in mine.items():
-            if k < 2 or (others[word] > 0 and others[word] * n_mine >= k * n_others):
-                continue
             alpha = PRIOR_STRENGTH * total[word] / prior_size
-            a0 = PRIOR_STRENGTH
-            delta = math.log((k + alpha) / (n_mine + a0 - k - alpha)) - math.log(
-                (others[word] + alpha) / (n_others + a0 - others[word] - alpha)
+            delta = math.log((k + alpha) / (n_mine + PRIOR_STRENGTH - k - alpha)) - math.log(
+                (others[word] + alpha) / (n_others + PRIOR_STRENGTH - others[word] - alpha)
             )
-            z = delta / math.sqrt(1 / (k + alpha) + 1 / (others[word] + alpha))
-            if z < FRAMING_Z:
-                continue
-            sentence = next(
-                s for s in aligner.per_article[art] if re.search(rf"\b{re.escape(word)}\b", _unquoted(s.text))
-            )
-            counterparts = [t for t, sim in aligner.best[(art, sentence.index)].values() if sim >= RELATED_MIN]
-            out.append(_divergence("framing", [sentence], counterparts[:3], f"{word!r} (z={z:.1f})"))
+            scores[word] = delta / math.sqrt(1 / (k + alpha) + 1 / (others[word] + alpha))
+        flagged = sorted(
+            (
+                w
+                for w, z in scores.items()
+                if z >= FRAMING_Z and mine[w] >= 2 and others[w] * n_mine < mine[w] * n_others
+            ),
+            key=lambda w: (-scores[w], w),
+        )
+        if not flagged:
+            continue
+        # shown where this outlet's own wording departs most from the others' (all its words, weighted by z)
+        using = [s for s in story.per_article[art] if set(_LOWER_WORD.findall(_unquoted(s.text))) & set(flagged)]
+        sentence = max(
+            using,
+            key=lambda s: (
+                sum(max(0.0, scores.get(w.lower(), 0.0)) for w in set(_LOWER_WORD.findall(_unquoted(s.text)))),
+                -s.index,
+            ),
+        )
+        pairs = sorted(
+            (
+                (sim, t.article, t)
+                for t, sim in story.counterparts(sentence, RELATED_MIN).values()
+                if t.article in counts
+            ),
+            key=lambda p: (-p[0], p[1]),
+        )
+        note = ", ".join(f"{w!r} (z={scores[w]:.1f})" for w in flagged[:5])
+        out.append(_divergence("framing", [sentence], [t for _, _, t in pairs[:3]], note))
     return out
 
 
+class _Remainder:
+    """The other articles' count of a word (story total minus this article's), computed when asked."""
+
+    def __init__(self, total: Counter[str], mine: Counter[str]) -> None:
+        self.total, self.mine = total, mine
+
+    def __getitem__(self, word: str) -> int:
+        return self.total[word] - self.mine[word]
+
+
+# -- first reports ------------------------------------------------------------------------
+def _first_reports(story: AlignedStory, opts: Options) -> list[Divergence]:
+    """Which outlet stated a checkable claim first, and who followed: one finding per leading outlet.
+
+    A claim counts when it carries a figure, a date or a quote, was stated by at least three
+    outlets (or by every outlet of a two-outlet story), and its first outlet published it
+    ``first_report_lead_s`` or more before any other; the finding shows that outlet's first such
+    claim and lists the others' times for it.
+    """
+    needed = min(3, len(story.outlets))
+    if needed < 2:
+        return []
+    leads: dict[str, list[tuple[datetime, Node, list[tuple[str, datetime, Sentence]]]]] = defaultdict(list)
+    done: set[int] = set()
+    for node in story.nodes:
+        if node.id in done or not (node.facts.quantities or node.facts.quotes or _date_keys(node.facts)):
+            continue
+        stating: dict[str, Sentence] = {}
+        for m in node.members:
+            stating.setdefault(m.article, m)
+        for article, (t, _) in story.counterparts(node.members[0], ALIGN_MIN).items():
+            stating.setdefault(article, t)
+        done |= {t.node.id for t in stating.values()}
+        first_by_outlet: dict[str, tuple[datetime, Sentence]] = {}
+        for article, s in stating.items():
+            when = story.published[article]
+            outlet = story.outlet[article]
+            if when is not None and (outlet not in first_by_outlet or when < first_by_outlet[outlet][0]):
+                first_by_outlet[outlet] = (when, s)
+        if len(first_by_outlet) < needed:
+            continue
+        order = sorted(first_by_outlet.items(), key=lambda p: (p[1][0], p[0]))
+        (lead, (t0, _)), (_, (t1, _)) = order[0], order[1]
+        if (t1 - t0).total_seconds() >= opts.first_report_lead_s:
+            leads[lead].append((t0, node, [(o, w, s) for o, (w, s) in order]))
+    out = []
+    for lead, claims in sorted(leads.items()):
+        claims.sort(key=lambda c: (c[0], c[1].id))
+        t0, _, order = claims[0]
+        followers = ", ".join(f"{o} (+{_hours(w - t0)})" for o, w, _ in order[1:6])
+        note = f"first: {lead} at {t0:%Y-%m-%d %H:%M} UTC with {len(claims)} claim(s); then {followers}"
+        out.append(_divergence("first_report", [order[0][2]], [s for _, _, s in order[1:]], note))
+    return out
+
+
+def _hours(delta: object) -> str:
+    seconds = delta.total_seconds()  # type: ignore[attr-defined]
+    return f"{seconds / 3600:.1f} h"
+
+
 # -- revisions ----------------------------------------------------------------------------
-def _values(s: Sentence) -> set[float]:
-    return {q.value for q in s.facts.quantities}
+@dataclass(frozen=True, slots=True)
+class _Revised:
+    article: str
+    start: int
+    end: int
+    text: str
+    words: frozenset[str]
+    facts: Facts
+
+
+def _read_revision(article_id: str, text: str) -> list[_Revised]:
+    return [_Revised(article_id, a, b, t, frozenset(content_words(t)), read(t)) for a, b, t in sentences(text)]
 
 
 def _stealth_edits(revisions: dict[str, list[str]]) -> list[Divergence]:
     out = []
-    for article_id, texts in revisions.items():
+    for article_id, texts in sorted(revisions.items()):
         for old_text, new_text in itertools.pairwise(texts):
-            old = [Sentence(article_id, i, a, b, t, frozenset(content_words(t)), read(t))
-                   for i, (a, b, t) in enumerate(sentences(old_text))]  # fmt: skip
-            new = [Sentence(article_id, i, a, b, t, frozenset(content_words(t)), read(t))
-                   for i, (a, b, t) in enumerate(sentences(new_text))]  # fmt: skip
+            old, new = _read_revision(article_id, old_text), _read_revision(article_id, new_text)
             new_texts = {s.text for s in new}
-            edits: list[tuple[Sentence, Sentence]] = []
+            old_texts = {s.text for s in old}
+            edits: list[tuple[_Revised, _Revised]] = []
             for s in old:
                 if s.text in new_texts:
                     continue
-                best = max(new, key=lambda t: len(s.words & t.words) / math.sqrt(len(s.words) * len(t.words) or 1),
-                           default=None)  # fmt: skip
-                if best is None or best.text in {o.text for o in old}:
+                best = max(new, key=lambda t: similarity(s.words, t.words), default=None)
+                if best is None or best.text in old_texts:
                     continue
                 changed = (
-                    _values(s) != _values(best)
+                    {q.value for q in s.facts.quantities} != {q.value for q in best.facts.quantities}
                     or {q.text for q in s.facts.quotes} != {q.text for q in best.facts.quotes}
                     or _date_keys(s.facts) != _date_keys(best.facts)
                 )
@@ -607,5 +964,5 @@ def _stealth_edits(revisions: dict[str, list[str]]) -> list[Divergence]:
                 )
                 first_old, first_new = edits[0]
                 note = "; ".join(f"{o.text!r} -> {n.text!r}" for o, n in edits)
-                out.append(_divergence("stealth_edit", [first_new], [], note, before={article_id: first_old.text}))
+                out.append(_divergence("stealth_edit", [first_new], [], note, before={article_id: first_old.text}))  # type: ignore[list-item]
     return out

@@ -1,0 +1,52 @@
+"""Quality gate: the engine on the demo newsroom's planted divergences stays above the floors in the repo."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from bench.divergence import DEMO, analyse, load, score
+
+ROOT = Path(__file__).resolve().parent.parent
+FLOORS = json.loads((Path(__file__).parent / "divergence_floors.json").read_text(encoding="utf-8"))
+
+
+def test_the_demo_divergences_are_found_above_the_floors() -> None:
+    figures = score(analyse(load(DEMO)))
+    assert figures["precision"] >= FLOORS["precision"]
+    assert figures["recall"] >= FLOORS["recall"]
+    assert figures["controls_flagged"] <= FLOORS["controls_flagged"]
+    assert figures["syndication_recall"] >= FLOORS["syndication_recall"]
+    for kind in FLOORS["found_types"]:
+        assert figures["per_type"][kind]["recall"] == 1.0, kind
+
+
+def test_the_bench_runs_on_any_folder_of_the_layout_and_ends_with_one_json_line(tmp_path: Path) -> None:
+    text = "The storm damaged about {} homes along the Porthaven coast, Mayor Ana Ruiz said on Tuesday."
+    story = {
+        "story_id": "s1",
+        "articles": [
+            {"id": f"s1-{n}", "outlet": f"Outlet {n}", "url": f"https://o{n}.example/a",
+             "published_at": f"2025-03-04T0{n}:00:00Z", "title": "Storm", "text": text.format(v)}
+            for n, v in enumerate(["140", "nearly 300", "nearly 300"])
+        ],
+        "divergences": [{"type": "numeric_conflict", "articles": ["s1-0", "s1-1"],
+                         "evidence": {"s1-0": "about 140 homes", "s1-1": "nearly 300 homes"}}],
+        "controls": [],
+        "relations": [],
+    }  # fmt: skip
+    (tmp_path / "stories.jsonl").write_text(json.dumps(story) + "\n", encoding="utf-8")
+    predictions = tmp_path / "predictions.jsonl"
+    run = subprocess.run(
+        [sys.executable, "bench/divergence.py", "--data", str(tmp_path), "--predictions", str(predictions),
+         "--sizes", "10"],
+        capture_output=True, text=True, check=True, cwd=ROOT,
+    )  # fmt: skip
+    last = json.loads(run.stdout.strip().splitlines()[-1])
+    assert last[tmp_path.name]["recall"] == 1.0
+    assert last["seconds_by_articles"]["10"] is not None
+    (written,) = [json.loads(line) for line in predictions.read_text(encoding="utf-8").splitlines()]
+    assert written["story_id"] == "s1"
+    assert any(d["type"] == "numeric_conflict" for d in written["divergences"])
