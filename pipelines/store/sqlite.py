@@ -14,13 +14,22 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.errors import StoreError
-from pipelines.models import AccessState, Article, Divergence, OutboxMessage, Revision, RevisionDiff, StoreOutcome
+from pipelines.models import (
+    AccessState,
+    Article,
+    Claim,
+    Divergence,
+    OutboxMessage,
+    Revision,
+    RevisionDiff,
+    StoreOutcome,
+)
 from pipelines.query import QueryError, to_fts5
 from pipelines.revisions import diff_texts
-from pipelines.store.base import SearchHit
-from pipelines.store.codec import divergence_from_json, divergence_to_json
+from pipelines.store.base import HIGHLIGHT, INTERVALS, SearchHit
+from pipelines.store.codec import claim_from_json, claim_to_json, divergence_from_json, divergence_to_json
 
-HIGHLIGHT = ("«", "»")
+__all__ = ["HIGHLIGHT", "SQLiteStore"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -86,6 +95,15 @@ CREATE TABLE IF NOT EXISTS outbox_sent (
     sent_at TEXT NOT NULL,
     PRIMARY KEY (message_id, recipient)
 );
+CREATE TABLE IF NOT EXISTS claims (
+    story TEXT NOT NULL,
+    id TEXT NOT NULL,
+    outlets INTEGER NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (story, id)
+);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     kind TEXT NOT NULL,
@@ -137,27 +155,41 @@ class SQLiteStore:
         if "diff" not in columns:
             with self._db:
                 self._db.execute("ALTER TABLE revisions ADD COLUMN diff TEXT NOT NULL DEFAULT ''")
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(articles)")}
+        with self._db:
+            if "story" not in columns:
+                self._db.execute("ALTER TABLE articles ADD COLUMN story TEXT NOT NULL DEFAULT ''")
+            if "watches" not in columns:
+                self._db.execute("ALTER TABLE articles ADD COLUMN watches TEXT NOT NULL DEFAULT '[]'")
+            self._db.execute("CREATE INDEX IF NOT EXISTS articles_story ON articles (story)")
 
     # -- writing ---------------------------------------------------------------------------
     def upsert(self, article: Article) -> StoreOutcome:
+        with self._db:
+            return self._upsert(article)
+
+    def upsert_many(self, articles: Sequence[Article]) -> list[StoreOutcome]:
+        with self._db:  # one transaction: one fsync for the whole batch
+            return [self._upsert(a) for a in articles]
+
+    def _upsert(self, article: Article) -> StoreOutcome:
         row = self._db.execute(
             "SELECT content_hash, revision, text FROM articles WHERE id = ?", (article.id,)
         ).fetchone()
         now = _iso(article.fetched_at)
-        with self._db:
-            if row is None:
-                self._write(article, revision=1, first_seen=now)
-                self._add_revision(article, 1)
-                return StoreOutcome.NEW
-            old_hash, old_revision, old_text = row
-            diff = diff_texts(old_text, article.text) if old_hash != article.content_hash else None
-            if diff is None or diff.is_empty:
-                # the same words (re-flowed, other punctuation): not a revision
-                self._db.execute("UPDATE articles SET fetched_at = ? WHERE id = ?", (now, article.id))
-                return StoreOutcome.UNCHANGED
-            self._write(article, revision=old_revision + 1, first_seen=None)
-            self._add_revision(article, old_revision + 1, diff)
-            return StoreOutcome.REVISED
+        if row is None:
+            self._write(article, revision=1, first_seen=now)
+            self._add_revision(article, 1)
+            return StoreOutcome.NEW
+        old_hash, old_revision, old_text = row
+        diff = diff_texts(old_text, article.text) if old_hash != article.content_hash else None
+        if diff is None or diff.is_empty:
+            # the same words (re-flowed, other punctuation): not a revision
+            self._db.execute("UPDATE articles SET fetched_at = ? WHERE id = ?", (now, article.id))
+            return StoreOutcome.UNCHANGED
+        self._write(article, revision=old_revision + 1, first_seen=None)
+        self._add_revision(article, old_revision + 1, diff)
+        return StoreOutcome.REVISED
 
     def _write(self, a: Article, *, revision: int, first_seen: str | None) -> None:
         values = (
@@ -191,7 +223,8 @@ class SQLiteStore:
                 f"UPDATE articles SET {assignments}, content_hash = ? WHERE id = ?",
                 (*values[1:], a.content_hash, a.id),
             )
-        self._db.execute("DELETE FROM articles_fts WHERE article_id = ?", (a.id,))
+        if first_seen is None:
+            self._db.execute("DELETE FROM articles_fts WHERE article_id = ?", (a.id,))
         self._db.execute("INSERT INTO articles_fts (article_id, title, text) VALUES (?, ?, ?)", (a.id, a.title, a.text))
 
     def _add_revision(self, a: Article, revision: int, diff: RevisionDiff | None = None) -> None:
@@ -212,6 +245,18 @@ class SQLiteStore:
     def mark_duplicate(self, article_id: str, duplicate_of: str) -> None:
         with self._db:
             self._db.execute("UPDATE articles SET duplicate_of = ? WHERE id = ?", (duplicate_of, article_id))
+
+    def label(self, article_ids: Sequence[str], *, story: str | None = None, watch: str | None = None) -> None:
+        with self._db:
+            for article_id in article_ids:
+                if story is not None:
+                    self._db.execute("UPDATE articles SET story = ? WHERE id = ?", (story, article_id))
+                if watch is not None:
+                    self._db.execute(
+                        "UPDATE articles SET watches = json_insert(watches, '$[#]', ?) WHERE id = ?"
+                        " AND NOT EXISTS (SELECT 1 FROM json_each(articles.watches) WHERE value = ?)",
+                        (watch, article_id, watch),
+                    )
 
     def record_run(self, kind: str, started_at: datetime, stats: dict[str, Any]) -> None:
         with self._db:
@@ -246,6 +291,29 @@ class SQLiteStore:
             (watch, watch, kind, kind, _iso(since), _iso(since)),
         ).fetchall()
         return [divergence_from_json(json.loads(body), first_seen=_dt(f), last_seen=_dt(la)) for body, f, la in rows]
+
+    # -- claims ----------------------------------------------------------------------------
+    def upsert_claims(self, story: str, claims: Sequence[Claim], seen_at: datetime) -> int:
+        seen = _iso(seen_at)
+        new = 0
+        with self._db:
+            for c in claims:
+                row = self._db.execute(
+                    "SELECT first_seen FROM claims WHERE story = ? AND id = ?", (story, c.id)
+                ).fetchone()
+                new += row is None
+                self._db.execute(
+                    "INSERT OR REPLACE INTO claims (story, id, outlets, first_seen, last_seen, body)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (story, c.id, len(c.outlets), row[0] if row else seen, seen, json.dumps(claim_to_json(c))),
+                )
+        return new
+
+    def claims(self, story: str) -> list[Claim]:
+        rows = self._db.execute(
+            "SELECT body FROM claims WHERE story = ? ORDER BY outlets DESC, id", (story,)
+        ).fetchall()
+        return [claim_from_json(json.loads(body)) for (body,) in rows]
 
     # -- digest outbox ---------------------------------------------------------------------
     def outbox_add(self, message: OutboxMessage) -> bool:
@@ -302,9 +370,15 @@ class SQLiteStore:
         return _article(row) if row else None
 
     def articles(
-        self, *, outlet: str | None = None, since: datetime | None = None, until: datetime | None = None
+        self,
+        *,
+        outlet: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        story: str | None = None,
+        watch: str | None = None,
     ) -> list[Article]:
-        where, params = _filters(outlet, since, until)
+        where, params = _filters(outlet, since, until, story=story, watch=watch)
         rows = self._db.execute(f"SELECT {_COLUMNS} FROM articles {where} ORDER BY published_at, id", params).fetchall()
         return [_article(row) for row in rows]
 
@@ -350,6 +424,43 @@ class SQLiteStore:
             raise QueryError(f"cannot search for {query!r}: {exc}") from exc
         return [SearchHit(_article(row[:-2]), row[-2], -row[-1]) for row in rows]
 
+    def coverage(
+        self,
+        *,
+        query: str | None = None,
+        outlet: str | None = None,
+        story: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        interval: str = "day",
+    ) -> dict[str, list[tuple[datetime, int]]]:
+        if interval not in INTERVALS:
+            raise ValueError(f"interval must be one of {', '.join(INTERVALS)}, not {interval!r}")
+        bucket = {
+            "hour": "strftime('%Y-%m-%dT%H:00:00+00:00', a.published_at)",
+            "day": "date(a.published_at) || 'T00:00:00+00:00'",
+            "week": "date(a.published_at, 'weekday 0', '-6 days') || 'T00:00:00+00:00'",
+        }[interval]
+        where, params = _filters(outlet, since, until, prefix="a.", story=story)
+        where = (where + " AND" if where else "WHERE") + " a.published_at IS NOT NULL"
+        source = "articles a"
+        if query is not None:
+            source = "articles_fts JOIN articles a ON a.id = articles_fts.article_id"
+            where += " AND articles_fts MATCH ?"
+            params.append(to_fts5(query))
+        try:
+            rows = self._db.execute(
+                f"SELECT a.outlet, {bucket} AS bucket, count(*) FROM {source} {where}"
+                " GROUP BY a.outlet, bucket ORDER BY a.outlet, bucket",
+                params,
+            ).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise QueryError(f"cannot search for {query!r}: {exc}") from exc
+        out: dict[str, list[tuple[datetime, int]]] = {}
+        for outlet_id, when, count in rows:
+            out.setdefault(outlet_id, []).append((datetime.fromisoformat(when), count))
+        return out
+
     def runs(self, kind: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
         rows = self._db.execute(
             "SELECT kind, started_at, finished_at, stats FROM runs WHERE ? IS NULL OR kind = ?"
@@ -358,14 +469,29 @@ class SQLiteStore:
         ).fetchall()
         return [{"kind": r[0], "started_at": r[1], "finished_at": r[2], "stats": json.loads(r[3])} for r in rows]
 
+    def flush(self) -> None:
+        """Nothing to do: every write is committed before it returns."""
+
     def close(self) -> None:
         self._db.close()
 
 
 def _filters(
-    outlet: str | None, since: datetime | None, until: datetime | None, prefix: str = ""
+    outlet: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    prefix: str = "",
+    story: str | None = None,
+    watch: str | None = None,
 ) -> tuple[str, list[Any]]:
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[Any] = []
+    if story is not None:
+        clauses.append(f"{prefix}story = ?")
+        params.append(story)
+    if watch is not None:
+        clauses.append(f"EXISTS (SELECT 1 FROM json_each({prefix or 'articles.'}watches) WHERE value = ?)")
+        params.append(watch)
     if outlet:
         clauses.append(f"{prefix}outlet = ?")
         params.append(outlet)
