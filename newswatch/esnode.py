@@ -371,6 +371,13 @@ class ElasticsearchNode:
         if remove and self._temporary:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
+    def kill(self) -> None:
+        """End the node at once (SIGKILL), as a crash or a pulled plug would; its data stays."""
+        process, self.process = self.process, None
+        if process is not None and process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=60)
+
     def restart(self) -> Self:
         self.stop()
         return self.start()
