@@ -234,7 +234,6 @@ class ElasticsearchNode:
     def __init__(self, options: NodeOptions | None = None) -> None:
         self.options = options or NodeOptions()
         self.port = self.options.port or free_port()
-        self.transport_port = free_port()
         self._temporary = self.options.workdir is None
         self.workdir = self.options.workdir or Path(tempfile.mkdtemp(prefix="newswatch-es-"))
         self.process: subprocess.Popen[bytes] | None = None
@@ -266,7 +265,8 @@ class ElasticsearchNode:
             "discovery.type": "single-node",
             "network.host": "127.0.0.1",
             "http.port": str(self.port),
-            "transport.port": str(self.transport_port),
+            # a range, not one free port: the node binds the first free one itself, so it cannot lose a race
+            "transport.port": "9300-9499",
             "path.data": str(self.workdir / "data"),
             "path.logs": str(self.workdir / "logs"),
             "cluster.routing.allocation.disk.threshold_enabled": "false",
