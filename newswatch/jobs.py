@@ -62,6 +62,10 @@ def report_watch(
 
 def analyse_watch(store: Store, comparison: Comparison) -> StoryAnalysis:
     """The divergences among a watch's articles, with every stored revision of edited ones; stored by id."""
+    # the watch's articles form its story for now: labelled so stores can chart and filter them, claims kept
+    now = datetime.now(UTC)
+    store.label([a.id for a in comparison.articles], story=comparison.watch, watch=comparison.watch)
+    store.upsert_claims(comparison.watch, comparison.claims, now)
     revisions = {a.id: [r.text for r in store.revisions(a.id)] for a in comparison.articles if a.revision > 1}
     analysis = analyse_story(list(comparison.articles), revisions)
     by_id = {a.id: a for a in comparison.articles}
@@ -69,13 +73,14 @@ def analyse_watch(store: Store, comparison: Comparison) -> StoryAnalysis:
         replace(
             d,
             watch=comparison.watch,
+            story=d.story or comparison.watch,
             outlets={a: by_id[a].outlet for a in d.articles if a in by_id},
             urls={a: by_id[a].url for a in d.articles if a in by_id},
             revisions={a: by_id[a].revision for a in d.articles if a in by_id},
         )
         for d in analysis.divergences
     ]
-    store.upsert_divergences(findings, datetime.now(UTC))
+    store.upsert_divergences(findings, now)
     return replace(analysis, divergences=tuple(findings))
 
 

@@ -1380,8 +1380,10 @@ class ElasticStore:
         self._ready = False
 
     def close(self) -> None:
+        """Replay what is spooled and refresh what this store wrote, so the next reader, in any process,
+        sees it; an unreachable cluster leaves the spool for later."""
         try:
-            self.replay_spool()
+            self.flush()
         except StoreError as exc:
             logger.warning("closing with writes still spooled in %s: %s", self.spool.path, exc)
         self.client.close()
