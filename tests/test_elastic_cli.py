@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -75,8 +76,9 @@ def test_a_run_leaves_labelled_articles_claims_and_divergences_for_kibana(es_dem
         assert isinstance(store, ElasticStore)
         framing = store.significant_terms(watch, labelled[0].outlet)
         assert all(isinstance(term, str) for term, _ in framing)
-        candidates = store.similar(labelled[0].id, window=__import__("datetime").timedelta(days=10))
-        assert candidates and all(a.outlet != labelled[0].outlet for a, _ in candidates)
+        candidates = store.similar(labelled[0].id, window=timedelta(days=10))
+        assert candidates
+        assert all(a.outlet != labelled[0].outlet for a, _ in candidates)
     finally:
         store.close()
 
