@@ -40,6 +40,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -97,6 +98,12 @@ def _kw() -> dict[str, Any]:
     return {"type": "keyword"}
 
 
+def _stored() -> dict[str, Any]:
+    """A keyword kept for reading back (in _source) and display, never searched, sorted or aggregated:
+    no inverted index, no doc values, so indexing does not pay for them."""
+    return {"type": "keyword", "index": False, "doc_values": False}
+
+
 def _text(raw: bool = False) -> dict[str, Any]:
     field: dict[str, Any] = {"type": "text", "analyzer": "newswatch_text"}
     if raw:
@@ -130,16 +137,16 @@ MAPPINGS: dict[str, dict[str, Any]] = {
         "text": _text(),
         "authors": _kw(),
         "published_at": _DATE,
-        "published_offset": _kw(),
-        "published_source": _kw(),
+        "published_offset": _stored(),
+        "published_source": _stored(),
         "modified_at": _DATE,
         "fetched_at": _DATE,
         "first_seen_at": _DATE,
         "revision_fetched_at": _DATE,
         "language": _kw(),
-        "content_hash": _kw(),
+        "content_hash": _stored(),
         "access_state": _kw(),
-        "source": _kw(),
+        "source": _stored(),
         "revision": _INT,
         "word_count": _INT,
         "duplicate_of": _kw(),
@@ -147,7 +154,7 @@ MAPPINGS: dict[str, dict[str, Any]] = {
         "story": _kw(),
         "watches": _kw(),
         "diff": _OPAQUE,
-        "spool_op": _kw(),
+        "spool_op": _stored(),
     },
     "revisions": {
         "article_id": _kw(),
@@ -325,6 +332,7 @@ class ElasticStore:
         replicas: int = 0,
         retry_after_s: float = 5.0,
         chunk_docs: int = 500,
+        bulk_threads: int = 2,
     ) -> None:
         self.client = client
         self.prefix = prefix
@@ -332,6 +340,7 @@ class ElasticStore:
         self.replicas = replicas
         self.retry_after_s = retry_after_s
         self.chunk_docs = chunk_docs
+        self.bulk_threads = bulk_threads
         self.analyzer = ""
         self._ready = False
         self._dirty: set[str] = set()
@@ -372,7 +381,8 @@ class ElasticStore:
                 "settings": {
                     "number_of_shards": 1,
                     "number_of_replicas": self.replicas,
-                    "refresh_interval": "1s",
+                    # our own reads refresh what they wrote; others (Kibana) can wait a few seconds
+                    "refresh_interval": "5s",
                     "analysis": {"analyzer": {"newswatch_text": {"type": analyzer}}},
                 }
             },
@@ -580,6 +590,26 @@ class ElasticStore:
             self._dirty.add(kind)
         return results
 
+    def _split(self, items: list[int]) -> list[list[int]]:
+        """Up to ``bulk_threads`` groups of whole plans (an article's actions stay in one request, in order)."""
+        if len(items) < 200 or self.bulk_threads < 2:
+            return [items]
+        size = -(-len(items) // self.bulk_threads)
+        return [items[i : i + size] for i in range(0, len(items), size)]
+
+    def _bulk_parallel(self, groups: list[list[dict[str, Any]]]) -> dict[tuple[str, str], dict[str, Any]]:
+        """Bulk requests side by side: one shard indexes concurrent requests on several cores."""
+        groups = [g for g in groups if g]
+        if len(groups) <= 1:
+            return self._bulk(groups[0]) if groups else {}
+        for alias in {a["_index"] for g in groups for a in g}:
+            self._idx(alias.removeprefix(self.prefix + "-"))  # create indices before the threads race to
+        results: dict[tuple[str, str], dict[str, Any]] = {}
+        with ThreadPoolExecutor(max_workers=len(groups)) as pool:
+            for part in pool.map(self._bulk, groups):
+                results |= part
+        return results
+
     def _refresh(self, *kinds: str) -> None:
         wanted = [self.alias(k) for k in kinds if self.alias(k) in self._dirty]
         if wanted:
@@ -633,8 +663,9 @@ class ElasticStore:
             if self.before_commit is not None:
                 for i in batch:
                     self.before_commit(articles[i].id)
-            actions = [a for i in batch for a in plans[i].actions]
-            results = self._bulk(actions) if actions else {}
+            results = self._bulk_parallel(
+                [[a for i in group for a in plans[i].actions] for group in self._split(batch)]
+            )
             retry = []
             revisions_after: list[dict[str, Any]] = []
             for i in batch:
@@ -692,7 +723,7 @@ class ElasticStore:
         if marker and applied and applied.split(":")[0] == marker.split(":")[0] and applied >= marker:
             return _Plan(StoreOutcome.UNCHANGED, [], None)  # replayed twice: already applied
         guard = {"if_seq_no": current.seq_no, "if_primary_term": current.primary_term}
-        diff = diff_texts(old["text"], a.text) if old["content_hash"] != a.content_hash else None
+        diff = diff_texts(old["text"], a.text) if old["content_hash"] != doc["content_hash"] else None
         if diff is None or diff.is_empty:
             update = {"fetched_at": _iso(a.fetched_at), **({"spool_op": marker} if marker else {})}
             action = {"_op_type": "update", "_index": articles, "_id": a.id, "doc": update, **guard}

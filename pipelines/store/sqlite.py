@@ -177,21 +177,22 @@ class SQLiteStore:
             "SELECT content_hash, revision, text FROM articles WHERE id = ?", (article.id,)
         ).fetchone()
         now = _iso(article.fetched_at)
+        digest = article.content_hash  # hashing the whole text: once per article
         if row is None:
-            self._write(article, revision=1, first_seen=now)
-            self._add_revision(article, 1)
+            self._write(article, digest, revision=1, first_seen=now)
+            self._add_revision(article, digest, 1)
             return StoreOutcome.NEW
         old_hash, old_revision, old_text = row
-        diff = diff_texts(old_text, article.text) if old_hash != article.content_hash else None
+        diff = diff_texts(old_text, article.text) if old_hash != digest else None
         if diff is None or diff.is_empty:
             # the same words (re-flowed, other punctuation): not a revision
             self._db.execute("UPDATE articles SET fetched_at = ? WHERE id = ?", (now, article.id))
             return StoreOutcome.UNCHANGED
-        self._write(article, revision=old_revision + 1, first_seen=None)
-        self._add_revision(article, old_revision + 1, diff)
+        self._write(article, digest, revision=old_revision + 1, first_seen=None)
+        self._add_revision(article, digest, old_revision + 1, diff)
         return StoreOutcome.REVISED
 
-    def _write(self, a: Article, *, revision: int, first_seen: str | None) -> None:
+    def _write(self, a: Article, digest: str, *, revision: int, first_seen: str | None) -> None:
         values = (
             a.id,
             a.outlet,
@@ -215,26 +216,26 @@ class SQLiteStore:
             self._db.execute(
                 f"INSERT INTO articles ({_COLUMNS.replace(', duplicate_of', '')}, content_hash, first_seen_at)"
                 f" VALUES ({', '.join('?' * (len(values) + 2))})",
-                (*values, a.content_hash, first_seen),
+                (*values, digest, first_seen),
             )
         else:
             assignments = ", ".join(f"{c.strip()} = ?" for c in _COLUMNS.split(",")[1:-1])
             self._db.execute(
                 f"UPDATE articles SET {assignments}, content_hash = ? WHERE id = ?",
-                (*values[1:], a.content_hash, a.id),
+                (*values[1:], digest, a.id),
             )
         if first_seen is None:
             self._db.execute("DELETE FROM articles_fts WHERE article_id = ?", (a.id,))
         self._db.execute("INSERT INTO articles_fts (article_id, title, text) VALUES (?, ?, ?)", (a.id, a.title, a.text))
 
-    def _add_revision(self, a: Article, revision: int, diff: RevisionDiff | None = None) -> None:
+    def _add_revision(self, a: Article, digest: str, revision: int, diff: RevisionDiff | None = None) -> None:
         self._db.execute(
             "INSERT INTO revisions (article_id, revision, content_hash, title, text, fetched_at, diff)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 a.id,
                 revision,
-                a.content_hash,
+                digest,
                 a.title,
                 a.text,
                 _iso(a.fetched_at),
