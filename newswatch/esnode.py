@@ -381,3 +381,19 @@ class ElasticsearchNode:
     def restart(self) -> Self:
         self.stop()
         return self.start()
+
+
+def main() -> int:
+    """``python -m newswatch.esnode``: fetch and unpack the distribution, find Java; print what a node would use."""
+    try:
+        home = unpack()
+        java = find_java()
+    except NodeError as exc:
+        print(f"error: {exc}")
+        return 1
+    print(f"Elasticsearch {ES_VERSION}: {home}\nJava for it: {java}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -13,7 +13,7 @@ import pytest
 from examples.newsroom import NewsroomServer
 from pipelines.config import Config
 
-COMMANDS = ["run", "crawl", "report", "search", "demo"]
+COMMANDS = ["run", "crawl", "report", "search", "demo", "es-dev", "kibana import", "es migrate", "es replay"]
 
 
 def newswatch(
@@ -31,7 +31,7 @@ def newswatch(
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_explains_itself(command: str) -> None:
-    result = newswatch(command, "--help")
+    result = newswatch(*command.split(), "--help")
     assert result.returncode == 0
     assert f"usage: newswatch {command}" in result.stdout
     assert len(result.stdout.split()) > 30
