@@ -170,7 +170,36 @@ class SQLiteStore:
 
     def upsert_many(self, articles: Sequence[Article]) -> list[StoreOutcome]:
         with self._db:  # one transaction: one fsync for the whole batch
-            return [self._upsert(a) for a in articles]
+            ids = [a.id for a in articles]
+            if len(set(ids)) != len(ids):  # an article twice: each text must see the one before
+                return [self._upsert(a) for a in articles]
+            known: set[str] = set()
+            for i in range(0, len(ids), 500):  # below SQLite's limit on bound variables
+                chunk = ids[i : i + 500]
+                rows = self._db.execute(f"SELECT id FROM articles WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
+                known.update(row[0] for row in rows)
+            self._insert_new([a for a in articles if a.id not in known])
+            return [self._upsert(a) if a.id in known else StoreOutcome.NEW for a in articles]
+
+    def _insert_new(self, articles: list[Article]) -> None:
+        """New articles in three statements (executemany), not three per article."""
+        if not articles:
+            return
+        rows = [(a, a.content_hash, _iso(a.fetched_at)) for a in articles]
+        columns = _COLUMNS.replace(", duplicate_of", "")
+        self._db.executemany(
+            f"INSERT INTO articles ({columns}, content_hash, first_seen_at) VALUES ({', '.join('?' * 19)})",
+            [(*_values(a, 1), digest, now) for a, digest, now in rows],
+        )
+        self._db.executemany(
+            "INSERT INTO articles_fts (article_id, title, text) VALUES (?, ?, ?)",
+            [(a.id, a.title, a.text) for a in articles],
+        )
+        self._db.executemany(
+            "INSERT INTO revisions (article_id, revision, content_hash, title, text, fetched_at, diff)"
+            " VALUES (?, 1, ?, ?, ?, ?, '')",
+            [(a.id, digest, a.title, a.text, now) for a, digest, now in rows],
+        )
 
     def _upsert(self, article: Article) -> StoreOutcome:
         row = self._db.execute(
@@ -193,25 +222,7 @@ class SQLiteStore:
         return StoreOutcome.REVISED
 
     def _write(self, a: Article, digest: str, *, revision: int, first_seen: str | None) -> None:
-        values = (
-            a.id,
-            a.outlet,
-            a.url,
-            a.canonical_url,
-            a.title,
-            a.description,
-            json.dumps(list(a.authors)),
-            _iso(a.published_at),
-            a.published_offset,
-            a.published_source,
-            _iso(a.modified_at),
-            _iso(a.fetched_at),
-            a.language,
-            a.text,
-            a.access_state.value,
-            a.source,
-            revision,
-        )
+        values = _values(a, revision)
         if first_seen is not None:
             self._db.execute(
                 f"INSERT INTO articles ({_COLUMNS.replace(', duplicate_of', '')}, content_hash, first_seen_at)"
@@ -475,6 +486,29 @@ class SQLiteStore:
 
     def close(self) -> None:
         self._db.close()
+
+
+def _values(a: Article, revision: int) -> tuple[Any, ...]:
+    """An article's row in the order of ``_COLUMNS`` (without duplicate_of)."""
+    return (
+        a.id,
+        a.outlet,
+        a.url,
+        a.canonical_url,
+        a.title,
+        a.description,
+        json.dumps(list(a.authors)),
+        _iso(a.published_at),
+        a.published_offset,
+        a.published_source,
+        _iso(a.modified_at),
+        _iso(a.fetched_at),
+        a.language,
+        a.text,
+        a.access_state.value,
+        a.source,
+        revision,
+    )
 
 
 def _filters(
