@@ -3,12 +3,16 @@ concurrency between two writers, the spool when the cluster is unreachable, migr
 
 from __future__ import annotations
 
+import http.client
 import json
 import shutil
 import threading
 from dataclasses import replace
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
+from urllib.parse import urlsplit
 
 import pytest
 from elasticsearch import ApiError, BadRequestError, Elasticsearch
@@ -252,3 +256,77 @@ def test_similar_finds_the_same_story_in_other_outlets_within_the_window(store: 
     assert [x.url for x, _ in store.similar(a.id)] == [b.url]
     assert {x.url for x, _ in store.similar(a.id, other_outlets=False)} == {b.url, same_outlet.url}
     assert {x.url for x, _ in store.similar(a.id, window=timedelta(days=7))} == {b.url, late.url}
+
+
+# -- retries -----------------------------------------------------------------------------------
+class FlakyProxy(BaseHTTPRequestHandler):
+    """Forwards to the real node, but answers the first bulk requests with 429 and 503 (an overloaded cluster)."""
+
+    upstream: ClassVar[str]
+    failures: ClassVar[list[int]]
+    seen: ClassVar[list[tuple[str, int]]]
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def _handle(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if "_bulk" in self.path and self.failures:
+            status = self.failures.pop(0)
+            self.seen.append((self.path, status))
+            data = json.dumps(
+                {"error": {"type": "es_rejected_execution_exception", "reason": "busy"}, "status": status}
+            )
+            return self._reply(status, {"Content-Type": "application/json"}, data.encode())
+        self.seen.append((self.path, 200))
+        connection = http.client.HTTPConnection(urlsplit(self.upstream).netloc, timeout=60)
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
+        connection.request(self.command, self.path, body=body or None, headers=headers)
+        response = connection.getresponse()
+        data = response.read()
+        keep = {k: v for k, v in response.getheaders() if k.lower() == "content-type"}
+        connection.close()
+        return self._reply(response.status, keep, data)
+
+    def _reply(self, status: int, headers: dict[str, str], data: bytes) -> None:
+        self.send_response(status)
+        for key, value in {**headers, "X-Elastic-Product": "Elasticsearch"}.items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:
+        self._handle()
+
+    def do_POST(self) -> None:
+        self._handle()
+
+    def do_PUT(self) -> None:
+        self._handle()
+
+    def do_HEAD(self) -> None:
+        self._handle()
+
+    def do_DELETE(self) -> None:
+        self._handle()
+
+
+def test_bulk_requests_refused_as_overloaded_are_retried_with_backoff(
+    es_node: EsEndpoint, es_prefix: str, tmp_path: Path
+) -> None:
+    handler = type("Handler", (FlakyProxy,), {"upstream": es_node.url, "failures": [429, 503, 429], "seen": []})
+    proxy = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    try:
+        client = Elasticsearch(f"http://127.0.0.1:{proxy.server_address[1]}", request_timeout=60)
+        store = ElasticStore(client, prefix=es_prefix, spool_dir=tmp_path / "spool")
+        items = [article(f"https://n.example/{i}", f"Text {i}.") for i in range(5)]
+        assert store.upsert_many(items) == [StoreOutcome.NEW] * 5
+        assert not store.spool.pending()  # retried, not given up and spooled
+        assert [s for p, s in handler.seen if "_bulk" in p] == [429, 503, 429, 200]
+        assert len(store.articles()) == 5
+        store.close()
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
