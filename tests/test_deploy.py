@@ -97,3 +97,15 @@ def test_the_readme_says_what_the_default_distribution_adds() -> None:
     for module in ("analysis-common", "reindex", "lang-painless", "mapper-extras", "ingest-common", "ILM"):
         assert module in text
     assert (DEPLOY / "es-dev").stat().st_mode & 0o111
+
+
+def test_the_newswatch_services_run_commands_the_cli_has(compose: dict[str, Any]) -> None:
+    from newswatch.cli import build_parser
+
+    entrypoint = re.search(r'^ENTRYPOINT \["(\w+)"\]', (DEPLOY / "Dockerfile").read_text(encoding="utf-8"), re.M)
+    assert entrypoint is not None
+    assert entrypoint[1] == "newswatch"
+    kibana_setup = compose["services"]["kibana-setup"]["command"]
+    args = build_parser().parse_args(kibana_setup)
+    assert (args.command, args.kibana_command, args.url) == ("kibana", "import", "http://kibana:5601")
+    assert compose["services"]["newswatch"]["command"] == ["daemon"]  # the daemon branch's command (issue 8)

@@ -129,6 +129,12 @@ class Store(Protocol):
         """The most recent digest recorded for a watch (what its readers were last told)."""
         ...
 
+    # -- retention (the daemon's housekeeping) ---------------------------------------------
+    def prune_revisions(self, before: datetime) -> int:
+        """Delete revisions fetched before ``before``, except each article's current one (what the
+        article is now is never forgotten); returns how many. Only called when retention is configured."""
+        ...
+
     # -- runs -----------------------------------------------------------------------------
     def record_run(self, kind: str, started_at: datetime, stats: dict[str, Any]) -> None: ...
 

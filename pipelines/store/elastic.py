@@ -1342,6 +1342,36 @@ class ElasticStore:
         result: list[dict[str, Any]] = self._call("runs", fetch)
         return result
 
+    # -- retention --------------------------------------------------------------------------
+    def prune_revisions(self, before: datetime) -> int:
+        """Delete revision documents fetched before ``before`` whose article has moved on to a later
+        revision (its current text lives in the article document and is never pruned)."""
+
+        def prune() -> int:
+            self._refresh("revisions")
+            old = self._scan(
+                "revisions",
+                {"range": {"fetched_at": {"lt": _iso(before)}}},
+                [{"article_id": "asc"}, {"revision": "asc"}],
+                _source=["article_id", "revision"],
+            )
+            deleted = 0
+            for page in _pages(old, PAGE):
+                current = self._get_many(sorted({h["_source"]["article_id"] for h in page}))
+                doomed = [
+                    h["_id"]
+                    for h in page
+                    if (art := current.get(h["_source"]["article_id"])) is not None
+                    and int(h["_source"]["revision"]) < int(art.source["revision"])
+                ]
+                actions = [{"_op_type": "delete", "_index": self._idx("revisions"), "_id": i} for i in doomed]
+                results = self._bulk(actions) if actions else {}
+                deleted += sum(1 for r in results.values() if r["ok"])
+            return deleted
+
+        result: int = self._call("prune revisions", prune)
+        return result
+
     # -- maintenance ------------------------------------------------------------------------
     def migrate(self, kinds: Iterable[str] = KINDS, *, delete_old: bool = True) -> dict[str, tuple[str, str]]:
         """Copy each index into the next versioned index (current templates) and swap the alias atomically.
@@ -1506,6 +1536,17 @@ def _filters(
             bounds["lt"] = _iso(until)
         out.append({"range": {"published_at": bounds}})
     return out
+
+
+def _pages(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    page: list[Any] = []
+    for item in items:
+        page.append(item)
+        if len(page) == size:
+            yield page
+            page = []
+    if page:
+        yield page
 
 
 def _iso_precise(value: datetime) -> str:

@@ -277,6 +277,15 @@ class SQLiteStore:
                 (kind, _iso(started_at), _iso(datetime.now(UTC)), json.dumps(stats, default=str)),
             )
 
+    def prune_revisions(self, before: datetime) -> int:
+        with self._db:
+            cursor = self._db.execute(
+                "DELETE FROM revisions WHERE fetched_at < ?"
+                " AND revision < (SELECT a.revision FROM articles a WHERE a.id = revisions.article_id)",
+                (_iso(before),),
+            )
+        return cursor.rowcount
+
     # -- divergences -----------------------------------------------------------------------
     def upsert_divergences(self, divergences: Sequence[Divergence], seen_at: datetime) -> int:
         seen = _iso(seen_at)

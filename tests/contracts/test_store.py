@@ -192,6 +192,24 @@ def test_the_last_digest_of_a_watch_is_the_newest_one(store: Store) -> None:
     assert [m.id for m in store.outbox_pending()] == ["m1", "m2", "m3"]
 
 
+def test_retention_prunes_old_revisions_but_never_an_articles_current_one(store: Store) -> None:
+    a = article("https://n.example/a", "Roughly 140 trucks crossed on Tuesday.")
+    b = article("https://n.example/b", "The envoy flew to Doha.", hours=1)
+    store.upsert(a)
+    store.upsert(replace(a, text="Roughly 90 trucks crossed on Tuesday.", fetched_at=T0 + timedelta(days=1)))
+    store.upsert(replace(a, text="About 90 trucks crossed on Tuesday.", fetched_at=T0 + timedelta(days=3)))
+    store.upsert(b)  # one revision only, and old: it is b's current text
+    pruned = store.prune_revisions(T0 + timedelta(days=2))
+    assert pruned == 2
+    assert [r.revision for r in store.revisions(a.id)] == [3]
+    assert [r.revision for r in store.revisions(b.id)] == [1]
+    current = store.get(a.id)
+    assert current is not None
+    assert current.revision == 3
+    assert current.text.startswith("About 90")
+    assert store.prune_revisions(T0 + timedelta(days=2)) == 0
+
+
 def test_a_batch_upsert_reports_each_outcome_in_order_and_sees_its_own_earlier_items(store: Store) -> None:
     a = article("https://n.example/a", "The truce holds.")
     b = article("https://s.example/b", "Aid trucks crossed.", outlet="south")
