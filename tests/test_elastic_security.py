@@ -82,12 +82,21 @@ def test_an_api_key_from_a_file_or_the_environment_is_presented_to_the_cluster(
     (tmp_path / "es.key").write_text(key + "\n", encoding="utf-8")
     from_file = StoreConfig(backend="elasticsearch", url=secure_node.url, api_key_file=tmp_path / "es.key",
                             ca_certs=secure_node.ca, api_key_env="")  # fmt: skip
-    monkeypatch.setenv("NEWSWATCH_ES_API_KEY", key)
-    from_env = StoreConfig(backend="elasticsearch", url=secure_node.url, ca_certs=secure_node.ca)
+    default = StoreConfig(backend="elasticsearch", url=secure_node.url, ca_certs=secure_node.ca)
     nothing = StoreConfig(backend="elasticsearch", url=secure_node.url, ca_certs=secure_node.ca, api_key_env="")
+    cases = {  # name: (config, environment)
+        "file": (from_file, {}),
+        "env": (default, {"NEWSWATCH_ES_API_KEY": key}),
+        "env_file": (default, {"NEWSWATCH_ES_API_KEY_FILE": str(tmp_path / "es.key")}),  # the Docker/systemd way
+        "nothing": (nothing, {"NEWSWATCH_ES_API_KEY": key}),
+    }
     reasons = {}
-    for name, config in (("file", from_file), ("env", from_env), ("nothing", nothing)):
-        store = store_for(config, tmp_path / name)
+    for name, (config, environment) in cases.items():
+        with monkeypatch.context() as env:
+            env.delenv("NEWSWATCH_ES_API_KEY", raising=False)
+            for variable, value in environment.items():
+                env.setenv(variable, value)
+            store = store_for(config, tmp_path / name)
         with pytest.raises(StoreError, match="401") as caught:
             store.get("x")
         reasons[name] = str(caught.value)
@@ -96,6 +105,7 @@ def test_an_api_key_from_a_file_or_the_environment_is_presented_to_the_cluster(
     assert "missing authentication credentials" in reasons["nothing"]
     assert "missing authentication credentials" not in reasons["file"]
     assert "missing authentication credentials" not in reasons["env"]
+    assert "missing authentication credentials" not in reasons["env_file"]
 
 
 def test_a_certificate_from_another_ca_is_refused_not_spooled(secure_node: SecureNode, tmp_path: Path) -> None:

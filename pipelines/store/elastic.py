@@ -270,7 +270,13 @@ def _secret(env: str, file: Path | None, what: str) -> str:
         if not value:
             raise StoreError(f"the {what} file {file} is empty")
         return value
-    return os.environ.get(env, "").strip() if env else ""
+    if not env:
+        return ""
+    if value := os.environ.get(env, "").strip():
+        return value
+    if path := os.environ.get(f"{env}_FILE"):  # how Docker and systemd hand over credentials
+        return _secret("", Path(path), what)
+    return ""
 
 
 def connect(store: StoreConfig, base: Path | None = None) -> Elasticsearch:
