@@ -7,8 +7,9 @@ about 400 words each, 40 outlets, stories of ~50 articles), indexes them into a 
 store and into Elasticsearch (``$ES_URL``, else a node this script starts and stops) with
 ``upsert_many`` in batches (Elasticsearch after a warm-up of ``--warmup`` other articles: its JVM
 compiles its hot paths over the first tens of thousands; the cold rate is printed too), labels
-each story, then times searches and the fetch of one story's articles. Prints docs/s, the CPU time per document (ours plus the
-node's, which moves less than wall-clock rates on a machine shared with other work), p50/p95
+each story, then times searches and the fetch of one story's articles. Prints docs/s, the CPU
+time per document (ours plus the node's, which moves less than wall-clock rates on a machine
+shared with other work), p50/p95
 latencies and the size on disk per store, the ratio between the stores, and as the last line one
 JSON object with the figures (``es_docs_per_s``, ``sqlite_docs_per_s``, ...). Goals on the 2-core
 reference machine: Elasticsearch >= 3,000 docs/s, SQLite >= 5,000 docs/s.
