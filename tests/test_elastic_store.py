@@ -194,6 +194,25 @@ def test_while_anything_is_spooled_later_writes_queue_behind_it(
     online.close()
 
 
+def test_a_spooled_write_the_cluster_refuses_is_kept_aside_and_does_not_block_the_rest(
+    es_node: EsEndpoint, es_prefix: str, tmp_path: Path
+) -> None:
+    spool = tmp_path / "spool"
+    offline = dead_store(es_prefix, spool)
+    bad = replace(article("https://n.example/bad", "Bad."), url="https://n.example/" + "x" * 40_000)
+    good = article("https://n.example/good", "Good.")
+    offline.upsert_many([good, bad])
+    offline.upsert(article("https://n.example/later", "Later."))
+    offline.client.close()
+    online = elastic_store(es_node, es_prefix, spool)
+    assert online.replay_spool() == 2
+    assert not online.spool.pending()
+    assert sorted(a.url for a in online.articles()) == ["https://n.example/good", "https://n.example/later"]
+    (kept,) = (spool / "refused.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(kept)["article"]["url"] == bad.url
+    online.close()
+
+
 # -- migration ---------------------------------------------------------------------------------
 def test_migrate_copies_into_the_next_version_and_swaps_the_alias(
     es_node: EsEndpoint, es_prefix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -514,7 +514,7 @@ class ElasticStore:
     def _drain(self) -> None:
         if self.spool.pending():
             self.ensure()
-            self.stats["replayed"] += self.spool.replay(self._apply_record)
+            self.stats["replayed"] += self.spool.replay(self._replay_one)
             self._failed_at = 0.0
 
     def replay_spool(self) -> int:
@@ -523,7 +523,7 @@ class ElasticStore:
             return 0
         try:
             self.ensure()
-            done = self.spool.replay(self._apply_record)
+            done = self.spool.replay(self._replay_one)
         except Exception as exc:
             if _unavailable(exc):
                 raise UnavailableError(f"Elasticsearch is unreachable, the spool waits: {_reason(exc)}") from exc
@@ -537,6 +537,27 @@ class ElasticStore:
         self.replay_spool()
         if self._dirty:
             self._call("refresh", self._refresh_all)
+
+    def _replay_one(self, record: dict[str, Any]) -> None:
+        """Apply one spooled record. An unreachable cluster stops the replay (the rest waits); a record the
+        cluster refuses for good is kept in ``refused.jsonl`` with the reason instead of blocking the spool."""
+        try:
+            self._apply_record(record)
+        except Exception as exc:
+            if _unavailable(exc):
+                raise
+            if not isinstance(exc, IndexingError):  # an IndexingError has kept its refused articles already
+                self._keep(record, _reason(exc))
+            logger.error("spooled write %s refused by Elasticsearch, kept in %s: %s", record.get("op"),
+                         self.spool.folder / "refused.jsonl", _reason(exc))  # fmt: skip
+
+    def _keep(self, record: dict[str, Any], reason: str) -> None:
+        path = self.spool.folder / "refused.jsonl"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(json.dumps({"reason": reason, "record": record}, ensure_ascii=False) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
 
     def _apply_record(self, record: dict[str, Any]) -> None:
         op = record["type"]
