@@ -208,6 +208,21 @@ def ensure_user(name: str = ES_USER) -> pwd.struct_passwd:
     return pwd.getpwnam(name)
 
 
+def unreachable_parent(path: Path, uid: int, gid: int) -> Path | None:
+    """The first folder above ``path`` that the user ``uid``/``gid`` may not enter, or None."""
+    for folder in reversed(Path(path).resolve().parents):
+        mode = folder.stat()
+        if mode.st_uid == uid:
+            allowed = mode.st_mode & 0o100
+        elif mode.st_gid == gid:
+            allowed = mode.st_mode & 0o010
+        else:
+            allowed = mode.st_mode & 0o001
+        if not allowed:
+            return folder
+    return None
+
+
 @dataclass(frozen=True)
 class TlsFiles:
     """PEM files for a node with security on: its certificate chain and key, and the CA that signed it."""
@@ -295,6 +310,12 @@ class ElasticsearchNode:
         prefix: list[str] = []
         if os.geteuid() == 0:
             user = ensure_user()
+            blocked = unreachable_parent(self.workdir, user.pw_uid, user.pw_gid)
+            if blocked is not None:
+                raise NodeError(
+                    f"Elasticsearch runs as the user {user.pw_name}, who cannot enter {blocked} to reach "
+                    f"{self.workdir}: choose a folder outside it (e.g. under /var/lib or /tmp)"
+                )
             for path in [self.workdir, *self.workdir.rglob("*")]:
                 os.chown(path, user.pw_uid, user.pw_gid)
             prefix = [shutil.which("runuser") or "/usr/sbin/runuser", "-u", user.pw_name, "--"]
