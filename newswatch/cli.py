@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import re
 import shutil
 import sys
@@ -266,6 +267,72 @@ def _print_status(report: Any) -> None:
         console.print(f"[red]{run.job_id}[/] {run.outcome} at {when(run.started_at)}: {run.error}", highlight=False)
 
 
+# -- Elasticsearch and Kibana -------------------------------------------------------------
+def cmd_es_dev(args: argparse.Namespace) -> int:
+    from newswatch.esnode import ElasticsearchNode, NodeOptions
+
+    workdir = Path(args.data).resolve() if args.data else None
+    node = ElasticsearchNode(NodeOptions(port=args.port, heap_mb=args.heap_mb, workdir=workdir))
+    err_console.print("starting Elasticsearch (integ-test distribution, security off, 127.0.0.1 only)…")
+    try:
+        node.start()
+        console.print(
+            f"Elasticsearch is up at [bold]{node.url}[/] (data in {node.workdir}).\n"
+            f'Point newswatch at it:\n  [store]\n  backend = "elasticsearch"\n  url = "{node.url}"\n'
+            f"Tests use it too: ES_URL={node.url} bash tests/run.sh\nPress Ctrl-C to stop."
+        )
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        console.print("stopping")
+    finally:
+        node.stop(remove=workdir is None)
+    return 0
+
+
+def _elastic(args: argparse.Namespace) -> Any:
+    from pipelines.store.elastic import ElasticStore
+
+    config = _config(args)
+    if config.store.backend != "elasticsearch":
+        raise NewswatchError(f"{config.path}: store.backend is {config.store.backend!r}, not 'elasticsearch'")
+    return ElasticStore.from_config(config)
+
+
+def cmd_es_migrate(args: argparse.Namespace) -> int:
+    store = _elastic(args)
+    try:
+        moved = store.migrate(delete_old=not args.keep_old)
+    finally:
+        store.close()
+    for kind, (old, new) in moved.items():
+        console.print(f"{kind}: {old} -> {new}")
+    console.print(f"{len(moved)} index(es) migrated" + (" (old ones kept, write-blocked)" if args.keep_old else ""))
+    return 0
+
+
+def cmd_es_replay(args: argparse.Namespace) -> int:
+    store = _elastic(args)
+    try:
+        done = store.replay_spool()
+    finally:
+        store.close()
+    console.print(f"{done} spooled write(s) applied")
+    return 0
+
+
+def cmd_kibana_import(args: argparse.Namespace) -> int:
+    from newswatch.kibana import credentials_from_env, import_saved_objects, saved_objects, to_ndjson
+
+    if args.config or Path("newswatch.toml").exists() or os.environ.get("NEWSWATCH_CONFIG"):
+        config = _config(args)
+        data = to_ndjson(saved_objects(config.store.index_prefix, [w.name for w in config.watches]))
+    else:
+        data = to_ndjson(saved_objects())  # what deploy/kibana/newswatch.ndjson holds
+    result = import_saved_objects(args.url, data, space=args.space, ca_certs=args.ca_certs, **credentials_from_env())
+    console.print(f"{result.success_count} saved objects imported into {args.url}")
+    return 0
+
+
 # -- output helpers -----------------------------------------------------------------------
 def _with_progress(config: Config, job: Any) -> Any:
     outlets = len(config.outlets)
@@ -456,6 +523,58 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print the status as JSON")
     p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser(
+        "es-dev",
+        help="run a local Elasticsearch node for development",
+        description="Fetch Elastic's integ-test distribution with Maven (cached), find a Java 21+ JDK and run one "
+        "Elasticsearch node on 127.0.0.1 with security off until Ctrl-C. As root it runs as an unprivileged user.",
+    )
+    p.add_argument("--port", type=int, default=9200, help="HTTP port (default 9200; 0 for any free port)")
+    p.add_argument("--data", help="keep the node's config and data in this folder (default: a temporary one)")
+    p.add_argument("--heap-mb", type=int, default=512, help="JVM heap in MiB (default 512)")
+    p.set_defaults(func=cmd_es_dev)
+
+    es = sub.add_parser(
+        "es",
+        help="maintain the Elasticsearch store",
+        description="Maintenance of the Elasticsearch store named in the config.",
+    )
+    es_sub = es.add_subparsers(dest="es_command", required=True, metavar="ACTION")
+    p = es_sub.add_parser(
+        "migrate",
+        help="reindex into new versioned indices and swap the aliases",
+        description="Create the next versioned index of each kind from the current templates, copy the documents "
+        "with the client's reindex helper (writes meanwhile are spooled) and swap each alias in one atomic request.",
+    )
+    p.add_argument("--config", "-c", help="config file (default: $NEWSWATCH_CONFIG, else ./newswatch.toml)")
+    p.add_argument("--keep-old", action="store_true", help="keep the old indices (write-blocked) instead of deleting")
+    p.set_defaults(func=cmd_es_migrate)
+    p = es_sub.add_parser(
+        "replay",
+        help="apply writes spooled while the cluster was unreachable",
+        description="Apply, in order and exactly once, the writes kept in the data folder's spool while "
+        "Elasticsearch could not be reached.",
+    )
+    p.add_argument("--config", "-c", help="config file (default: $NEWSWATCH_CONFIG, else ./newswatch.toml)")
+    p.set_defaults(func=cmd_es_replay)
+
+    kibana = sub.add_parser(
+        "kibana", help="Kibana dashboards", description="Kibana saved objects for the Elasticsearch store."
+    )
+    kibana_sub = kibana.add_subparsers(dest="kibana_command", required=True, metavar="ACTION")
+    p = kibana_sub.add_parser(
+        "import",
+        help="import the data views, searches and dashboard into Kibana",
+        description="Post newswatch's saved objects (deploy/kibana/newswatch.ndjson, plus one saved search per watch "
+        "when a config is found) to Kibana's saved-objects import API, overwriting earlier versions. Credentials "
+        "come from NEWSWATCH_KIBANA_API_KEY, or NEWSWATCH_KIBANA_USERNAME and NEWSWATCH_KIBANA_PASSWORD.",
+    )
+    p.add_argument("--url", required=True, help="Kibana's base URL, e.g. http://localhost:5601")
+    p.add_argument("--space", help="a Kibana space id (default: the default space)")
+    p.add_argument("--ca-certs", help="PEM file of the CA that signed Kibana's certificate")
+    p.add_argument("--config", "-c", help="config file (for the index prefix and one saved search per watch)")
+    p.set_defaults(func=cmd_kibana_import)
     return parser
 
 

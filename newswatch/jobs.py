@@ -17,7 +17,7 @@ from pipelines.compare import Comparison, compare
 from pipelines.compare.divergence import StoryAnalysis, analyse_story
 from pipelines.config import Config, SmtpConfig, WatchConfig
 from pipelines.errors import DeliveryError
-from pipelines.models import Article, Divergence
+from pipelines.models import Article, Claim, Divergence
 from pipelines.store import Store, open_store
 from pipelines.stories import group
 from pipelines.syndication import detect_copies
@@ -133,12 +133,22 @@ def analyse_watch(
     own analysis (for its claim x outlet matrix, :func:`pipelines.compare.matrix.claim_matrix`).
     ``groups`` (story id -> articles) when the caller has grouped them already.
     """
+    now = datetime.now(UTC)
     by_id = {a.id: a for a in comparison.articles}
     findings: list[Divergence] = []
     copies: dict[str, str] = {}
     per_story: dict[str, StoryAnalysis] = {}
     groups = group(comparison.articles) if groups is None else groups
+    # the articles labelled with their story and the watch, so a store can chart and filter them (Kibana)
+    story_of_article = {a.id: story for story, members in groups.items() for a in members}
+    store.label(list(by_id), watch=comparison.watch)
+    claims_by_story: dict[str, list[Claim]] = {}
+    for claim in comparison.claims:
+        votes = Counter(story_of_article.get(m.article_id, "") for m in claim.mentions)
+        claims_by_story.setdefault(votes.most_common(1)[0][0] if votes else "", []).append(claim)
     for story_id, articles in groups.items():
+        store.label([a.id for a in articles], story=story_id)
+        store.upsert_claims(story_id, claims_by_story.get(story_id, []), now)
         revisions = {a.id: [r.text for r in store.revisions(a.id)] for a in articles if a.revision > 1}
         analysis = analyse_story(articles, revisions)
         per_story[story_id] = analysis
@@ -154,7 +164,7 @@ def analyse_watch(
             )
             for d in analysis.divergences
         ]
-    store.upsert_divergences(findings, datetime.now(UTC))
+    store.upsert_divergences(findings, now)
     findings.sort(key=lambda d: (-d.severity, d.type, d.id))
     return StoryAnalysis(divergences=tuple(findings), copies=copies, stories=per_story)
 
@@ -270,8 +280,11 @@ def digest_watch(config: Config, store: Store, watch: WatchConfig) -> dict[str, 
 
 
 def deliver(config: Config, store: Store) -> dict[str, Any]:
-    """Send what the outbox still holds (a digest recorded while the SMTP server was down, or before a
-    crash), on its own interval, so a dead SMTP server only delays delivery; returns what still waits."""
+    """Hand on what waits, on its own interval, so a dead server only delays it: first the store's own
+    backlog (Elasticsearch: writes spooled on disk while the cluster was unreachable, replayed in order,
+    exactly once; a cluster still down fails this run and the spool waits for the next), then the
+    digests the outbox still holds (recorded while the SMTP server was down, or before a crash)."""
+    store.flush()
     if not store.outbox_pending():
         return {"outbox_pending": 0, "digests_sent": 0}
     flushed = flush_store_outbox(store, config.smtp)

@@ -198,16 +198,36 @@ class WatchConfig(_Strict):
 
 
 class StoreConfig(_Strict):
-    """Where articles live: the embedded SQLite file by default, or an Elasticsearch cluster."""
+    """Where articles live: the embedded SQLite file by default, or an Elasticsearch cluster.
+
+    A secured cluster is reached with an API key or a user and password, over https with the
+    server certificate verified (against ``ca_certs`` when given, else the system's CAs). Secrets
+    are never in the file itself: each comes from an environment variable or a file of its own.
+    """
 
     backend: Literal["sqlite", "elasticsearch"] = "sqlite"
     path: Path = Path("newswatch.db")
     url: HttpUrl | None = None
+    # -- Elasticsearch ------------------------------------------------------------------------
+    index_prefix: str = Field(default="newswatch", pattern=r"^[a-z0-9][a-z0-9_-]{0,60}$")
+    api_key_env: str = "NEWSWATCH_ES_API_KEY"  # an encoded API key (base64 id:key), if this variable is set
+    api_key_file: Path | None = None
+    username: str = ""
+    password_env: str = "NEWSWATCH_ES_PASSWORD"
+    password_file: Path | None = None
+    ca_certs: Path | None = None  # PEM bundle of the CA that signed the cluster's certificate
+    request_timeout_s: float = Field(default=30.0, gt=0)
+    replicas: int = Field(default=0, ge=0, le=5)  # 0 suits one node; a cluster wants 1
+    retry_after_s: float = Field(default=5.0, ge=0)  # how long writes go straight to the spool after a failure
 
     @model_validator(mode="after")
     def _url_for_elasticsearch(self) -> StoreConfig:
         if self.backend == "elasticsearch" and not self.url:
             raise ValueError("backend 'elasticsearch' needs url")
+        if self.api_key_file and self.username:
+            raise ValueError("give either api_key_file or username (basic auth), not both")
+        if self.password_file and not self.username:
+            raise ValueError("password_file needs username")
         return self
 
 

@@ -42,6 +42,7 @@ class StoreOutcome(enum.StrEnum):
     NEW = "new"
     UNCHANGED = "unchanged"
     REVISED = "revised"
+    SPOOLED = "spooled"  # the store was unreachable: kept on disk, applied (exactly once) when it is back
 
 
 @dataclass(frozen=True, slots=True)

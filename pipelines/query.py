@@ -134,3 +134,77 @@ def could_match(query: str, text: str) -> bool:
         elif (len(parts) == 1 and parts[0] in vocabulary) or (len(parts) > 1 and f" {' '.join(parts)} " in joined):
             return True
     return False
+
+
+# -- Elasticsearch -------------------------------------------------------------------------
+# The same precedence as FTS5: NOT binds tightest, then AND (written or implied), then OR.
+SEARCH_FIELDS = ("title", "text")
+
+
+def to_es(query: str, fields: tuple[str, ...] = SEARCH_FIELDS) -> dict[str, object]:
+    """The query as Elasticsearch query DSL: every term a phrase match over ``fields``, never query_string
+    syntax, so user text cannot reach Lucene's parser."""
+    parser = _Parser(tokenize(query), query, fields)
+    tree = parser.parse_or()
+    if parser.pos != len(parser.tokens):
+        raise QueryError(f"cannot read query {query!r} after {parser.tokens[parser.pos - 1].value!r}")
+    return tree
+
+
+class _Parser:
+    def __init__(self, tokens: list[Token], query: str, fields: tuple[str, ...]) -> None:
+        self.tokens, self.query, self.fields, self.pos = tokens, query, list(fields), 0
+
+    def _peek(self) -> Token | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def parse_or(self) -> dict[str, object]:
+        parts = [self.parse_and()]
+        while (t := self._peek()) is not None and t.kind == "op" and t.value == "OR":
+            self.pos += 1
+            parts.append(self.parse_and())
+        return parts[0] if len(parts) == 1 else {"bool": {"should": parts, "minimum_should_match": 1}}
+
+    def parse_and(self) -> dict[str, object]:
+        parts = [self.parse_not()]
+        while (t := self._peek()) is not None and t.kind != "close" and not (t.kind == "op" and t.value == "OR"):
+            if t.kind == "op" and t.value == "AND":
+                self.pos += 1
+            parts.append(self.parse_not())
+        return parts[0] if len(parts) == 1 else {"bool": {"must": parts}}
+
+    def parse_not(self) -> dict[str, object]:
+        positive = self.parse_primary()
+        excluded = []
+        while (t := self._peek()) is not None and t.kind == "op" and t.value == "NOT":
+            self.pos += 1
+            excluded.append(self.parse_primary())
+        return {"bool": {"must": [positive], "must_not": excluded}} if excluded else positive
+
+    def parse_primary(self) -> dict[str, object]:
+        token = self._peek()
+        if token is None:
+            raise QueryError(f"query {self.query!r} ends where a term is expected")
+        self.pos += 1
+        if token.kind == "open":
+            inner = self.parse_or()
+            if (t := self._peek()) is None or t.kind != "close":
+                raise QueryError(f"unbalanced '(' in query {self.query!r}")
+            self.pos += 1
+            return inner
+        if token.kind in ("term", "phrase"):
+            prefix = token.kind == "term" and token.value.endswith("*")
+            words = re.findall(r"\w+", token.value.rstrip("*"))
+            if not words:
+                raise QueryError(f"{token.value!r} in query {self.query!r} has nothing to search for")
+            return {
+                "multi_match": {
+                    "query": " ".join(words),
+                    "fields": self.fields,
+                    "type": "phrase_prefix" if prefix else "phrase",
+                    **({"max_expansions": 200} if prefix else {}),
+                }
+            }
+        if token.kind == "op" and token.value == "NOT":
+            raise QueryError(f"a query cannot start with an exclusion: {self.query!r}")
+        raise QueryError(f"{token.value} needs something on both sides in query {self.query!r}")

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from elasticsearch import Elasticsearch
 
 from examples.newsroom import Newsroom, NewsroomServer, load_newsroom
+from newswatch.esnode import ElasticsearchNode, NodeOptions
 from pipelines.config import Config, load_config
+from pipelines.store.elastic import ElasticStore
 
 
 @pytest.fixture(scope="session")
@@ -67,3 +74,44 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         finally:
             server.terminate()
             server.wait(timeout=10)
+
+
+# -- Elasticsearch: one real node per test run -----------------------------------------------
+@dataclass
+class EsEndpoint:
+    """Where the test node listens; ``node`` is None when ES_URL points at a node we do not own."""
+
+    url: str
+    node: ElasticsearchNode | None
+
+
+@pytest.fixture(scope="session")
+def es_node() -> Iterator[EsEndpoint]:
+    """A real Elasticsearch node for the whole run: ``$ES_URL`` if set, else one started here.
+
+    A node that cannot be started is an error, never a skip: the tests that need it fail."""
+    if url := os.environ.get("ES_URL"):
+        yield EsEndpoint(url.rstrip("/"), None)
+        return
+    node = ElasticsearchNode(NodeOptions())
+    try:
+        node.start()
+        yield EsEndpoint(node.url, node)
+    finally:
+        node.stop(remove=True)
+
+
+@pytest.fixture
+def es_prefix(es_node: EsEndpoint) -> Iterator[str]:
+    """A fresh index prefix per test (its indices and templates are dropped afterwards)."""
+    prefix = "nwt" + uuid.uuid4().hex[:12]
+    yield prefix
+    client = Elasticsearch(es_node.url, request_timeout=60)
+    try:
+        ElasticStore(client, prefix=prefix, spool_dir=Path(tempfile.gettempdir())).drop()
+    finally:
+        client.close()
+
+
+def elastic_store(es_node: EsEndpoint, prefix: str, spool_dir: Path, **options: object) -> ElasticStore:
+    return ElasticStore(Elasticsearch(es_node.url, request_timeout=60), prefix=prefix, spool_dir=spool_dir, **options)  # type: ignore[arg-type]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -145,3 +146,19 @@ def test_syndication_bench_runs_on_any_folder_and_ends_with_one_json_line(tmp_pa
         "speed_ratio_vs_all_pairs",
     ):
         assert key in figures
+
+
+def test_index_bench_measures_both_stores_and_ends_with_one_json_line(es_node) -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "index.py"), "--docs", "400", "--batch", "200", "--queries", "5"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "ES_URL": es_node.url},
+        timeout=600,
+    )
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    assert figures["docs"] == 400
+    for key in ("es_docs_per_s", "sqlite_docs_per_s", "es_search_p95_ms", "sqlite_story_p50_ms", "es_size_mb"):
+        assert figures[key] > 0
+    assert figures["es_to_sqlite_ratio"] == round(figures["es_docs_per_s"] / figures["sqlite_docs_per_s"], 2)

@@ -17,7 +17,8 @@ from examples.newsroom import NewsroomServer
 from pipelines.config import Config
 from tests.smtpserver import SmtpServer, free_port
 
-COMMANDS = ["run", "crawl", "report", "search", "demo", "daemon", "run-once", "status"]
+COMMANDS = ["run", "crawl", "report", "search", "demo", "daemon", "run-once", "status", "es-dev",
+            "kibana import", "es migrate", "es replay"]  # fmt: skip
 
 
 def newswatch(
@@ -35,7 +36,7 @@ def newswatch(
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_explains_itself(command: str) -> None:
-    result = newswatch(command, "--help")
+    result = newswatch(*command.split(), "--help")
     assert result.returncode == 0
     assert f"usage: newswatch {command}" in result.stdout
     assert len(result.stdout.split()) > 30

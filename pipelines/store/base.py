@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from pipelines.models import Article, Divergence, OutboxMessage, Revision, StoreOutcome
+from pipelines.models import Article, Claim, Divergence, OutboxMessage, Revision, StoreOutcome
+
+HIGHLIGHT = ("«", "»")  # how every store marks the matched words in a search snippet
+INTERVALS = ("hour", "day", "week")  # coverage buckets (UTC; weeks start on Monday)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,11 +36,27 @@ class Store(Protocol):
         """Insert a new article, or record a new revision when its text changed."""
         ...
 
+    def upsert_many(self, articles: Sequence[Article]) -> list[StoreOutcome]:
+        """:meth:`upsert` for many articles at once (one transaction or bulk request), outcomes in order."""
+        ...
+
     def get(self, article_id: str) -> Article | None: ...
 
     def articles(
-        self, *, outlet: str | None = None, since: datetime | None = None, until: datetime | None = None
-    ) -> list[Article]: ...
+        self,
+        *,
+        outlet: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        story: str | None = None,
+        watch: str | None = None,
+    ) -> list[Article]:
+        """Stored articles (published at/after ``since``, before ``until``), oldest first, undated first."""
+        ...
+
+    def label(self, article_ids: Sequence[str], *, story: str | None = None, watch: str | None = None) -> None:
+        """Put articles in a story (one per article; the latest wins) and/or add a watch that selected them."""
+        ...
 
     def revisions(self, article_id: str) -> list[Revision]:
         """Every stored revision of an article, oldest first."""
@@ -58,6 +77,28 @@ class Store(Protocol):
     def mark_duplicate(self, article_id: str, duplicate_of: str, syndicated_from: str = "") -> None:
         """Record that an article is a copy (wire/syndicated) of another, and the agency its group is
         credited to when known (an empty ``syndicated_from`` keeps what the article has)."""
+        ...
+
+    def coverage(
+        self,
+        *,
+        query: str | None = None,
+        outlet: str | None = None,
+        story: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        interval: str = "day",
+    ) -> dict[str, list[tuple[datetime, int]]]:
+        """Articles per outlet and time bucket (by publication, UTC), only non-empty buckets, oldest first."""
+        ...
+
+    # -- claims ---------------------------------------------------------------------------
+    def upsert_claims(self, story: str, claims: Sequence[Claim], seen_at: datetime) -> int:
+        """Store a story's aligned claims by id (first seen kept, as for divergences); returns how many were new."""
+        ...
+
+    def claims(self, story: str) -> list[Claim]:
+        """Every claim stored for a story, the most widely stated first."""
         ...
 
     # -- divergences ----------------------------------------------------------------------
@@ -100,6 +141,11 @@ class Store(Protocol):
 
     def runs(self, kind: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
         """The most recent runs, newest first: ``{"kind", "started_at", "finished_at", "stats"}``."""
+        ...
+
+    def flush(self) -> None:
+        """Make every accepted write durable where readers see it (a no-op for SQLite; for Elasticsearch
+        it replays the on-disk spool of writes made while the cluster was unreachable)."""
         ...
 
     def close(self) -> None: ...

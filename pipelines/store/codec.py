@@ -6,7 +6,7 @@ import dataclasses
 from datetime import datetime
 from typing import Any
 
-from pipelines.models import AccessState, Article, Divergence
+from pipelines.models import AccessState, Article, Claim, Divergence, Mention
 
 _ARTICLE_DATES = ("published_at", "modified_at", "fetched_at")
 
@@ -83,3 +83,55 @@ def divergence_from_json(
         first_seen=first_seen,
         last_seen=last_seen,
     )
+
+
+def claim_to_json(c: Claim) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "kind": c.kind,
+        "text": c.text,
+        "numbers": list(c.numbers),
+        "mentions": [
+            {
+                "article_id": m.article_id,
+                "outlet": m.outlet,
+                "url": m.url,
+                "revision": m.revision,
+                "sentence": m.sentence,
+                "start": m.start,
+                "end": m.end,
+                "published_at": m.published_at.isoformat() if m.published_at else None,
+            }
+            for m in c.mentions
+        ],
+    }
+
+
+def claim_from_json(data: dict[str, Any]) -> Claim:
+    return Claim(
+        id=data["id"],
+        kind=data["kind"],
+        text=data["text"],
+        numbers=tuple(data["numbers"]),
+        mentions=tuple(
+            Mention(
+                article_id=m["article_id"],
+                outlet=m["outlet"],
+                url=m["url"],
+                revision=int(m["revision"]),
+                sentence=m["sentence"],
+                start=int(m["start"]),
+                end=int(m["end"]),
+                published_at=datetime.fromisoformat(m["published_at"]) if m.get("published_at") else None,
+            )
+            for m in data["mentions"]
+        ),
+    )
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None

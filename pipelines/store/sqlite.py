@@ -14,13 +14,22 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.errors import StoreError
-from pipelines.models import AccessState, Article, Divergence, OutboxMessage, Revision, RevisionDiff, StoreOutcome
+from pipelines.models import (
+    AccessState,
+    Article,
+    Claim,
+    Divergence,
+    OutboxMessage,
+    Revision,
+    RevisionDiff,
+    StoreOutcome,
+)
 from pipelines.query import QueryError, to_fts5
 from pipelines.revisions import diff_texts
-from pipelines.store.base import SearchHit
-from pipelines.store.codec import divergence_from_json, divergence_to_json
+from pipelines.store.base import HIGHLIGHT, INTERVALS, SearchHit
+from pipelines.store.codec import claim_from_json, claim_to_json, divergence_from_json, divergence_to_json
 
-HIGHLIGHT = ("«", "»")
+__all__ = ["HIGHLIGHT", "SQLiteStore"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -91,6 +100,15 @@ CREATE TABLE IF NOT EXISTS outbox_sent (
     sent_at TEXT NOT NULL,
     PRIMARY KEY (message_id, recipient)
 );
+CREATE TABLE IF NOT EXISTS claims (
+    story TEXT NOT NULL,
+    id TEXT NOT NULL,
+    outlets INTEGER NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (story, id)
+);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     kind TEXT NOT NULL,
@@ -112,6 +130,8 @@ _ADDED_ARTICLE_COLUMNS = {
     "modified_source": "TEXT NOT NULL DEFAULT ''",
     "signature": "TEXT NOT NULL DEFAULT ''",
     "syndicated_from": "TEXT NOT NULL DEFAULT ''",
+    "story": "TEXT NOT NULL DEFAULT ''",
+    "watches": "TEXT NOT NULL DEFAULT '[]'",
 }
 
 
@@ -158,77 +178,93 @@ class SQLiteStore:
             for name, definition in _ADDED_ARTICLE_COLUMNS.items():
                 if name not in columns:
                     self._db.execute(f"ALTER TABLE articles ADD COLUMN {name} {definition}")
+            self._db.execute("CREATE INDEX IF NOT EXISTS articles_story ON articles (story)")
 
     # -- writing ---------------------------------------------------------------------------
     def upsert(self, article: Article) -> StoreOutcome:
+        with self._db:
+            return self._upsert(article)
+
+    def upsert_many(self, articles: Sequence[Article]) -> list[StoreOutcome]:
+        with self._db:  # one transaction: one fsync for the whole batch
+            ids = [a.id for a in articles]
+            if len(set(ids)) != len(ids):  # an article twice: each text must see the one before
+                return [self._upsert(a) for a in articles]
+            known: set[str] = set()
+            for i in range(0, len(ids), 500):  # below SQLite's limit on bound variables
+                chunk = ids[i : i + 500]
+                rows = self._db.execute(f"SELECT id FROM articles WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
+                known.update(row[0] for row in rows)
+            self._insert_new([a for a in articles if a.id not in known])
+            return [self._upsert(a) if a.id in known else StoreOutcome.NEW for a in articles]
+
+    def _insert_new(self, articles: list[Article]) -> None:
+        """New articles in three statements (executemany), not three per article."""
+        if not articles:
+            return
+        rows = [(a, a.content_hash, _iso(a.fetched_at)) for a in articles]
+        columns = _COLUMNS.replace(", duplicate_of", "")
+        marks = ", ".join("?" * (columns.count(",") + 3))  # the columns, content_hash, first_seen_at
+        self._db.executemany(
+            f"INSERT INTO articles ({columns}, content_hash, first_seen_at) VALUES ({marks})",
+            [(*_values(a, 1), digest, now) for a, digest, now in rows],
+        )
+        self._db.executemany(
+            "INSERT INTO articles_fts (article_id, title, text) VALUES (?, ?, ?)",
+            [(a.id, a.title, a.text) for a in articles],
+        )
+        self._db.executemany(
+            "INSERT INTO revisions (article_id, revision, content_hash, title, text, fetched_at, diff)"
+            " VALUES (?, 1, ?, ?, ?, ?, '')",
+            [(a.id, digest, a.title, a.text, now) for a, digest, now in rows],
+        )
+
+    def _upsert(self, article: Article) -> StoreOutcome:
         row = self._db.execute(
             "SELECT content_hash, revision, text FROM articles WHERE id = ?", (article.id,)
         ).fetchone()
         now = _iso(article.fetched_at)
-        with self._db:
-            if row is None:
-                self._write(article, revision=1, first_seen=now)
-                self._add_revision(article, 1)
-                return StoreOutcome.NEW
-            old_hash, old_revision, old_text = row
-            diff = diff_texts(old_text, article.text) if old_hash != article.content_hash else None
-            if diff is None or diff.is_empty:
-                # the same words (re-flowed, other punctuation): not a revision
-                self._db.execute("UPDATE articles SET fetched_at = ? WHERE id = ?", (now, article.id))
-                return StoreOutcome.UNCHANGED
-            self._write(article, revision=old_revision + 1, first_seen=None)
-            self._add_revision(article, old_revision + 1, diff)
-            return StoreOutcome.REVISED
+        digest = article.content_hash  # hashing the whole text: once per article
+        if row is None:
+            self._write(article, digest, revision=1, first_seen=now)
+            self._add_revision(article, digest, 1)
+            return StoreOutcome.NEW
+        old_hash, old_revision, old_text = row
+        diff = diff_texts(old_text, article.text) if old_hash != digest else None
+        if diff is None or diff.is_empty:
+            # the same words (re-flowed, other punctuation): not a revision
+            self._db.execute("UPDATE articles SET fetched_at = ? WHERE id = ?", (now, article.id))
+            return StoreOutcome.UNCHANGED
+        self._write(article, digest, revision=old_revision + 1, first_seen=None)
+        self._add_revision(article, digest, old_revision + 1, diff)
+        return StoreOutcome.REVISED
 
-    def _write(self, a: Article, *, revision: int, first_seen: str | None) -> None:
-        values = (
-            a.id,
-            a.outlet,
-            a.url,
-            a.canonical_url,
-            a.title,
-            a.description,
-            json.dumps(list(a.authors)),
-            _iso(a.published_at),
-            a.published_offset,
-            a.published_source,
-            _iso(a.modified_at),
-            _iso(a.fetched_at),
-            a.language,
-            a.text,
-            a.access_state.value,
-            a.source,
-            revision,
-            a.published_precision,
-            a.modified_offset,
-            a.modified_source,
-            a.signature,
-            a.syndicated_from,
-        )
+    def _write(self, a: Article, digest: str, *, revision: int, first_seen: str | None) -> None:
+        values = _values(a, revision)
         if first_seen is not None:
             self._db.execute(
                 f"INSERT INTO articles ({_COLUMNS.replace(', duplicate_of', '')}, content_hash, first_seen_at)"
                 f" VALUES ({', '.join('?' * (len(values) + 2))})",
-                (*values, a.content_hash, first_seen),
+                (*values, digest, first_seen),
             )
         else:
             assignments = ", ".join(f"{c.strip()} = ?" for c in _COLUMNS.split(",")[1:-1])
             self._db.execute(
                 f"UPDATE articles SET {assignments}, content_hash = ? WHERE id = ?",
-                (*values[1:], a.content_hash, a.id),
+                (*values[1:], digest, a.id),
             )
         if first_seen is None:  # a new article has no text indexed yet (this delete scans the index)
             self._db.execute("DELETE FROM articles_fts WHERE article_id = ?", (a.id,))
         self._db.execute("INSERT INTO articles_fts (article_id, title, text) VALUES (?, ?, ?)", (a.id, a.title, a.text))
 
-    def _add_revision(self, a: Article, revision: int, diff: RevisionDiff | None = None) -> None:
+    def _add_revision(self, a: Article, digest: str, revision: int, diff: RevisionDiff | None = None) -> None:
         self._db.execute(
             "INSERT INTO revisions (article_id, revision, content_hash, title, text, fetched_at, diff)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 a.id,
                 revision,
-                a.content_hash,
+                digest,
                 a.title,
                 a.text,
                 _iso(a.fetched_at),
@@ -243,6 +279,18 @@ class SQLiteStore:
                 " WHERE id = ?",
                 (duplicate_of, syndicated_from, article_id),
             )
+
+    def label(self, article_ids: Sequence[str], *, story: str | None = None, watch: str | None = None) -> None:
+        with self._db:
+            for article_id in article_ids:
+                if story is not None:
+                    self._db.execute("UPDATE articles SET story = ? WHERE id = ?", (story, article_id))
+                if watch is not None:
+                    self._db.execute(
+                        "UPDATE articles SET watches = json_insert(watches, '$[#]', ?) WHERE id = ?"
+                        " AND NOT EXISTS (SELECT 1 FROM json_each(articles.watches) WHERE value = ?)",
+                        (watch, article_id, watch),
+                    )
 
     def record_run(self, kind: str, started_at: datetime, stats: dict[str, Any]) -> None:
         with self._db:
@@ -286,6 +334,29 @@ class SQLiteStore:
             (watch, watch, kind, kind, _iso(since), _iso(since)),
         ).fetchall()
         return [divergence_from_json(json.loads(body), first_seen=_dt(f), last_seen=_dt(la)) for body, f, la in rows]
+
+    # -- claims ----------------------------------------------------------------------------
+    def upsert_claims(self, story: str, claims: Sequence[Claim], seen_at: datetime) -> int:
+        seen = _iso(seen_at)
+        new = 0
+        with self._db:
+            for c in claims:
+                row = self._db.execute(
+                    "SELECT first_seen FROM claims WHERE story = ? AND id = ?", (story, c.id)
+                ).fetchone()
+                new += row is None
+                self._db.execute(
+                    "INSERT OR REPLACE INTO claims (story, id, outlets, first_seen, last_seen, body)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (story, c.id, len(c.outlets), row[0] if row else seen, seen, json.dumps(claim_to_json(c))),
+                )
+        return new
+
+    def claims(self, story: str) -> list[Claim]:
+        rows = self._db.execute(
+            "SELECT body FROM claims WHERE story = ? ORDER BY outlets DESC, id", (story,)
+        ).fetchall()
+        return [claim_from_json(json.loads(body)) for (body,) in rows]
 
     # -- digest outbox ---------------------------------------------------------------------
     def outbox_add(self, message: OutboxMessage) -> bool:
@@ -342,9 +413,15 @@ class SQLiteStore:
         return _article(row) if row else None
 
     def articles(
-        self, *, outlet: str | None = None, since: datetime | None = None, until: datetime | None = None
+        self,
+        *,
+        outlet: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        story: str | None = None,
+        watch: str | None = None,
     ) -> list[Article]:
-        where, params = _filters(outlet, since, until)
+        where, params = _filters(outlet, since, until, story=story, watch=watch)
         rows = self._db.execute(f"SELECT {_COLUMNS} FROM articles {where} ORDER BY published_at, id", params).fetchall()
         return [_article(row) for row in rows]
 
@@ -390,6 +467,43 @@ class SQLiteStore:
             raise QueryError(f"cannot search for {query!r}: {exc}") from exc
         return [SearchHit(_article(row[:-2]), row[-2], -row[-1]) for row in rows]
 
+    def coverage(
+        self,
+        *,
+        query: str | None = None,
+        outlet: str | None = None,
+        story: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        interval: str = "day",
+    ) -> dict[str, list[tuple[datetime, int]]]:
+        if interval not in INTERVALS:
+            raise ValueError(f"interval must be one of {', '.join(INTERVALS)}, not {interval!r}")
+        bucket = {
+            "hour": "strftime('%Y-%m-%dT%H:00:00+00:00', a.published_at)",
+            "day": "date(a.published_at) || 'T00:00:00+00:00'",
+            "week": "date(a.published_at, 'weekday 0', '-6 days') || 'T00:00:00+00:00'",
+        }[interval]
+        where, params = _filters(outlet, since, until, prefix="a.", story=story)
+        where = (where + " AND" if where else "WHERE") + " a.published_at IS NOT NULL"
+        source = "articles a"
+        if query is not None:
+            source = "articles_fts JOIN articles a ON a.id = articles_fts.article_id"
+            where += " AND articles_fts MATCH ?"
+            params.append(to_fts5(query))
+        try:
+            rows = self._db.execute(
+                f"SELECT a.outlet, {bucket} AS bucket, count(*) FROM {source} {where}"
+                " GROUP BY a.outlet, bucket ORDER BY a.outlet, bucket",
+                params,
+            ).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise QueryError(f"cannot search for {query!r}: {exc}") from exc
+        out: dict[str, list[tuple[datetime, int]]] = {}
+        for outlet_id, when, count in rows:
+            out.setdefault(outlet_id, []).append((datetime.fromisoformat(when), count))
+        return out
+
     def runs(self, kind: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
         rows = self._db.execute(
             "SELECT kind, started_at, finished_at, stats FROM runs WHERE ? IS NULL OR kind = ?"
@@ -398,14 +512,57 @@ class SQLiteStore:
         ).fetchall()
         return [{"kind": r[0], "started_at": r[1], "finished_at": r[2], "stats": json.loads(r[3])} for r in rows]
 
+    def flush(self) -> None:
+        """Nothing to do: every write is committed before it returns."""
+
     def close(self) -> None:
         self._db.close()
 
 
+def _values(a: Article, revision: int) -> tuple[Any, ...]:
+    """An article's row in the order of ``_COLUMNS`` (without duplicate_of)."""
+    return (
+        a.id,
+        a.outlet,
+        a.url,
+        a.canonical_url,
+        a.title,
+        a.description,
+        json.dumps(list(a.authors)),
+        _iso(a.published_at),
+        a.published_offset,
+        a.published_source,
+        _iso(a.modified_at),
+        _iso(a.fetched_at),
+        a.language,
+        a.text,
+        a.access_state.value,
+        a.source,
+        revision,
+        a.published_precision,
+        a.modified_offset,
+        a.modified_source,
+        a.signature,
+        a.syndicated_from,
+    )
+
+
 def _filters(
-    outlet: str | None, since: datetime | None, until: datetime | None, prefix: str = ""
+    outlet: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    prefix: str = "",
+    story: str | None = None,
+    watch: str | None = None,
 ) -> tuple[str, list[Any]]:
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[Any] = []
+    if story is not None:
+        clauses.append(f"{prefix}story = ?")
+        params.append(story)
+    if watch is not None:
+        clauses.append(f"EXISTS (SELECT 1 FROM json_each({prefix or 'articles.'}watches) WHERE value = ?)")
+        params.append(watch)
     if outlet:
         clauses.append(f"{prefix}outlet = ?")
         params.append(outlet)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from pipelines.models import AccessState, Article, Divergence, OutboxMessage, StoreOutcome
+from pipelines.models import AccessState, Article, Claim, Divergence, Mention, OutboxMessage, StoreOutcome
 from pipelines.query import QueryError
 from pipelines.store import Store
 from pipelines.urls import article_id
@@ -243,3 +243,88 @@ def test_retention_prunes_old_revisions_but_never_an_articles_current_one(store:
     assert current.revision == 3
     assert current.text.startswith("About 90")
     assert store.prune_revisions(T0 + timedelta(days=2)) == 0
+
+
+def test_a_batch_upsert_reports_each_outcome_in_order_and_sees_its_own_earlier_items(store: Store) -> None:
+    a = article("https://n.example/a", "The truce holds.")
+    b = article("https://s.example/b", "Aid trucks crossed.", outlet="south")
+    assert store.upsert_many([a, b]) == [StoreOutcome.NEW, StoreOutcome.NEW]
+    later = replace(a, text="The truce collapsed overnight.", fetched_at=T0 + timedelta(days=1))
+    outcomes = store.upsert_many([replace(b, fetched_at=T0 + timedelta(days=1)), later, replace(later, text="X.")])
+    assert outcomes == [StoreOutcome.UNCHANGED, StoreOutcome.REVISED, StoreOutcome.REVISED]
+    assert [r.text for r in store.revisions(a.id)] == ["The truce holds.", "The truce collapsed overnight.", "X."]
+    assert store.upsert_many([]) == []
+    assert len(store.articles()) == 2
+
+
+def test_articles_are_labelled_with_their_story_and_the_watches_that_selected_them(store: Store) -> None:
+    a, b, c = (
+        article("https://n.example/a", "One.", hours=0),
+        article("https://s.example/b", "Two.", outlet="south", hours=1),
+        article("https://s.example/c", "Three.", outlet="south", hours=2),
+    )
+    store.upsert_many([a, b, c])
+    store.label([a.id, b.id], story="story-1", watch="ceasefire")
+    store.label([b.id, c.id], watch="election")
+    store.label([b.id], watch="ceasefire")  # already there: no second copy
+    assert [x.id for x in store.articles(story="story-1")] == [a.id, b.id]
+    assert [x.id for x in store.articles(watch="ceasefire")] == [a.id, b.id]
+    assert [x.id for x in store.articles(watch="election", outlet="south")] == [b.id, c.id]
+    store.upsert(replace(b, text="Two, revised."))  # a new revision keeps its labels
+    assert [x.id for x in store.articles(story="story-1", watch="election")] == [b.id]
+
+
+def test_coverage_counts_articles_per_outlet_and_time_bucket(store: Store) -> None:
+    store.upsert_many(
+        [
+            article("https://n.example/1", "Gaza truce talks.", hours=0),
+            article("https://n.example/2", "Gaza truce holds.", hours=3),
+            article("https://n.example/3", "Harbour news.", hours=26),
+            article("https://s.example/1", "Gaza aid.", outlet="south", hours=30),
+        ]
+    )
+    day0, day1 = T0.replace(hour=0), T0.replace(hour=0) + timedelta(days=1)
+    assert store.coverage() == {"north": [(day0, 2), (day1, 1)], "south": [(day1, 1)]}
+    assert store.coverage(query="gaza") == {"north": [(day0, 1 + 1)], "south": [(day1, 1)]}
+    assert store.coverage(interval="hour", outlet="north", until=T0 + timedelta(hours=4)) == {
+        "north": [(T0, 1), (T0 + timedelta(hours=3), 1)]
+    }
+    monday = T0.replace(hour=0) - timedelta(days=T0.weekday())
+    assert store.coverage(interval="week") == {"north": [(monday, 3)], "south": [(monday, 1)]}
+    with pytest.raises(ValueError, match="interval"):
+        store.coverage(interval="fortnight")
+
+
+def claim(id_: str, outlets: tuple[str, ...], text: str = "More than 58,000 people have died.") -> Claim:
+    mentions = tuple(
+        Mention(
+            article_id=article_id(f"https://{o}.example/a"),
+            outlet=o,
+            url=f"https://{o}.example/a",
+            revision=1,
+            sentence=text,
+            start=10 * i,
+            end=10 * i + len(text),
+            published_at=T0 + timedelta(hours=i) if i else None,
+        )
+        for i, o in enumerate(outlets)
+    )
+    return Claim(id=id_, kind="number", text=text, numbers=("58000",), mentions=mentions)
+
+
+def test_the_claims_of_a_story_are_stored_by_id_widest_first(store: Store) -> None:
+    assert store.upsert_claims("story-1", [claim("c1", ("north",)), claim("c2", ("north", "south"))], T0) == 2
+    assert store.upsert_claims("story-2", [claim("c1", ("west",))], T0) == 1
+    assert store.upsert_claims("story-1", [claim("c1", ("north", "east", "south"))], T0 + timedelta(days=1)) == 0
+    found = store.claims("story-1")
+    assert [c.id for c in found] == ["c1", "c2"]
+    assert found[0] == claim("c1", ("north", "east", "south"))
+    assert found[1].mentions[1].published_at == T0 + timedelta(hours=1)
+    assert [c.outlets for c in store.claims("story-2")] == [("west",)]
+    assert store.claims("nothing") == []
+
+
+def test_flush_leaves_every_write_readable(store: Store) -> None:
+    store.upsert(article("https://n.example/a", "Flushed."))
+    store.flush()
+    assert [a.text for a in store.articles()] == ["Flushed."]
