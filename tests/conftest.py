@@ -113,5 +113,16 @@ def es_prefix(es_node: EsEndpoint) -> Iterator[str]:
         client.close()
 
 
+@pytest.fixture
+def killable_node(es_node: EsEndpoint) -> Iterator[ElasticsearchNode]:
+    """The run's node when we own it (restarted by the test), else one of our own."""
+    if es_node.node is not None:
+        yield es_node.node
+        es_node.node.start()  # whatever happened, later tests get their node back
+        return
+    with ElasticsearchNode(NodeOptions()) as node:
+        yield node
+
+
 def elastic_store(es_node: EsEndpoint, prefix: str, spool_dir: Path, **options: object) -> ElasticStore:
     return ElasticStore(Elasticsearch(es_node.url, request_timeout=60), prefix=prefix, spool_dir=spool_dir, **options)  # type: ignore[arg-type]

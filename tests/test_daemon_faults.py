@@ -22,8 +22,10 @@ from urllib.parse import urlsplit
 
 import psutil
 import pytest
+from elasticsearch import Elasticsearch, helpers
 
 from examples.newsroom import NewsroomServer
+from newswatch.esnode import ElasticsearchNode
 from newswatch.history import INTERRUPTED, OK, JobHistory, RunRecord, job_engine, scheduled_next_runs
 from pipelines.config import Config, load_config
 from pipelines.store import open_store
@@ -525,3 +527,33 @@ def test_smtp_down_at_digest_time_the_digest_goes_out_exactly_once_when_it_is_ba
             assert received.rcpt_tos == ("desk@example.org",)
             assert received.tls
             assert received.login == USER
+
+
+def test_elasticsearch_down_for_a_while_articles_spool_and_are_indexed_once_when_it_is_back(
+    killable_node: ElasticsearchNode, newsroom_server: NewsroomServer, tmp_path: Path, es_prefix: str
+) -> None:
+    store = f'\n[store]\nbackend = "elasticsearch"\nurl = "{killable_node.url}"\nindex_prefix = "{es_prefix}"\n'
+    config = daemon_config(newsroom_server, tmp_path, schedule=QUIET + store + "retry_after_s = 1\n")
+    killable_node.kill()
+    # cron runs while the cluster is down: the crawl keeps every article in the spool; what needs to read
+    # the cluster (analysis, digest, delivery) fails and says why
+    down = newswatch("run-once", "--all", "--config", str(config.path))
+    assert down.returncode == 1, down.stdout + down.stderr
+    assert "unreachable" in down.stdout + down.stderr
+    spool = config.data_path / "es-spool" / "spool.jsonl"
+    assert spool.stat().st_size > 0
+    killable_node.start()
+    up = newswatch("run-once", "--all", "--config", str(config.path))
+    assert up.returncode == 0, up.stdout + up.stderr
+    fetchable = [a for a in newsroom_server.newsroom.articles if a.published <= newsroom_server.now
+                 and not any(a.path.startswith(d) for d in a.outlet.robots_disallow)]  # fmt: skip
+    client = Elasticsearch(killable_node.url)
+    try:  # counted by the cluster itself, not through the store's reading code
+        client.indices.refresh(index=f"{es_prefix}-articles")
+        assert client.count(index=f"{es_prefix}-articles")["count"] == len(fetchable)
+        ids = {hit["_id"] for hit in helpers.scan(client, index=f"{es_prefix}-articles", _source=False)}
+        assert ids == {article_id(a.canonical) for a in fetchable}
+        revisions = f"{es_prefix}-revisions"  # made when the first second revision is written
+        assert not client.indices.exists(index=revisions) or client.count(index=revisions)["count"] == 0
+    finally:
+        client.close()

@@ -8,31 +8,17 @@ exactly once, with one revision each.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from elasticsearch import Elasticsearch
 
 from crawler import run_crawl
 from examples.newsroom import NewsroomServer
-from newswatch.esnode import ElasticsearchNode, NodeOptions
+from newswatch.esnode import ElasticsearchNode
 from pipelines.config import load_config
 from pipelines.store.elastic import ElasticStore
 from pipelines.urls import article_id
-from tests.conftest import EsEndpoint
-
-
-@pytest.fixture
-def killable_node(es_node: EsEndpoint) -> Iterator[ElasticsearchNode]:
-    """The run's node when we own it (restarted by the test), else one of our own."""
-    if es_node.node is not None:
-        yield es_node.node
-        es_node.node.start()  # whatever happened, later tests get their node back
-        return
-    with ElasticsearchNode(NodeOptions()) as node:
-        yield node
 
 
 def test_a_node_killed_mid_crawl_loses_no_article_and_duplicates_none(
