@@ -21,7 +21,7 @@ from pipelines.models import Article, Claim, Divergence
 from pipelines.store import Store, open_store
 from pipelines.stories import group
 from pipelines.syndication import detect_copies
-from reports import Digest, FlushResult, build_digest, deliver_digest, write_archive
+from reports import Digest, FlushResult, build_digest, deliver_digest, record_archived, write_archive
 from reports import flush_outbox as flush_store_outbox
 
 SEARCH_LIMIT = 100_000
@@ -99,7 +99,9 @@ def report_watch(
     )
     paths = write_archive(digest, config.report_dir, now=at)
     result = WatchResult(watch.name, comparison, analysis, digest, paths)
-    if delivery is not None:
+    if delivery is None:
+        record_archived(store, digest, now=at)  # what this report showed: the next one is marked against it
+    else:
         recipients = delivery.recipients or watch.recipients
         if not recipients:
             raise DeliveryError(f"watch {watch.name!r} has no recipients (set recipients in its [[watch]])")

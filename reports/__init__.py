@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reports.digest import Digest, build_digest
 from reports.mail import build_message
-from reports.outbox import FlushResult, deliver_digest, flush_outbox, record_digest
+from reports.outbox import FlushResult, deliver_digest, flush_outbox, record_archived, record_digest
 from reports.render import render_html, render_text, write_archive
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "build_message",
     "deliver_digest",
     "flush_outbox",
+    "record_archived",
     "record_digest",
     "render_html",
     "render_text",

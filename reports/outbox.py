@@ -28,6 +28,7 @@ from pipelines.models import OutboxMessage
 from pipelines.store import Store
 from reports.digest import Digest
 from reports.mail import Mailer, build_message
+from reports.render import render_text
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,22 @@ def record_digest(
     )
     if not store.outbox_add(record):
         log.info("digest %s of %s is already in the outbox", digest.id, digest.watch)
+    return record
+
+
+def record_archived(store: Store, digest: Digest, *, now: datetime | None = None) -> OutboxMessage:
+    """Record a digest that was only written to the archive (no recipients, so nothing to send), so the
+    watch's next digest is marked new / changed / resolved against what this one showed."""
+    record = OutboxMessage(
+        id=digest.id,
+        watch=digest.watch,
+        created_at=now or datetime.now(UTC),
+        subject=digest.subject,
+        recipients=(),
+        message=render_text(digest).encode("utf-8"),
+        divergences=dict(digest.fingerprints),
+    )
+    store.outbox_add(record)
     return record
 
 

@@ -127,3 +127,12 @@ def test_the_report_names_every_outlet_with_the_central_numbers_and_escaped_mark
     assert any(a["revision"] == 2 for s in stories for a in s["articles"])
     assert data["summary"] in text
     assert central_story["chart"]["alt"].startswith("Coverage timeline (Europe/London).")
+
+
+def test_a_report_written_to_a_file_is_the_state_the_next_one_is_marked_against(two_days) -> None:
+    first, second = two_days
+    (before,), (after,) = first.watches, second.watches
+    assert before.digest.summary.endswith("first digest of this watch.")
+    # the day-4 report is marked against the day-2 one, though neither was emailed
+    assert "since the digest of" in after.digest.summary
+    assert after.digest.counts["new"] < len(after.analysis.divergences)
