@@ -109,7 +109,12 @@ def parse_feed(body: bytes, url: str, max_entries: int = DEFAULT_MAX_ENTRIES) ->
             )
         )
     problem = ""
-    if not candidates and parsed.bozo:
+    # feedparser also flags what is harmless (no Content-Type given to it, a charset override): a feed it
+    # recognised with no entries yet is an empty feed, not a broken one
+    benign = isinstance(
+        parsed.get("bozo_exception"), (feedparser.NonXMLContentType, feedparser.CharacterEncodingOverride)
+    )
+    if not candidates and parsed.bozo and not (parsed.get("version") and benign):
         problem = f"not_a_feed: {parsed.get('bozo_exception', 'unknown error')}"
     elif total > max_entries:
         problem = f"too_many_entries: {total} entries, the first {max_entries} read"

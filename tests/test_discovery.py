@@ -59,6 +59,15 @@ def test_something_that_is_not_a_feed_is_named_as_such() -> None:
     assert found.problem_kind == "not_a_feed"
 
 
+def test_an_empty_feed_is_empty_not_broken_but_a_truncated_one_or_a_page_is_named() -> None:
+    channel = b'<?xml version="1.0"?><rss version="2.0"><channel><title>Desk</title><link>https://x.example/</link>'
+    empty = parse_feed(channel + b"<description>d</description></channel></rss>", "https://x.example/feed")
+    assert (empty.candidates, empty.problem) == ((), "")
+    assert parse_feed(channel + b"<item><title>Cut", "https://x.example/feed").problem_kind == "not_a_feed"
+    page = parse_feed(b"<html><body><p>Moved</p></body></html>", "https://x.example/feed")
+    assert page.problem_kind == "not_a_feed"
+
+
 def test_a_sitemap_index_lists_its_sitemaps_resolved_against_its_url() -> None:
     found = parse_sitemap((FIXTURES / "sitemap-index.xml").read_bytes(), "https://site.example/sitemap.xml")
     assert found.sitemaps == ("https://site.example/sitemaps/news.xml", "https://site.example/sitemaps/2025-07.xml")
