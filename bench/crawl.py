@@ -34,6 +34,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: the repository root
+
 from bench._common import ROOT, finish
 
 NEWSPLEASE_VENV = ROOT / ".cache" / "newsplease-venv"

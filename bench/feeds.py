@@ -9,10 +9,13 @@ is one JSON object.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
 import feedparser
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: the repository root
 
 from bench._common import SHARED_DATA, finish, peak_rss_mb
 from crawler.discovery import parse_any
