@@ -1,6 +1,8 @@
 """Downloader middlewares: one HTTP concern each, ordered by their numbers in the settings.
 
 - ``SafeAddressMiddleware``: the SSRF guard (below).
+- ``RobotsTxtMiddleware``: Scrapy's, with every request that waited for a host's robots.txt
+  judged by it, and a robots.txt the server failed to give (5xx) read as "disallow all".
 - ``CrawlDelayMiddleware``: robots.txt Crawl-delay as the floor of a host's delay.
 - ``PausingRetryMiddleware``: retries after Retry-After or exponential backoff, pausing the
   outlet's whole download slot.
@@ -28,6 +30,7 @@ from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware as ScrapyRobotsTxtMiddleware
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
@@ -39,7 +42,9 @@ from scrapy.exceptions import (
 )
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.asyncio import call_later
+from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.response import response_status_message
+from twisted.internet.defer import Deferred
 
 from crawler.state import Validators
 
@@ -235,6 +240,35 @@ class PausingRetryMiddleware(RetryMiddleware):
     def _pause(self, request: Request, wait: float) -> None:
         if wait > 0:
             self.pauses.pause(slot_key(self.crawler, request), wait)
+
+
+class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, with two corrections.
+
+    - Every request that arrives while a host's robots.txt is being fetched waits on one
+      Deferred; Scrapy (2.14) hands the parser to the first waiter only and ``None`` ("no rules:
+      allow") to the others, so with several requests queued for a new host (distributed
+      workers, several feeds of one outlet) a disallowed page could be fetched. Each waiter here
+      reads the parser stored once the fetch is done.
+    - A robots.txt answered with a server error is read as "disallow everything" for this run
+      (RFC 9309, 2.3.1.4: the rules are unknown, so nothing is crawled); a 4xx means there are no
+      rules, as before.
+    """
+
+    async def robot_parser(self, request: Request) -> Any:
+        parser = await super().robot_parser(request)
+        stored = self._parsers.get(urlparse_cached(request).netloc, parser)
+        return parser if isinstance(stored, Deferred) else stored
+
+    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+        if response.status >= 500:
+            self._stats.inc_value("newswatch/robots_unavailable")
+            logger.warning("%s answered %s: nothing on %s is fetched this run", response.url, response.status, netloc)
+            response = response.replace(body=DISALLOW_ALL)
+        await super()._parse_robots(response, netloc, request)
+
+
+DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
 
 
 class CrawlDelayMiddleware:

@@ -55,6 +55,8 @@ def build_settings(config: Config) -> dict[str, Any]:
         "CONCURRENT_ITEMS": 4,
         "DOWNLOADER_MIDDLEWARES": {
             "crawler.middlewares.SafeAddressMiddleware": 50,
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "crawler.middlewares.RobotsTxtMiddleware": 100,
             # after Scrapy's robots.txt middleware (100), which parses the Crawl-delay it reads
             "crawler.middlewares.CrawlDelayMiddleware": 110,
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,

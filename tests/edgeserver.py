@@ -3,7 +3,8 @@
 Every request is recorded with the server's own clock (:attr:`EdgeServer.hits`), so tests assert
 what the server saw: which paths, in which order, with which gaps, and which headers.
 
-Resources (``/feed.xml`` lists :attr:`EdgeServer.feed` paths):
+Resources (``/feed.xml``, ``/second-feed.xml`` and ``/private/feed.xml`` list :attr:`EdgeServer.feed`
+paths; robots.txt disallows ``/private/``, or answers :attr:`robots_status` when that is not 200):
 
 - ``/a/<name>``: an ordinary article with an ETag
 - ``/retry-after/<seconds>/<name>``: 503 with ``Retry-After: <seconds>`` on the first hit, then the article
@@ -70,8 +71,10 @@ class EdgeServer:
         slow_s: float = 3.0,
         titles: dict[str, str] | None = None,
         sitemap_ages_days: tuple[int, ...] = (0, 10, 40),
+        robots_status: int = 200,
     ) -> None:
         self.feed = feed or []
+        self.robots_status = robots_status
         self.titles = titles or {}
         self.sitemap_ages_days = sitemap_ages_days
         self.search_results: list[str] = []
@@ -110,11 +113,13 @@ class EdgeServer:
         parts = path.strip("/").split("/")
         html = {"Content-Type": "text/html; charset=utf-8"}
         if path == "/robots.txt":
+            if self.robots_status != 200:
+                return self.robots_status, {"Content-Type": "text/plain"}, b"unavailable"
             text = "User-agent: *\nDisallow: /private/\n"
             if self.crawl_delay_s:
                 text += f"Crawl-delay: {self.crawl_delay_s:g}\n"
             return 200, {"Content-Type": "text/plain"}, text.encode()
-        if path == "/feed.xml":
+        if path in ("/feed.xml", "/private/feed.xml", "/second-feed.xml"):
             return self._conditional(self._rss(self.feed), "application/rss+xml", headers)
         if path.startswith("/search.xml"):
             return 200, {"Content-Type": "application/rss+xml"}, self._rss(self.search_results)

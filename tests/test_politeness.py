@@ -140,3 +140,26 @@ def test_an_outlet_that_keeps_failing_is_reported_and_backed_off(tmp_path: Path)
         assert runs[-1].stats["errors"] == {"http_500": 1}
     finally:
         state.close()
+
+
+def test_every_request_that_waited_for_robots_txt_is_judged_by_it(tmp_path: Path) -> None:
+    # three feeds of one host are requested at once, before its robots.txt is known: each must wait for it
+    with EdgeServer(["/a/one", "/private/secret"]) as server:
+        path = edge_config(tmp_path, {"edge": server})
+        feeds = f'"{server.origin}/feed.xml", "{server.origin}/second-feed.xml", "{server.origin}/private/feed.xml"'
+        path.write_text(path.read_text().replace(f'feeds = ["{server.origin}/feed.xml"]', f"feeds = [{feeds}]"))
+        result = run_crawl(path)
+        seen = {h.path for h in server.paths()}
+    assert "/private/feed.xml" not in seen
+    assert "/private/secret" not in seen
+    assert {"/feed.xml", "/second-feed.xml", "/a/one"} <= seen
+    assert result.stats["robotstxt/forbidden"] == 2
+
+
+def test_a_robots_txt_the_server_fails_to_give_means_nothing_is_fetched(tmp_path: Path) -> None:
+    with EdgeServer(["/a/one"], robots_status=503) as server:
+        result = run_crawl(edge_config(tmp_path, {"edge": server}, {"retry_times": 0}))
+        seen = [h.path for h in server.paths()]
+    assert set(seen) == {"/robots.txt"}
+    assert result.stats["newswatch/robots_unavailable"] == 1
+    assert result.count("new") == 0
