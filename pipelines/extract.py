@@ -27,7 +27,7 @@ from trafilatura.utils import load_html
 from pipelines.access import access_state
 from pipelines.cleaning import TRAILING_LIST_MIN_ITEMS, clean_text, norm, trailing_list
 from pipelines.dates import offset_of
-from pipelines.metadata import PageMetadata, clean_title, modified_date, page_authors, published_date
+from pipelines.metadata import PageMetadata, clean_title, headline, modified_date, page_authors, published_date
 from pipelines.models import AccessState, Article, Extraction, ExtractionStatus, RawPage, count_words
 from pipelines.syndication import signature, wire_agency
 from pipelines.urls import article_id, canonical_url
@@ -74,10 +74,8 @@ def extract_article(page: RawPage, *, language: str = "", min_words: int = MIN_W
     _prune_signup_boxes(tree)
     body = _main_text(tree, page.final_url)
 
-    site_name = meta.site_name()
     h1 = meta.h1()
-    host = urlsplit(page.final_url).hostname or ""
-    title = clean_title(meta.title() or page.feed_title, site_name, h1, host)
+    title = headline(meta, urlsplit(page.final_url).hostname or "", page.feed_title)
     description = meta.description()
     authors, signed = page_authors(meta, page, body)
     standfirst = description if meta.standfirst_apart(description) else ""

@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -56,7 +57,13 @@ _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d
 # a declared date further than this from the date in the URL is checked against the other declarations
 URL_DATE_TOLERANCE_DAYS = 2
 
-_TITLE_SEPARATORS = (" | ", " - ", " — ", " – ", " :: ", " · ", " / ", "｜")
+# what a page puts between headline, section and site name in a title ("Headline - Section | Site")
+_SEPARATOR = re.compile(r"(\s+(?:\||-|—|–|::|·|/|»|•)\s+|\s*｜\s*)")
+_DATE_SEGMENT = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
+SECTION_MAX_WORDS = 3
+# meta tags naming the page's section ("article:section", "parsely-section", "content_category")
+_SECTION_KEYS = ("section", "category")
+SITE_MIN_CHARS = 3  # a segment this long that a site name contains is the site ("NDR" of ndr.de)
 # a site name glued to the headline without spaces ("Headline|Site", "제목ㅣ신문")
 _TAIL_SEPARATORS = "|-–—:·/ㅣ»«•｜："
 
@@ -131,6 +138,7 @@ class PageMetadata:
         self.ids: dict[str, dict[str, Any]] = {}
         candidates: list[dict[str, Any]] = []
         self.pages: list[dict[str, Any]] = []
+        self.crumbs: list[dict[str, Any]] = []
         for node, listed in _jsonld_nodes(tree):
             if isinstance(node.get("@id"), str):
                 self.ids.setdefault(node["@id"], node)
@@ -139,6 +147,8 @@ class PageMetadata:
                 candidates.append(node)
             elif any(k.endswith("WebPage") for k in kinds):
                 self.pages.append(node)
+            elif any(k.endswith("BreadcrumbList") for k in kinds):
+                self.crumbs.append(node)
         self.jsonld: dict[str, Any] = max(candidates, key=self._article_score, default={})
 
     # -- JSON-LD ----------------------------------------------------------------------------
@@ -234,16 +244,48 @@ class PageMetadata:
         return False
 
     def title(self) -> str:
-        """The headline the page declares, or its ``<title>``."""
-        declared = self.first("jsonld:headline", "og:title", "twitter:title")
-        if declared:
-            return declared
-        node = next(self.tree.iter("title"), None)
-        return " ".join((node.text_content() if node is not None else "").split())
+        """The headline the page declares, or its ``<title>``, as written."""
+        return next(iter(self.headlines()), "")
 
     def h1(self) -> str:
         node = next(self.tree.iter("h1"), None)
         return " ".join(node.text_content().split()) if node is not None else ""
+
+    def headlines(self) -> list[str]:
+        """The titles the page declares, most trustworthy first: JSON-LD, OpenGraph, Twitter, ``<title>``."""
+        node = next(self.tree.iter("title"), None)
+        tag = " ".join((node.text_content() if node is not None else "").split())
+        found = [self.first("jsonld:headline"), self.first("og:title"), self.first("twitter:title"), tag]
+        return [t for t in found if t]
+
+    def visible_headlines(self) -> list[str]:
+        """Every ``<h1>`` (a logo or a section name can be the first)."""
+        texts = (" ".join(node.text_content().split()) for node in self.tree.iter("h1"))
+        return [t for t in texts if t]
+
+    def site_names(self) -> list[str]:
+        """Every name the site declares for itself."""
+        names = [*self.all("og:site_name", "application-name", "apple-mobile-web-app-title")]
+        publisher = self.jsonld.get("publisher")
+        if isinstance(publisher, dict) and isinstance(self._resolve(publisher).get("name"), str):
+            names.append(html.unescape(self._resolve(publisher)["name"]))
+        return names
+
+    def sections(self) -> list[str]:
+        """The sections the page says it is in: meta tags, JSON-LD, breadcrumbs, the folders of its URL."""
+        found = [v for key, values in self.metas.items() if key.endswith(_SECTION_KEYS) for v in values]
+        declared = self.jsonld.get("articleSection")
+        found += [str(d) for d in (declared if isinstance(declared, list) else [declared]) if isinstance(d, str)]
+        for node in self.crumbs:
+            for item in node.get("itemListElement") or []:
+                if not isinstance(item, dict):
+                    continue
+                named = item.get("item") if isinstance(item.get("item"), dict) else item
+                if isinstance(named.get("name"), str):
+                    found.append(named["name"])
+        folders = [f for f in urlsplit(self.url).path.split("/") if f][:-1]  # the last one is the article's slug
+        found += [f.replace("-", " ").replace("_", " ") for f in folders if not any(ch.isdigit() for ch in f)]
+        return [html.unescape(f) for f in found if len(f.split()) <= SECTION_MAX_WORDS]
 
     def canonical(self) -> str:
         for node in self.tree.iter("link"):
@@ -394,42 +436,154 @@ def norm(text: str) -> str:
 # -- headline ------------------------------------------------------------------------------------
 
 
-def clean_title(title: str, site_name: str = "", h1: str = "", host: str = "") -> str:
-    """A headline without a " | Site Name" style suffix or prefix.
+@dataclass(frozen=True, slots=True)
+class TitleHints:
+    """What tells a headline from the wrapping a page puts around it in ``<title>`` and og:title.
 
-    The part naming the site (its declared name or its host name) is dropped; otherwise, when the
-    page's ``<h1>`` is one side of a separator, that side is the headline.
+    ``sites``: the names the site goes by (declared names, the host); ``sections``: the sections
+    the page says it belongs to (meta tags, JSON-LD, breadcrumbs, the URL path); ``others``: the
+    page's other headlines (its ``<h1>`` elements, the other declared titles), which confirm the
+    part of a wrapped title that is the headline.
     """
+
+    sites: tuple[str, ...] = ()
+    sections: tuple[str, ...] = ()
+    others: tuple[str, ...] = ()
+
+    @classmethod
+    def of(
+        cls, site_names: Sequence[str] = (), host: str = "", sections: Sequence[str] = (), others: Sequence[str] = ()
+    ) -> TitleHints:
+        host = host.removeprefix("www.")
+        sites = [*site_names, host, host.split(".")[0]] if host else list(site_names)
+        return cls(_distinct(sites), _distinct(sections), _distinct(others))
+
+    def names_site(self, part: str) -> bool:
+        part = fold(part)
+        flat = part.replace(" ", "")
+        for site in filter(None, map(fold, self.sites)):
+            if f" {site} " in f" {part} " or (len(flat) >= SITE_MIN_CHARS and flat in site.replace(" ", "")):
+                return True
+        return False
+
+    def names_section(self, part: str) -> bool:
+        """Every word of a short segment is a word of a declared section ("World News" in section News > World)."""
+        words = fold(part).split()
+        known = {w for section in self.sections for w in fold(section).split()}
+        return 0 < len(words) <= SECTION_MAX_WORDS and all(w in known for w in words)
+
+
+def _distinct(values: Sequence[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(" ".join(v.split()) for v in values if v and v.strip()))
+
+
+def clean_title(
+    title: str, site_name: str = "", h1: str = "", host: str = "", *, hints: TitleHints | None = None
+) -> str:
+    """A headline without the site name, section or date a page wraps it in.
+
+    A run of the title's segments that another headline of the page repeats (its ``<h1>``, its
+    JSON-LD headline) is the headline. Otherwise segments naming the site are dropped from either
+    end, with the declared sections beside them and a date at the end; then a site name (and a
+    section) glued on without spaces.
+    """
+    if hints is None:
+        hints = TitleHints.of((site_name,), host, others=(h1,))
     title = " ".join(html.unescape(title).split())
-    h1 = " ".join(html.unescape(h1).split())
-    sites = {norm(site_name), norm(host.removeprefix("www.")), norm(host.removeprefix("www.").split(".")[0])}
-    sites -= {""}
-    for sep in _TITLE_SEPARATORS:
-        if sep not in title:
-            continue
-        head, _, tail = title.rpartition(sep)
-        if any(_names_site(tail, site) for site in sites):
-            return head.strip()
-        first, _, rest = title.partition(sep)
-        if any(_names_site(first, site) for site in sites):
-            return rest.strip()
-        if h1 and norm(head) == norm(h1):
-            return head.strip()
-        if h1 and norm(rest) == norm(h1):
-            return rest.strip()
-    site = norm(site_name)
-    if site and len(site) >= 3:
-        # the site name glued on without spaces: "Headline|Site"
-        folded = title.casefold()
-        at = folded.rfind(site_name.casefold().strip())
-        if at > 0 and not folded[at + len(site_name.strip()) :].strip() and title[at - 1] in _TAIL_SEPARATORS:
-            return title[:at].rstrip(_TAIL_SEPARATORS + " ")
+    parts = _SEPARATOR.split(title)  # segment, separator, segment, ...
+    if len(parts) > 1:
+        agreed = _agreed_run(parts, hints)
+        if agreed:
+            return agreed
+        title = "".join(_unwrap(parts, hints))
+    return _unglue(_drop_comma_tail(title, hints), hints)
+
+
+def headline(meta: PageMetadata, host: str = "", fallback: str = "") -> str:
+    """The page's headline: the first title it declares, freed of what wraps it, else ``fallback``."""
+    declared = meta.headlines() or [fallback]
+    others = [*meta.visible_headlines(), *declared[1:]]
+    return clean_title(declared[0], hints=TitleHints.of(meta.site_names(), host, meta.sections(), others))
+
+
+def _agreed_run(parts: list[str], hints: TitleHints) -> str:
+    """The longest run of segments, short of the whole, that another headline of the page repeats."""
+    others = {norm(o) for o in hints.others} - {""}
+    if not others or (norm("".join(parts)) in others and _unwrap(parts, hints) == parts):
+        return ""  # the whole title is a headline the page repeats, and nothing wraps it
+    count = len(parts) // 2 + 1
+    best = ""
+    for start in range(count):
+        for end in range(start + 1, count + 1):
+            run = "".join(parts[2 * start : 2 * end - 1])
+            whole = end - start == count
+            if not whole and len(run) > len(best) and norm(run) in others and not hints.names_site(run):
+                best = run
+    return best
+
+
+def _unwrap(parts: list[str], hints: TitleHints) -> list[str]:
+    """The segments left once the site name, what follows or precedes it, the sections beside it and a date go."""
+    segments, separators = parts[0::2], parts[1::2]
+    at_end = at_start = False
+    # the site name at the end, with what follows it ("Headline | Site - Section - Region")
+    for i in range(1, len(segments)):
+        if hints.names_site(segments[i]) and all(_is_label(s) for s in segments[i + 1 :]):
+            segments, separators, at_end = segments[:i], separators[: i - 1], True
+            break
+    # ...or at the start, with what precedes it ("Section | Site: Headline")
+    for i in range(len(segments) - 2, -1, -1):
+        if hints.names_site(segments[i]) and all(_is_label(s) for s in segments[:i]):
+            segments, separators, at_start = segments[i + 1 :], separators[i + 1 :], True
+            break
+    while len(segments) > 1:
+        if _DATE_SEGMENT.match(segments[-1]) or (at_end and hints.names_section(segments[-1])):
+            segments, separators = segments[:-1], separators[:-1]
+        elif at_start and hints.names_section(segments[0]):
+            segments, separators = segments[1:], separators[1:]
+        else:
+            break
+    out = [segments[0]]
+    for separator, segment in zip(separators, segments[1:], strict=True):
+        out += [separator, segment]
+    return out
+
+
+def _is_label(segment: str) -> bool:
+    """A section, region or date: a few words, never a headline."""
+    return len(segment.split()) <= SECTION_MAX_WORDS
+
+
+def _drop_comma_tail(title: str, hints: TitleHints) -> str:
+    """The site name and a date after the last commas ("Headline, Site Name, 26.04.2024")."""
+    head = title
+    while ", " in head:
+        rest, _, last = head.rpartition(", ")
+        if not (_DATE_SEGMENT.match(last) or hints.names_site(last)):
+            break
+        head = rest
+    return head if head != title and any(hints.names_site(p) for p in title[len(head) :].split(", ")) else title
+
+
+def _unglue(title: str, hints: TitleHints) -> str:
+    """A site name glued on without spaces ("Headline|Site"), then a declared section glued before it."""
+    head = _cut_glued(title, hints.sites)
+    # without a site name glued on, a word at the end is the headline's even when it names a section
+    return _cut_glued(head, hints.sections) if head != title else title
+
+
+def _cut_glued(title: str, names: Sequence[str]) -> str:
+    for name in sorted(names, key=len, reverse=True):
+        match = re.search(rf"[{re.escape(_TAIL_SEPARATORS)}]\s*{re.escape(name)}\s*$", title, re.IGNORECASE)
+        if len(name) >= 2 and match and title[: match.start()].strip(_TAIL_SEPARATORS + " "):
+            return title[: match.start()].rstrip(_TAIL_SEPARATORS + " ")
     return title
 
 
-def _names_site(part: str, site: str) -> bool:
-    part = norm(part)
-    return bool(part) and (part == site or site in part or part.replace(" ", "") in site.replace(" ", ""))
+def fold(text: str) -> str:
+    """Words only, case and accents folded ("Público" names the site publico.es)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return norm("".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
 # -- authors -------------------------------------------------------------------------------------

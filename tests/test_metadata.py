@@ -133,6 +133,80 @@ def test_a_site_name_glued_to_the_headline_is_removed(title: str, site: str, cle
     assert clean_title(title, site, host="www.example.org") == clean
 
 
+def page_title(head: str, h1: str = "", url: str = "https://example.org/news/harbour-plan") -> str:
+    html = f"<html><head>{head}</head><body><article><h1>{h1}</h1>{STORY}</article></body></html>"
+    page = RawPage(url=url, final_url=url, status=200, html=html, outlet="x", fetched_at=datetime.now(UTC))
+    result = extract_article(page)
+    assert result.article is not None, result.reason
+    return result.article.title
+
+
+def og(title: str, site: str = "") -> str:
+    site_tag = f"<meta property='og:site_name' content='{site}'>" if site else ""
+    return f"<meta property='og:title' content='{title}'>{site_tag}"
+
+
+def test_the_part_of_a_wrapped_title_another_headline_repeats_is_the_headline() -> None:
+    # an undeclared section between headline and site name: the visible headline says where the headline ends
+    wrapped = og("Harbour plan approved after long night - Coast | Ledger.example", "The Ledger")
+    assert page_title(wrapped, h1="Harbour plan approved after long night") == "Harbour plan approved after long night"
+    # ...and so does the JSON-LD headline when the <h1> is the site's logo
+    declared = jsonld({"@type": "NewsArticle", "headline": "Harbour plan approved"})
+    head = f"{declared}<title>Harbour plan approved - Coast | The Ledger</title>"
+    assert page_title(head, h1="The Ledger") == "Harbour plan approved"
+
+
+def test_a_headline_declared_whole_twice_is_not_cut_to_a_shorter_visible_one() -> None:
+    head = jsonld({"@type": "NewsArticle", "headline": "Budget night - Council passes harbour plan"}) + og(
+        "Budget night - Council passes harbour plan"
+    )
+    assert page_title(head, h1="Council passes harbour plan") == "Budget night - Council passes harbour plan"
+
+
+def test_declared_sections_beside_the_site_name_go_with_it() -> None:
+    crumbs = jsonld(
+        {
+            "@type": "BreadcrumbList",
+            "itemListElement": [
+                {"@type": "ListItem", "position": 1, "name": "Home"},
+                {"@type": "ListItem", "position": 2, "item": {"@id": "/politics", "name": "Politics"}},
+            ],
+        }
+    )
+    title = og("Council passes harbour plan | Politics News | Ledger News", "Ledger")
+    assert page_title(crumbs + title) == "Council passes harbour plan"
+    # the folders of the URL are sections too; a short segment nothing declares stays
+    title = og("Council passes harbour plan | Coast | Region | The Ledger", "The Ledger")
+    assert page_title(title, url="https://example.org/region/coast/harbour-plan") == "Council passes harbour plan"
+    title = og("Rock | Paper | The Ledger", "The Ledger")
+    assert page_title(title) == "Rock | Paper"
+
+
+def test_what_follows_the_site_name_goes_with_it() -> None:
+    title = og("Council passes harbour plan | LEDGER.example - News - North Coast", "Ledger")
+    assert page_title(title) == "Council passes harbour plan"
+
+
+def test_a_site_name_and_date_after_commas_go() -> None:
+    title = og("Harbour plan: the vote, Daily Ledger, 26.04.2024", "Ledger")
+    assert page_title(title) == "Harbour plan: the vote"
+    # commas inside a headline stay
+    assert page_title(og("Rain, wind and snow", "Ledger")) == "Rain, wind and snow"
+
+
+def test_a_site_name_matches_without_its_accents() -> None:
+    url = "https://www.diario.example/sociedad/plan"
+    assert page_title(og("El puerto aprueba el plan | Diário"), url=url) == "El puerto aprueba el plan"
+
+
+def test_a_declared_section_glued_before_a_glued_site_name_goes() -> None:
+    head = og("Harbour plan approved-Coastㅣ Ledger", "Ledger") + "<meta property='article:section' content='Coast'>"
+    assert page_title(head) == "Harbour plan approved"
+    # without the site name glued after it, a word at the end is the headline's
+    head = og("Harbour plan approved-Coast", "Ledger") + "<meta property='article:section' content='Coast'>"
+    assert page_title(head) == "Harbour plan approved-Coast"
+
+
 @pytest.mark.parametrize(
     ("name", "is_name"),
     [
