@@ -74,6 +74,8 @@ _ROLE_TAIL = re.compile(
     r"(writer|reporter|correspondent|editor|contributor|columnist|journalist|photographer|in \w+).*$",
     re.IGNORECASE,
 )
+# the role written after (or before) a name in Korean, Japanese and Chinese bylines ("신현주 기자", "记者 王伟")
+_CJK_ROLE = re.compile(r"^(记者|記者)\s*|\s*(선임기자|객원기자|기자|특파원|논설위원|記者|记者|特派員|特派员|編集委員)$")
 _ROLE_ONLY = frozenset({"staff", "staff writer", "staff reporter", "reporter", "correspondent", "editor", "editors"})
 # "A, B and C" in the languages bylines are written in most often
 _AUTHOR_SEPARATORS = re.compile(r";|,| & |\||/|\s(?:and|und|et|y|e|en|og|och|ve|и)\s", re.IGNORECASE)
@@ -669,7 +671,7 @@ def clean_authors(names: Sequence[str], site_name: str = "", url: str = "") -> t
     outlet = _outlet_names(site_name, url)
     for raw in names:
         name = _BYLINE_PREFIX.sub("", " ".join(str(raw).split()))
-        name = _ROLE_TAIL.sub("", name)
+        name = _CJK_ROLE.sub("", _ROLE_TAIL.sub("", name))
         name = _name_only(name).strip(" ,;|·-–—:")
         if not name or name.lower() in _ROLE_ONLY or "://" in name or "@" in name or _CREDIT.search(name):
             continue

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from pipelines.extract import extract_article
-from pipelines.metadata import clean_title, looks_like_name
+from pipelines.metadata import clean_authors, clean_title, looks_like_name
 from pipelines.models import Article, RawPage
 
 STORY = "".join(
@@ -205,6 +205,20 @@ def test_a_declared_section_glued_before_a_glued_site_name_goes() -> None:
     # without the site name glued after it, a word at the end is the headline's
     head = og("Harbour plan approved-Coast", "Ledger") + "<meta property='article:section' content='Coast'>"
     assert page_title(head) == "Harbour plan approved-Coast"
+
+
+@pytest.mark.parametrize(
+    ("byline", "name"),
+    [
+        ("김민수 기자", "김민수"),
+        ("김민수기자", "김민수"),
+        ("이서연 특파원", "이서연"),
+        ("记者 王伟", "王伟"),
+        ("田中太郎記者", "田中太郎"),
+    ],
+)
+def test_the_role_beside_a_name_in_korean_japanese_and_chinese_bylines_is_dropped(byline: str, name: str) -> None:
+    assert clean_authors([byline]) == (name,)
 
 
 @pytest.mark.parametrize(
