@@ -16,7 +16,7 @@ import html
 import json
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -90,6 +90,18 @@ _NOT_BYLINE_CLASS = re.compile(r"comment|bild|foto|photo|image|credit|caption|fo
 _BYLINE_END = re.compile(r"\s[·•]\s|,\s+in\s|\s+-\s+\d")
 # "By Jane Doe" as visible text (text nodes are short: cheap to test, unlike every element's string)
 _BY_TEXT_XPATH = "//body//text()[starts-with(normalize-space(.), 'By ') or starts-with(normalize-space(.), 'by ')]"
+# "Editor: Jane Doe" is not the byline: the person who edited, in the languages pages label it in
+_EDITOR_LABEL = re.compile(
+    r"^\s*[(（]?\s*(editor|edited by|editing by|redaktur|redakteur(in)?|penyunting|責任編集|责任编辑|责编|编辑|편집)"
+    r"\s*[:：]\s*",
+    re.IGNORECASE,
+)
+_UPPER, _LOWER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz"
+# text nodes that may hold such a label, found by XPath (in C) before the pattern runs on a few of them
+_EDITOR_XPATH = (
+    f"//body//text()[contains(translate(., '{_UPPER}', '{_LOWER}'), 'edit') or contains(., 'edakt')"
+    " or contains(., 'enyunting') or contains(., '编') or contains(., '編集') or contains(., '편집')]"
+)
 BYLINE_MAX_CHARS = 80
 NAME_MAX_WORDS = 5
 SIGNATURE_TOP_PARAGRAPHS = 3
@@ -308,17 +320,33 @@ class PageMetadata:
         return AccessState.PAYWALL if prompt or (locked and len(text) < 1500) else AccessState.FULL
 
     # -- bylines -----------------------------------------------------------------------------
-    def byline(self) -> list[str]:
-        """Names in the page's byline markup: rel/itemprop author, a byline or author class, a "By" line."""
+    def byline(self, editors: Collection[str] = ()) -> list[str]:
+        """Names in the page's byline markup: rel/itemprop author, a byline or author class, a "By" line.
+
+        A byline in a link is another story's (a teaser); names in ``editors`` (normalised) are not bylines.
+        """
         for node in self._byline_nodes():
             if not isinstance(node.tag, str) or node.tag in ("script", "style", "img", "meta", "link", "body", "html"):
                 continue
             text = _BYLINE_END.split(" ".join(node.text_content().split()), maxsplit=1)[0]
-            if 2 < len(text) <= BYLINE_MAX_CHARS and not _CREDIT.search(text):
+            if 2 < len(text) <= BYLINE_MAX_CHARS and not _CREDIT.search(text) and not _EDITOR_LABEL.match(text):
                 names = [n for n in split_names(_BYLINE_PREFIX.sub("", text)) if looks_like_name(n)]
-                if names:
+                names = [n for n in names if norm(n) not in editors]
+                if names and not any(a.tag == "a" for a in node.iterancestors()):
                     return names
         return []
+
+    def editors(self) -> set[str]:
+        """Normalised names the page labels as its editors ("Editor: Jane Doe", "责任编辑：王伟")."""
+        names: set[str] = set()
+        for text in self.tree.xpath(_EDITOR_XPATH):
+            node = text.getparent()
+            node = node.getparent() if text.is_tail and node is not None else node
+            line = " ".join(node.text_content().split()) if node is not None else ""
+            label = _EDITOR_LABEL.match(line)
+            if label and len(line) <= BYLINE_MAX_CHARS:
+                names.update(norm(n) for n in split_names(line[label.end() :].strip(" )）")) if looks_like_name(n))
+        return names
 
     def _byline_nodes(self) -> Iterator[lxml.html.HtmlElement]:
         """Candidate byline elements, lazily in page order (the first good one ends the search)."""
@@ -623,6 +651,12 @@ def page_authors(meta: PageMetadata, page: RawPage, text: str) -> tuple[tuple[st
         names = split_names(names[0])
     declared = clean_authors(names or list(page.feed_authors), site, url)
     if declared and not is_outlet(declared, site, url):
+        editors = meta.editors()
+        if editors and all(norm(a) in editors for a in declared):
+            # the declared "author" is the person the page calls its editor: the byline names the writer
+            byline = clean_authors(meta.byline(editors), site, url)
+            if byline and not is_outlet(byline, site, url):
+                return byline, ""
         signed, found = _signature(meta, text, site, url)
         # the same names signed in the text: a byline inside the body, not a paragraph of the story
         same = bool(found) and {norm(a) for a in found} <= {norm(a) for a in declared}

@@ -207,6 +207,22 @@ def test_a_declared_section_glued_before_a_glued_site_name_goes() -> None:
     assert page_title(head) == "Harbour plan approved-Coast"
 
 
+def test_a_declared_author_the_page_calls_its_editor_gives_way_to_the_byline() -> None:
+    head = jsonld(
+        {"@type": "NewsArticle", "headline": "Harbour plan", "author": {"@type": "Person", "name": "Budi Santoso"}}
+    )
+    edited = "<div class='info'>Editor : <a href='/author/budi'>Budi Santoso</a></div>"
+    assert extract(head, body="<div class='writer'>Rina Wijaya</div>" + STORY + edited).authors == ("Rina Wijaya",)
+    # an author the page does not call its editor stays, whatever other names it shows
+    assert extract(head, body="<div class='writer'>Rina Wijaya</div>" + STORY).authors == ("Budi Santoso",)
+
+
+def test_a_byline_inside_a_link_is_another_storys() -> None:
+    teaser = "<ul><li><a href='/news/other-story'><h6>Other story</h6><h6>By Jane Doe</h6></a></li></ul>"
+    assert extract("", body=STORY + teaser).authors == ()
+    assert extract("", body="<p class='byline'>By Max Mustermann</p>" + STORY + teaser).authors == ("Max Mustermann",)
+
+
 @pytest.mark.parametrize(
     ("byline", "name"),
     [
