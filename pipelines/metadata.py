@@ -96,12 +96,6 @@ _EDITOR_LABEL = re.compile(
     r"\s*[:：]\s*",
     re.IGNORECASE,
 )
-_UPPER, _LOWER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz"
-# text nodes that may hold such a label, found by XPath (in C) before the pattern runs on a few of them
-_EDITOR_XPATH = (
-    f"//body//text()[contains(translate(., '{_UPPER}', '{_LOWER}'), 'edit') or contains(., 'edakt')"
-    " or contains(., 'enyunting') or contains(., '编') or contains(., '編集') or contains(., '편집')]"
-)
 BYLINE_MAX_CHARS = 80
 NAME_MAX_WORDS = 5
 SIGNATURE_TOP_PARAGRAPHS = 3
@@ -336,17 +330,24 @@ class PageMetadata:
                     return names
         return []
 
-    def editors(self) -> set[str]:
-        """Normalised names the page labels as its editors ("Editor: Jane Doe", "责任编辑：王伟")."""
-        names: set[str] = set()
-        for text in self.tree.xpath(_EDITOR_XPATH):
-            node = text.getparent()
-            node = node.getparent() if text.is_tail and node is not None else node
-            line = " ".join(node.text_content().split()) if node is not None else ""
-            label = _EDITOR_LABEL.match(line)
-            if label and len(line) <= BYLINE_MAX_CHARS:
-                names.update(norm(n) for n in split_names(line[label.end() :].strip(" )）")) if looks_like_name(n))
-        return names
+    def edited_by(self, names: Sequence[str]) -> set[str]:
+        """Those of ``names`` (normalised) the page labels its editors ("Editor: Jane Doe", "责任编辑：王伟")."""
+        found: set[str] = set()
+        for name in names:
+            # XPath finds the few text nodes holding the name (a scan in C) before any pattern runs
+            for text in self.tree.xpath("//body//text()[contains(., $name)]", name=name):
+                node = text.getparent()
+                node = node.getparent() if text.is_tail and node is not None else node
+                # the label sits in the name's element or, when the name is a link, in its parent
+                for _ in range(2):
+                    line = " ".join(node.text_content().split()) if node is not None else ""
+                    if len(line) > BYLINE_MAX_CHARS:
+                        break
+                    if _EDITOR_LABEL.match(line):
+                        found.add(norm(name))
+                        break
+                    node = node.getparent() if node is not None else None
+        return found
 
     def _byline_nodes(self) -> Iterator[lxml.html.HtmlElement]:
         """Candidate byline elements, lazily in page order (the first good one ends the search)."""
@@ -651,7 +652,7 @@ def page_authors(meta: PageMetadata, page: RawPage, text: str) -> tuple[tuple[st
         names = split_names(names[0])
     declared = clean_authors(names or list(page.feed_authors), site, url)
     if declared and not is_outlet(declared, site, url):
-        editors = meta.editors()
+        editors = meta.edited_by(declared)
         if editors and all(norm(a) in editors for a in declared):
             # the declared "author" is the person the page calls its editor: the byline names the writer
             byline = clean_authors(meta.byline(editors), site, url)
