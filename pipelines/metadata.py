@@ -59,10 +59,21 @@ URL_DATE_TOLERANCE_DAYS = 2
 
 # what a page puts between headline, section and site name in a title ("Headline - Section | Site")
 _SEPARATOR = re.compile(r"(\s+(?:\||-|—|–|::|·|/|»|•)\s+|\s*｜\s*)")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\xad]")
 _DATE_SEGMENT = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
 SECTION_MAX_WORDS = 3
+# meta tags naming the site
+_SITE_KEYS = (
+    "og:site_name",
+    "application-name",
+    "apple-mobile-web-app-title",
+    "publisher",
+    "dc.publisher",
+    "twitter:site",
+)
 # meta tags naming the page's section ("article:section", "parsely-section", "content_category")
 _SECTION_KEYS = ("section", "category")
+SITE_EXTRA_WORDS = 2  # "Metro News Online" names the site Metro; a headline that mentions it is longer
 SITE_MIN_CHARS = 3  # a segment this long that a site name contains is the site ("NDR" of ndr.de)
 # a site name glued to the headline without spaces ("Headline|Site", "제목ㅣ신문")
 _TAIL_SEPARATORS = "|-–—:·/ㅣ»«•｜："
@@ -147,6 +158,7 @@ class PageMetadata:
         candidates: list[dict[str, Any]] = []
         self.pages: list[dict[str, Any]] = []
         self.crumbs: list[dict[str, Any]] = []
+        self.sites: list[dict[str, Any]] = []
         for node, listed in _jsonld_nodes(tree):
             if isinstance(node.get("@id"), str):
                 self.ids.setdefault(node["@id"], node)
@@ -157,6 +169,8 @@ class PageMetadata:
                 self.pages.append(node)
             elif any(k.endswith("BreadcrumbList") for k in kinds):
                 self.crumbs.append(node)
+            elif not listed and "WebSite" in kinds:
+                self.sites.append(node)
         self.jsonld: dict[str, Any] = max(candidates, key=self._article_score, default={})
 
     # -- JSON-LD ----------------------------------------------------------------------------
@@ -272,11 +286,14 @@ class PageMetadata:
         return [t for t in texts if t]
 
     def site_names(self) -> list[str]:
-        """Every name the site declares for itself."""
-        names = [*self.all("og:site_name", "application-name", "apple-mobile-web-app-title")]
+        """Every name the site declares for itself: meta tags, the JSON-LD publisher and WebSite, its Twitter handle."""
+        names = [html.unescape(v) for key in _SITE_KEYS for v in self.metas.get(key, [])]
+        names = [n.removeprefix("@") for n in names]
         publisher = self.jsonld.get("publisher")
-        if isinstance(publisher, dict) and isinstance(self._resolve(publisher).get("name"), str):
-            names.append(html.unescape(self._resolve(publisher)["name"]))
+        sites = [self._resolve(publisher)] if isinstance(publisher, dict) else []
+        for node in [*sites, *self.sites]:
+            if isinstance(node.get("name"), str):
+                names.append(html.unescape(node["name"]))
         return names
 
     def sections(self) -> list[str]:
@@ -490,10 +507,13 @@ class TitleHints:
         return cls(_distinct(sites), _distinct(sections), _distinct(others))
 
     def names_site(self, part: str) -> bool:
+        """The segment is the site's name, maybe with a word or two ("Metro News", "NDR.de", "Globalnews.ca")."""
         part = fold(part)
-        flat = part.replace(" ", "")
+        flat, words = part.replace(" ", ""), len(part.split())
         for site in filter(None, map(fold, self.sites)):
-            if f" {site} " in f" {part} " or (len(flat) >= SITE_MIN_CHARS and flat in site.replace(" ", "")):
+            if f" {site} " in f" {part} " and words <= len(site.split()) + SITE_EXTRA_WORDS:
+                return True
+            if len(flat) >= SITE_MIN_CHARS and flat in site.replace(" ", ""):
                 return True
         return False
 
@@ -520,7 +540,8 @@ def clean_title(
     """
     if hints is None:
         hints = TitleHints.of((site_name,), host, others=(h1,))
-    title = " ".join(html.unescape(title).split())
+    # zero-width spaces and soft hyphens are not text
+    title = " ".join(_INVISIBLE.sub("", html.unescape(title)).split())
     parts = _SEPARATOR.split(title)  # segment, separator, segment, ...
     if len(parts) > 1:
         agreed = _agreed_run(parts, hints)

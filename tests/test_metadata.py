@@ -199,6 +199,21 @@ def test_a_site_name_matches_without_its_accents() -> None:
     assert page_title(og("El puerto aprueba el plan | Diário"), url=url) == "El puerto aprueba el plan"
 
 
+def test_the_site_name_comes_from_any_declaration_and_a_headline_naming_the_site_stays() -> None:
+    website = jsonld({"@type": "WebSite", "name": "Harbour Ledger", "url": "https://ledger.example/"})
+    assert page_title(website + og("Council passes harbour plan - Harbour Ledger")) == "Council passes harbour plan"
+    tagged = "<meta name='twitter:site' content='@HarbourLedger'>" + og("Council passes harbour plan | HarbourLedger")
+    assert page_title(tagged) == "Council passes harbour plan"
+    # a headline that mentions the site by name is not the site name
+    head = og("Harbour Ledger reporters win the regional press award | Harbour Ledger", "Harbour Ledger")
+    assert page_title(head) == "Harbour Ledger reporters win the regional press award"
+
+
+def test_invisible_characters_leave_the_headline() -> None:
+    head = og("Council&amp;#39;s har\xadbour\u200b plan passes&amp;nbsp;vote")
+    assert page_title(head) == "Council's harbour plan passes vote"
+
+
 def test_a_declared_section_glued_before_a_glued_site_name_goes() -> None:
     head = og("Harbour plan approved-Coastㅣ Ledger", "Ledger") + "<meta property='article:section' content='Coast'>"
     assert page_title(head) == "Harbour plan approved"
