@@ -62,6 +62,7 @@ _SEPARATOR = re.compile(r"(\s+(?:\||-|—|–|::|·|/|»|•)\s+|\s*｜\s*)")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\xad]")
 _DATE_SEGMENT = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
 SECTION_MAX_WORDS = 3
+MAX_TITLE_SEGMENTS = 12
 # meta tags naming the site
 _SITE_KEYS = (
     "og:site_name",
@@ -109,6 +110,7 @@ _EDITOR_LABEL = re.compile(
 )
 BYLINE_MAX_CHARS = 80
 NAME_MAX_WORDS = 5
+EDITOR_CHECK_MAX_NAMES = 5  # an editor signs alone or with one or two others; a long list is a team
 SIGNATURE_TOP_PARAGRAPHS = 3
 UNCASED_NAME_MAX_CHARS = 12  # a CJK name is two to four characters; a role may follow
 _NAME_TOKEN = re.compile(r"^[^\W\d_][\w.'’-]*$")
@@ -543,7 +545,7 @@ def clean_title(
     # zero-width spaces and soft hyphens are not text
     title = " ".join(_INVISIBLE.sub("", html.unescape(title)).split())
     parts = _SEPARATOR.split(title)  # segment, separator, segment, ...
-    if len(parts) > 1:
+    if 1 < len(parts) < 2 * MAX_TITLE_SEGMENTS:  # more is not a title but a list: runs are tried pairwise
         agreed = _agreed_run(parts, hints)
         if agreed:
             return agreed
@@ -673,7 +675,7 @@ def page_authors(meta: PageMetadata, page: RawPage, text: str) -> tuple[tuple[st
         names = split_names(names[0])
     declared = clean_authors(names or list(page.feed_authors), site, url)
     if declared and not is_outlet(declared, site, url):
-        editors = meta.edited_by(declared)
+        editors = meta.edited_by(declared) if len(declared) <= EDITOR_CHECK_MAX_NAMES else set()
         if editors and all(norm(a) in editors for a in declared):
             # the declared "author" is the person the page calls its editor: the byline names the writer
             byline = clean_authors(meta.byline(editors), site, url)

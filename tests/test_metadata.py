@@ -275,3 +275,9 @@ def test_a_standfirst_in_the_header_leaves_the_text_and_a_lede_used_as_descripti
     assert description not in standfirst.text
     lede = extract(head, body=f"<div><p>{description}</p>{STORY}</div>")
     assert lede.text.startswith(description)
+
+
+def test_a_title_with_more_segments_than_a_title_has_loses_only_the_site_name() -> None:
+    # a list of thousands of links in a <title> is not searched run by run (that would be quadratic)
+    listed = " | ".join(f"Story {i}" for i in range(5000))
+    assert clean_title(listed + " | The Ledger", "The Ledger", h1="Story 1") == listed
