@@ -307,7 +307,7 @@ class PageMetadata:
             for item in node.get("itemListElement") or []:
                 if not isinstance(item, dict):
                     continue
-                named = item.get("item") if isinstance(item.get("item"), dict) else item
+                named: dict[str, Any] = item["item"] if isinstance(item.get("item"), dict) else item
                 if isinstance(named.get("name"), str):
                     found.append(named["name"])
         folders = [f for f in urlsplit(self.url).path.split("/") if f][:-1]  # the last one is the article's slug
