@@ -3,7 +3,8 @@
 The extract stage of the flow (crawler → **extract** → store → compare). trafilatura extracts
 the main text in its fast mode (no second opinion from readability and jusText: on news pages
 that costs a third of the time and gains nothing), with its full cascade as the rescue when the
-fast result looks like a navigation dump. :mod:`pipelines.cleaning` removes the leftovers news
+fast result looks like a navigation dump, and the article HTML in the page's scripts as the
+last resort for pages that JavaScript draws. :mod:`pipelines.cleaning` removes the leftovers news
 pages add; :mod:`pipelines.metadata` reads headline, authors, dates, language and access state
 from what the page declares, at a fraction of the cost of trafilatura's metadata pass. The text
 gets its near-duplicate signature and wire-agency credit (:mod:`pipelines.syndication`) here,
@@ -15,6 +16,7 @@ Bad input is a value: :func:`extract_article` never raises for a page, it return
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC
 from urllib.parse import urlsplit
@@ -27,7 +29,7 @@ from trafilatura.utils import load_html
 from pipelines.access import access_state
 from pipelines.cleaning import TRAILING_LIST_MIN_ITEMS, clean_text, norm, trailing_list
 from pipelines.dates import offset_of
-from pipelines.metadata import PageMetadata, clean_title, modified_date, page_authors, published_date
+from pipelines.metadata import PageMetadata, clean_title, headline, modified_date, page_authors, published_date
 from pipelines.models import AccessState, Article, Extraction, ExtractionStatus, RawPage, count_words
 from pipelines.syndication import signature, wire_agency
 from pipelines.urls import article_id, canonical_url
@@ -49,6 +51,8 @@ MISSED_MIN_CHARS = 1500
 _BODY_CLASS = re.compile(r"body|article|content|story|entry|text|post", re.IGNORECASE)
 _NOT_BODY_CLASS = re.compile(r"comment|related|teaser|promo|sidebar|recirc|card|list|nav|foot|head|share", re.I)
 BODY_PART_MIN_CHARS = 80
+# a JSON string in a script long enough to hold an article's HTML
+_SCRIPT_STRING = re.compile(r'"((?:[^"\\]|\\.){200,})"')
 
 
 def extract_article(page: RawPage, *, language: str = "", min_words: int = MIN_WORDS) -> Extraction:
@@ -72,12 +76,10 @@ def extract_article(page: RawPage, *, language: str = "", min_words: int = MIN_W
         return Extraction(ExtractionStatus.NOT_HTML, reason="cannot parse HTML")
     meta = PageMetadata(tree, page.final_url)
     _prune_signup_boxes(tree)
-    body = _main_text(tree, page.final_url)
+    body = _main_text(tree, page.final_url) or _drawn_by_script(tree, page.final_url)
 
-    site_name = meta.site_name()
     h1 = meta.h1()
-    host = urlsplit(page.final_url).hostname or ""
-    title = clean_title(meta.title() or page.feed_title, site_name, h1, host)
+    title = headline(meta, urlsplit(page.final_url).hostname or "", page.feed_title)
     description = meta.description()
     authors, signed = page_authors(meta, page, body)
     standfirst = description if meta.standfirst_apart(description) else ""
@@ -141,6 +143,32 @@ def _trafilatura(tree: lxml.html.HtmlElement, url: str, *, fast: bool) -> str:
         return ""
     text = doc.get("text") if isinstance(doc, dict) else doc.text  # a dict only with as_dict=True
     return text or ""
+
+
+def _drawn_by_script(tree: lxml.html.HtmlElement, url: str) -> str:
+    """The text of a page its scripts draw: the longest HTML with paragraphs among the strings of its inline scripts.
+
+    Single-page applications ship the article as a JSON string of HTML in their hydration state
+    (``__NEXT_DATA__`` and the like) and leave the markup empty until JavaScript runs.
+    """
+    fragment = ""
+    for script in tree.iter("script"):
+        code = script.text or ""
+        if "u003cp" not in code and "<p" not in code:
+            continue
+        for match in _SCRIPT_STRING.finditer(code):
+            raw = match.group(1)
+            if len(raw) <= len(fragment) or ("u003cp" not in raw and "<p" not in raw):
+                continue
+            try:
+                value = json.loads(f'"{raw}"')
+            except ValueError:
+                continue
+            if len(value) > len(fragment):
+                fragment = value
+    if not fragment:
+        return ""
+    return _trafilatura(load_html(f"<html><body><article>{fragment}</article></body></html>"), url, fast=True)
 
 
 def _looks_like_navigation(text: str) -> bool:

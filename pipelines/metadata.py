@@ -15,7 +15,8 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterator, Sequence
+import unicodedata
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -56,7 +57,25 @@ _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d
 # a declared date further than this from the date in the URL is checked against the other declarations
 URL_DATE_TOLERANCE_DAYS = 2
 
-_TITLE_SEPARATORS = (" | ", " - ", " — ", " – ", " :: ", " · ", " / ", "｜")
+# what a page puts between headline, section and site name in a title ("Headline - Section | Site")
+_SEPARATOR = re.compile(r"(\s+(?:\||-|—|–|::|·|/|»|•)\s+|\s*｜\s*)")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\xad]")
+_DATE_SEGMENT = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
+SECTION_MAX_WORDS = 3
+MAX_TITLE_SEGMENTS = 12
+# meta tags naming the site
+_SITE_KEYS = (
+    "og:site_name",
+    "application-name",
+    "apple-mobile-web-app-title",
+    "publisher",
+    "dc.publisher",
+    "twitter:site",
+)
+# meta tags naming the page's section ("article:section", "parsely-section", "content_category")
+_SECTION_KEYS = ("section", "category")
+SITE_EXTRA_WORDS = 2  # "Metro News Online" names the site Metro; a headline that mentions it is longer
+SITE_MIN_CHARS = 3  # a segment this long that a site name contains is the site ("NDR" of ndr.de)
 # a site name glued to the headline without spaces ("Headline|Site", "제목ㅣ신문")
 _TAIL_SEPARATORS = "|-–—:·/ㅣ»«•｜："
 
@@ -67,6 +86,8 @@ _ROLE_TAIL = re.compile(
     r"(writer|reporter|correspondent|editor|contributor|columnist|journalist|photographer|in \w+).*$",
     re.IGNORECASE,
 )
+# the role written after (or before) a name in Korean, Japanese and Chinese bylines ("신현주 기자", "记者 王伟")
+_CJK_ROLE = re.compile(r"^(记者|記者)\s*|\s*(선임기자|객원기자|기자|특파원|논설위원|記者|记者|特派員|特派员|編集委員)$")
 _ROLE_ONLY = frozenset({"staff", "staff writer", "staff reporter", "reporter", "correspondent", "editor", "editors"})
 # "A, B and C" in the languages bylines are written in most often
 _AUTHOR_SEPARATORS = re.compile(r";|,| & |\||/|\s(?:and|und|et|y|e|en|og|och|ve|и)\s", re.IGNORECASE)
@@ -81,8 +102,15 @@ _NOT_BYLINE_CLASS = re.compile(r"comment|bild|foto|photo|image|credit|caption|fo
 _BYLINE_END = re.compile(r"\s[·•]\s|,\s+in\s|\s+-\s+\d")
 # "By Jane Doe" as visible text (text nodes are short: cheap to test, unlike every element's string)
 _BY_TEXT_XPATH = "//body//text()[starts-with(normalize-space(.), 'By ') or starts-with(normalize-space(.), 'by ')]"
+# "Editor: Jane Doe" is not the byline: the person who edited, in the languages pages label it in
+_EDITOR_LABEL = re.compile(
+    r"^\s*[(（]?\s*(editor|edited by|editing by|redaktur|redakteur(in)?|penyunting|責任編集|责任编辑|责编|编辑|편집)"
+    r"\s*[:：]\s*",
+    re.IGNORECASE,
+)
 BYLINE_MAX_CHARS = 80
 NAME_MAX_WORDS = 5
+EDITOR_CHECK_MAX_NAMES = 5  # an editor signs alone or with one or two others; a long list is a team
 SIGNATURE_TOP_PARAGRAPHS = 3
 UNCASED_NAME_MAX_CHARS = 12  # a CJK name is two to four characters; a role may follow
 _NAME_TOKEN = re.compile(r"^[^\W\d_][\w.'’-]*$")
@@ -131,6 +159,8 @@ class PageMetadata:
         self.ids: dict[str, dict[str, Any]] = {}
         candidates: list[dict[str, Any]] = []
         self.pages: list[dict[str, Any]] = []
+        self.crumbs: list[dict[str, Any]] = []
+        self.sites: list[dict[str, Any]] = []
         for node, listed in _jsonld_nodes(tree):
             if isinstance(node.get("@id"), str):
                 self.ids.setdefault(node["@id"], node)
@@ -139,6 +169,10 @@ class PageMetadata:
                 candidates.append(node)
             elif any(k.endswith("WebPage") for k in kinds):
                 self.pages.append(node)
+            elif any(k.endswith("BreadcrumbList") for k in kinds):
+                self.crumbs.append(node)
+            elif not listed and "WebSite" in kinds:
+                self.sites.append(node)
         self.jsonld: dict[str, Any] = max(candidates, key=self._article_score, default={})
 
     # -- JSON-LD ----------------------------------------------------------------------------
@@ -234,16 +268,51 @@ class PageMetadata:
         return False
 
     def title(self) -> str:
-        """The headline the page declares, or its ``<title>``."""
-        declared = self.first("jsonld:headline", "og:title", "twitter:title")
-        if declared:
-            return declared
-        node = next(self.tree.iter("title"), None)
-        return " ".join((node.text_content() if node is not None else "").split())
+        """The headline the page declares, or its ``<title>``, as written."""
+        return next(iter(self.headlines()), "")
 
     def h1(self) -> str:
         node = next(self.tree.iter("h1"), None)
         return " ".join(node.text_content().split()) if node is not None else ""
+
+    def headlines(self) -> list[str]:
+        """The titles the page declares, most trustworthy first: JSON-LD, OpenGraph, Twitter, ``<title>``."""
+        node = next(self.tree.iter("title"), None)
+        tag = " ".join((node.text_content() if node is not None else "").split())
+        found = [self.first("jsonld:headline"), self.first("og:title"), self.first("twitter:title"), tag]
+        return [t for t in found if t]
+
+    def visible_headlines(self) -> list[str]:
+        """Every ``<h1>`` (a logo or a section name can be the first)."""
+        texts = (" ".join(node.text_content().split()) for node in self.tree.iter("h1"))
+        return [t for t in texts if t]
+
+    def site_names(self) -> list[str]:
+        """Every name the site declares for itself: meta tags, the JSON-LD publisher and WebSite, its Twitter handle."""
+        names = [html.unescape(v) for key in _SITE_KEYS for v in self.metas.get(key, [])]
+        names = [n.removeprefix("@") for n in names]
+        publisher = self.jsonld.get("publisher")
+        sites = [self._resolve(publisher)] if isinstance(publisher, dict) else []
+        for node in [*sites, *self.sites]:
+            if isinstance(node.get("name"), str):
+                names.append(html.unescape(node["name"]))
+        return names
+
+    def sections(self) -> list[str]:
+        """The sections the page says it is in: meta tags, JSON-LD, breadcrumbs, the folders of its URL."""
+        found = [v for key, values in self.metas.items() if key.endswith(_SECTION_KEYS) for v in values]
+        declared = self.jsonld.get("articleSection")
+        found += [str(d) for d in (declared if isinstance(declared, list) else [declared]) if isinstance(d, str)]
+        for node in self.crumbs:
+            for item in node.get("itemListElement") or []:
+                if not isinstance(item, dict):
+                    continue
+                named: dict[str, Any] = item["item"] if isinstance(item.get("item"), dict) else item
+                if isinstance(named.get("name"), str):
+                    found.append(named["name"])
+        folders = [f for f in urlsplit(self.url).path.split("/") if f][:-1]  # the last one is the article's slug
+        found += [f.replace("-", " ").replace("_", " ") for f in folders if not any(ch.isdigit() for ch in f)]
+        return [html.unescape(f) for f in found if len(f.split()) <= SECTION_MAX_WORDS]
 
     def canonical(self) -> str:
         for node in self.tree.iter("link"):
@@ -264,17 +333,40 @@ class PageMetadata:
         return AccessState.PAYWALL if prompt or (locked and len(text) < 1500) else AccessState.FULL
 
     # -- bylines -----------------------------------------------------------------------------
-    def byline(self) -> list[str]:
-        """Names in the page's byline markup: rel/itemprop author, a byline or author class, a "By" line."""
+    def byline(self, editors: Collection[str] = ()) -> list[str]:
+        """Names in the page's byline markup: rel/itemprop author, a byline or author class, a "By" line.
+
+        A byline in a link is another story's (a teaser); names in ``editors`` (normalised) are not bylines.
+        """
         for node in self._byline_nodes():
             if not isinstance(node.tag, str) or node.tag in ("script", "style", "img", "meta", "link", "body", "html"):
                 continue
             text = _BYLINE_END.split(" ".join(node.text_content().split()), maxsplit=1)[0]
-            if 2 < len(text) <= BYLINE_MAX_CHARS and not _CREDIT.search(text):
+            if 2 < len(text) <= BYLINE_MAX_CHARS and not _CREDIT.search(text) and not _EDITOR_LABEL.match(text):
                 names = [n for n in split_names(_BYLINE_PREFIX.sub("", text)) if looks_like_name(n)]
-                if names:
+                names = [n for n in names if norm(n) not in editors]
+                if names and not any(a.tag == "a" for a in node.iterancestors()):
                     return names
         return []
+
+    def edited_by(self, names: Sequence[str]) -> set[str]:
+        """Those of ``names`` (normalised) the page labels its editors ("Editor: Jane Doe", "责任编辑：王伟")."""
+        found: set[str] = set()
+        for name in names:
+            # XPath finds the few text nodes holding the name (a scan in C) before any pattern runs
+            for text in self.tree.xpath("//body//text()[contains(., $name)]", name=name):
+                node = text.getparent()
+                node = node.getparent() if text.is_tail and node is not None else node
+                # the label sits in the name's element or, when the name is a link, in its parent
+                for _ in range(2):
+                    line = " ".join(node.text_content().split()) if node is not None else ""
+                    if len(line) > BYLINE_MAX_CHARS:
+                        break
+                    if _EDITOR_LABEL.match(line):
+                        found.add(norm(name))
+                        break
+                    node = node.getparent() if node is not None else None
+        return found
 
     def _byline_nodes(self) -> Iterator[lxml.html.HtmlElement]:
         """Candidate byline elements, lazily in page order (the first good one ends the search)."""
@@ -394,42 +486,158 @@ def norm(text: str) -> str:
 # -- headline ------------------------------------------------------------------------------------
 
 
-def clean_title(title: str, site_name: str = "", h1: str = "", host: str = "") -> str:
-    """A headline without a " | Site Name" style suffix or prefix.
+@dataclass(frozen=True, slots=True)
+class TitleHints:
+    """What tells a headline from the wrapping a page puts around it in ``<title>`` and og:title.
 
-    The part naming the site (its declared name or its host name) is dropped; otherwise, when the
-    page's ``<h1>`` is one side of a separator, that side is the headline.
+    ``sites``: the names the site goes by (declared names, the host); ``sections``: the sections
+    the page says it belongs to (meta tags, JSON-LD, breadcrumbs, the URL path); ``others``: the
+    page's other headlines (its ``<h1>`` elements, the other declared titles), which confirm the
+    part of a wrapped title that is the headline.
     """
-    title = " ".join(html.unescape(title).split())
-    h1 = " ".join(html.unescape(h1).split())
-    sites = {norm(site_name), norm(host.removeprefix("www.")), norm(host.removeprefix("www.").split(".")[0])}
-    sites -= {""}
-    for sep in _TITLE_SEPARATORS:
-        if sep not in title:
-            continue
-        head, _, tail = title.rpartition(sep)
-        if any(_names_site(tail, site) for site in sites):
-            return head.strip()
-        first, _, rest = title.partition(sep)
-        if any(_names_site(first, site) for site in sites):
-            return rest.strip()
-        if h1 and norm(head) == norm(h1):
-            return head.strip()
-        if h1 and norm(rest) == norm(h1):
-            return rest.strip()
-    site = norm(site_name)
-    if site and len(site) >= 3:
-        # the site name glued on without spaces: "Headline|Site"
-        folded = title.casefold()
-        at = folded.rfind(site_name.casefold().strip())
-        if at > 0 and not folded[at + len(site_name.strip()) :].strip() and title[at - 1] in _TAIL_SEPARATORS:
-            return title[:at].rstrip(_TAIL_SEPARATORS + " ")
+
+    sites: tuple[str, ...] = ()
+    sections: tuple[str, ...] = ()
+    others: tuple[str, ...] = ()
+
+    @classmethod
+    def of(
+        cls, site_names: Sequence[str] = (), host: str = "", sections: Sequence[str] = (), others: Sequence[str] = ()
+    ) -> TitleHints:
+        host = host.removeprefix("www.")
+        sites = [*site_names, host, host.split(".")[0]] if host else list(site_names)
+        return cls(_distinct(sites), _distinct(sections), _distinct(others))
+
+    def names_site(self, part: str) -> bool:
+        """The segment is the site's name, maybe with a word or two ("Metro News", "NDR.de", "Globalnews.ca")."""
+        part = fold(part)
+        flat, words = part.replace(" ", ""), len(part.split())
+        for site in filter(None, map(fold, self.sites)):
+            if f" {site} " in f" {part} " and words <= len(site.split()) + SITE_EXTRA_WORDS:
+                return True
+            if len(flat) >= SITE_MIN_CHARS and flat in site.replace(" ", ""):
+                return True
+        return False
+
+    def names_section(self, part: str) -> bool:
+        """Every word of a short segment is a word of a declared section ("World News" in section News > World)."""
+        words = fold(part).split()
+        known = {w for section in self.sections for w in fold(section).split()}
+        return 0 < len(words) <= SECTION_MAX_WORDS and all(w in known for w in words)
+
+
+def _distinct(values: Sequence[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(" ".join(v.split()) for v in values if v and v.strip()))
+
+
+def clean_title(
+    title: str, site_name: str = "", h1: str = "", host: str = "", *, hints: TitleHints | None = None
+) -> str:
+    """A headline without the site name, section or date a page wraps it in.
+
+    A run of the title's segments that another headline of the page repeats (its ``<h1>``, its
+    JSON-LD headline) is the headline. Otherwise segments naming the site are dropped from either
+    end, with the declared sections beside them and a date at the end; then a site name (and a
+    section) glued on without spaces.
+    """
+    if hints is None:
+        hints = TitleHints.of((site_name,), host, others=(h1,))
+    # zero-width spaces and soft hyphens are not text
+    title = " ".join(_INVISIBLE.sub("", html.unescape(title)).split())
+    parts = _SEPARATOR.split(title)  # segment, separator, segment, ...
+    if 1 < len(parts) < 2 * MAX_TITLE_SEGMENTS:  # more is not a title but a list: runs are tried pairwise
+        agreed = _agreed_run(parts, hints)
+        if agreed:
+            return agreed
+        title = "".join(_unwrap(parts, hints))
+    return _unglue(_drop_comma_tail(title, hints), hints)
+
+
+def headline(meta: PageMetadata, host: str = "", fallback: str = "") -> str:
+    """The page's headline: the first title it declares, freed of what wraps it, else ``fallback``."""
+    declared = meta.headlines() or [fallback]
+    others = [*meta.visible_headlines(), *declared[1:]]
+    return clean_title(declared[0], hints=TitleHints.of(meta.site_names(), host, meta.sections(), others))
+
+
+def _agreed_run(parts: list[str], hints: TitleHints) -> str:
+    """The longest run of segments, short of the whole, that another headline of the page repeats."""
+    others = {norm(o) for o in hints.others} - {""}
+    if not others or (norm("".join(parts)) in others and _unwrap(parts, hints) == parts):
+        return ""  # the whole title is a headline the page repeats, and nothing wraps it
+    count = len(parts) // 2 + 1
+    best = ""
+    for start in range(count):
+        for end in range(start + 1, count + 1):
+            run = "".join(parts[2 * start : 2 * end - 1])
+            whole = end - start == count
+            if not whole and len(run) > len(best) and norm(run) in others and not hints.names_site(run):
+                best = run
+    return best
+
+
+def _unwrap(parts: list[str], hints: TitleHints) -> list[str]:
+    """The segments left once the site name, what follows or precedes it, the sections beside it and a date go."""
+    segments, separators = parts[0::2], parts[1::2]
+    at_end = at_start = False
+    # the site name at the end, with what follows it ("Headline | Site - Section - Region")
+    for i in range(1, len(segments)):
+        if hints.names_site(segments[i]) and all(_is_label(s) for s in segments[i + 1 :]):
+            segments, separators, at_end = segments[:i], separators[: i - 1], True
+            break
+    # ...or at the start, with what precedes it ("Section | Site: Headline")
+    for i in range(len(segments) - 2, -1, -1):
+        if hints.names_site(segments[i]) and all(_is_label(s) for s in segments[:i]):
+            segments, separators, at_start = segments[i + 1 :], separators[i + 1 :], True
+            break
+    while len(segments) > 1:
+        if _DATE_SEGMENT.match(segments[-1]) or (at_end and hints.names_section(segments[-1])):
+            segments, separators = segments[:-1], separators[:-1]
+        elif at_start and hints.names_section(segments[0]):
+            segments, separators = segments[1:], separators[1:]
+        else:
+            break
+    out = [segments[0]]
+    for separator, segment in zip(separators, segments[1:], strict=True):
+        out += [separator, segment]
+    return out
+
+
+def _is_label(segment: str) -> bool:
+    """A section, region or date: a few words, never a headline."""
+    return len(segment.split()) <= SECTION_MAX_WORDS
+
+
+def _drop_comma_tail(title: str, hints: TitleHints) -> str:
+    """The site name and a date after the last commas ("Headline, Site Name, 26.04.2024")."""
+    head = title
+    while ", " in head:
+        rest, _, last = head.rpartition(", ")
+        if not (_DATE_SEGMENT.match(last) or hints.names_site(last)):
+            break
+        head = rest
+    return head if head != title and any(hints.names_site(p) for p in title[len(head) :].split(", ")) else title
+
+
+def _unglue(title: str, hints: TitleHints) -> str:
+    """A site name glued on without spaces ("Headline|Site"), then a declared section glued before it."""
+    head = _cut_glued(title, hints.sites)
+    # without a site name glued on, a word at the end is the headline's even when it names a section
+    return _cut_glued(head, hints.sections) if head != title else title
+
+
+def _cut_glued(title: str, names: Sequence[str]) -> str:
+    for name in sorted(names, key=len, reverse=True):
+        match = re.search(rf"[{re.escape(_TAIL_SEPARATORS)}]\s*{re.escape(name)}\s*$", title, re.IGNORECASE)
+        if len(name) >= 2 and match and title[: match.start()].strip(_TAIL_SEPARATORS + " "):
+            return title[: match.start()].rstrip(_TAIL_SEPARATORS + " ")
     return title
 
 
-def _names_site(part: str, site: str) -> bool:
-    part = norm(part)
-    return bool(part) and (part == site or site in part or part.replace(" ", "") in site.replace(" ", ""))
+def fold(text: str) -> str:
+    """Words only, case and accents folded ("Público" names the site publico.es)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return norm("".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
 # -- authors -------------------------------------------------------------------------------------
@@ -467,6 +675,12 @@ def page_authors(meta: PageMetadata, page: RawPage, text: str) -> tuple[tuple[st
         names = split_names(names[0])
     declared = clean_authors(names or list(page.feed_authors), site, url)
     if declared and not is_outlet(declared, site, url):
+        editors = meta.edited_by(declared) if len(declared) <= EDITOR_CHECK_MAX_NAMES else set()
+        if editors and all(norm(a) in editors for a in declared):
+            # the declared "author" is the person the page calls its editor: the byline names the writer
+            byline = clean_authors(meta.byline(editors), site, url)
+            if byline and not is_outlet(byline, site, url):
+                return byline, ""
         signed, found = _signature(meta, text, site, url)
         # the same names signed in the text: a byline inside the body, not a paragraph of the story
         same = bool(found) and {norm(a) for a in found} <= {norm(a) for a in declared}
@@ -515,7 +729,7 @@ def clean_authors(names: Sequence[str], site_name: str = "", url: str = "") -> t
     outlet = _outlet_names(site_name, url)
     for raw in names:
         name = _BYLINE_PREFIX.sub("", " ".join(str(raw).split()))
-        name = _ROLE_TAIL.sub("", name)
+        name = _CJK_ROLE.sub("", _ROLE_TAIL.sub("", name))
         name = _name_only(name).strip(" ,;|·-–—:")
         if not name or name.lower() in _ROLE_ONLY or "://" in name or "@" in name or _CREDIT.search(name):
             continue

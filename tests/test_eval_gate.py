@@ -3,7 +3,8 @@
 Two sets, both in this repository so the gate runs anywhere: ``tests/fixtures/pages/`` (pages
 written for the purpose, one generic layout each: a JSON-LD graph, a mainEntity with a compact
 offset, a body split around an ad, a visible byline with a day-only date, a bold signature, wire
-copy, a paywall, a Japanese page, a standfirst in the header, a consent wall; the truth in
+copy, a paywall, a Japanese page, a standfirst in the header, a consent wall, a page its scripts
+draw with a section in its title, a declared author the page calls its editor; the truth in
 ``expected.json``) and the demo newsroom's 64 pages (eight templates). The floors are in
 ``tests/eval_baseline.json``; raising one after an improvement is welcome, lowering one is an
 explicit commit that says why. The shared real-page benches have their own gate:

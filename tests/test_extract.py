@@ -228,3 +228,34 @@ def test_modified_before_published_is_not_stored() -> None:
         f"<body><article>{_STORY}</article></body></html>"
     )
     assert extract_article(_raw(html)).article.modified_at is None
+
+
+def test_a_page_its_scripts_draw_is_read_from_the_html_in_its_state() -> None:
+    import json
+
+    # a single-page application: empty markup, the article as a JSON string of HTML in the hydration state
+    state = {"article": {"title": "Budget", "html": "<figure><p>Photo: agency</p></figure>" + _STORY}}
+    escaped = json.dumps(state).replace("<", "\\u003c")  # as frameworks write HTML inside a script
+    html = (
+        "<html><head><meta property='og:title' content='Council passes budget'></head><body><div id='app'></div>"
+        f"<script>window.__STATE__ = {escaped};</script></body></html>"
+    )
+    got = extract_article(_raw(html)).article
+    assert got is not None
+    assert got.title == "Council passes budget"
+    assert got.paragraphs[0].startswith("Paragraph 0 of the story")
+    assert len(got.paragraphs) == 6
+    # no article HTML in a script: still not an article
+    empty = '<html><body><div id=\'app\'></div><script>window.__STATE__ = {"menu": ["Home"]};</script></body></html>'
+    assert extract_article(_raw(empty)).status is ExtractionStatus.NOT_ARTICLE
+
+
+def test_an_article_body_declared_in_jsonld_is_the_text_when_the_markup_has_none() -> None:
+    import json
+
+    body = " ".join(f"Sentence {i} says the council met on Tuesday and voted on the budget." for i in range(8))
+    data = {"@type": "NewsArticle", "headline": "Council passes budget", "articleBody": body}
+    html = f"<html><head><script type='application/ld+json'>{json.dumps(data)}</script></head><body></body></html>"
+    got = extract_article(_raw(html)).article
+    assert got is not None
+    assert got.text == body

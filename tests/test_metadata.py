@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from pipelines.extract import extract_article
-from pipelines.metadata import clean_title, looks_like_name
+from pipelines.metadata import clean_authors, clean_title, looks_like_name
 from pipelines.models import Article, RawPage
 
 STORY = "".join(
@@ -133,6 +133,125 @@ def test_a_site_name_glued_to_the_headline_is_removed(title: str, site: str, cle
     assert clean_title(title, site, host="www.example.org") == clean
 
 
+def page_title(head: str, h1: str = "", url: str = "https://example.org/news/harbour-plan") -> str:
+    html = f"<html><head>{head}</head><body><article><h1>{h1}</h1>{STORY}</article></body></html>"
+    page = RawPage(url=url, final_url=url, status=200, html=html, outlet="x", fetched_at=datetime.now(UTC))
+    result = extract_article(page)
+    assert result.article is not None, result.reason
+    return result.article.title
+
+
+def og(title: str, site: str = "") -> str:
+    site_tag = f"<meta property='og:site_name' content='{site}'>" if site else ""
+    return f"<meta property='og:title' content='{title}'>{site_tag}"
+
+
+def test_the_part_of_a_wrapped_title_another_headline_repeats_is_the_headline() -> None:
+    # an undeclared section between headline and site name: the visible headline says where the headline ends
+    wrapped = og("Harbour plan approved after long night - Coast | Ledger.example", "The Ledger")
+    assert page_title(wrapped, h1="Harbour plan approved after long night") == "Harbour plan approved after long night"
+    # ...and so does the JSON-LD headline when the <h1> is the site's logo
+    declared = jsonld({"@type": "NewsArticle", "headline": "Harbour plan approved"})
+    head = f"{declared}<title>Harbour plan approved - Coast | The Ledger</title>"
+    assert page_title(head, h1="The Ledger") == "Harbour plan approved"
+
+
+def test_a_headline_declared_whole_twice_is_not_cut_to_a_shorter_visible_one() -> None:
+    head = jsonld({"@type": "NewsArticle", "headline": "Budget night - Council passes harbour plan"}) + og(
+        "Budget night - Council passes harbour plan"
+    )
+    assert page_title(head, h1="Council passes harbour plan") == "Budget night - Council passes harbour plan"
+
+
+def test_declared_sections_beside_the_site_name_go_with_it() -> None:
+    crumbs = jsonld(
+        {
+            "@type": "BreadcrumbList",
+            "itemListElement": [
+                {"@type": "ListItem", "position": 1, "name": "Home"},
+                {"@type": "ListItem", "position": 2, "item": {"@id": "/politics", "name": "Politics"}},
+            ],
+        }
+    )
+    title = og("Council passes harbour plan | Politics News | Ledger News", "Ledger")
+    assert page_title(crumbs + title) == "Council passes harbour plan"
+    # the folders of the URL are sections too; a short segment nothing declares stays
+    title = og("Council passes harbour plan | Coast | Region | The Ledger", "The Ledger")
+    assert page_title(title, url="https://example.org/region/coast/harbour-plan") == "Council passes harbour plan"
+    title = og("Rock | Paper | The Ledger", "The Ledger")
+    assert page_title(title) == "Rock | Paper"
+
+
+def test_what_follows_the_site_name_goes_with_it() -> None:
+    title = og("Council passes harbour plan | LEDGER.example - News - North Coast", "Ledger")
+    assert page_title(title) == "Council passes harbour plan"
+
+
+def test_a_site_name_and_date_after_commas_go() -> None:
+    title = og("Harbour plan: the vote, Daily Ledger, 26.04.2024", "Ledger")
+    assert page_title(title) == "Harbour plan: the vote"
+    # commas inside a headline stay
+    assert page_title(og("Rain, wind and snow", "Ledger")) == "Rain, wind and snow"
+
+
+def test_a_site_name_matches_without_its_accents() -> None:
+    url = "https://www.diario.example/sociedad/plan"
+    assert page_title(og("El puerto aprueba el plan | Diário"), url=url) == "El puerto aprueba el plan"
+
+
+def test_the_site_name_comes_from_any_declaration_and_a_headline_naming_the_site_stays() -> None:
+    website = jsonld({"@type": "WebSite", "name": "Harbour Ledger", "url": "https://ledger.example/"})
+    assert page_title(website + og("Council passes harbour plan - Harbour Ledger")) == "Council passes harbour plan"
+    tagged = "<meta name='twitter:site' content='@HarbourLedger'>" + og("Council passes harbour plan | HarbourLedger")
+    assert page_title(tagged) == "Council passes harbour plan"
+    # a headline that mentions the site by name is not the site name
+    head = og("Harbour Ledger reporters win the regional press award | Harbour Ledger", "Harbour Ledger")
+    assert page_title(head) == "Harbour Ledger reporters win the regional press award"
+
+
+def test_invisible_characters_leave_the_headline() -> None:
+    head = og("Council&amp;#39;s har\xadbour\u200b plan passes&amp;nbsp;vote")
+    assert page_title(head) == "Council's harbour plan passes vote"
+
+
+def test_a_declared_section_glued_before_a_glued_site_name_goes() -> None:
+    head = og("Harbour plan approved-Coastㅣ Ledger", "Ledger") + "<meta property='article:section' content='Coast'>"
+    assert page_title(head) == "Harbour plan approved"
+    # without the site name glued after it, a word at the end is the headline's
+    head = og("Harbour plan approved-Coast", "Ledger") + "<meta property='article:section' content='Coast'>"
+    assert page_title(head) == "Harbour plan approved-Coast"
+
+
+def test_a_declared_author_the_page_calls_its_editor_gives_way_to_the_byline() -> None:
+    head = jsonld(
+        {"@type": "NewsArticle", "headline": "Harbour plan", "author": {"@type": "Person", "name": "Budi Santoso"}}
+    )
+    edited = "<div class='info'>Editor : <a href='/author/budi'>Budi Santoso</a></div>"
+    assert extract(head, body="<div class='writer'>Rina Wijaya</div>" + STORY + edited).authors == ("Rina Wijaya",)
+    # an author the page does not call its editor stays, whatever other names it shows
+    assert extract(head, body="<div class='writer'>Rina Wijaya</div>" + STORY).authors == ("Budi Santoso",)
+
+
+def test_a_byline_inside_a_link_is_another_storys() -> None:
+    teaser = "<ul><li><a href='/news/other-story'><h6>Other story</h6><h6>By Jane Doe</h6></a></li></ul>"
+    assert extract("", body=STORY + teaser).authors == ()
+    assert extract("", body="<p class='byline'>By Max Mustermann</p>" + STORY + teaser).authors == ("Max Mustermann",)
+
+
+@pytest.mark.parametrize(
+    ("byline", "name"),
+    [
+        ("김민수 기자", "김민수"),
+        ("김민수기자", "김민수"),
+        ("이서연 특파원", "이서연"),
+        ("记者 王伟", "王伟"),
+        ("田中太郎記者", "田中太郎"),
+    ],
+)
+def test_the_role_beside_a_name_in_korean_japanese_and_chinese_bylines_is_dropped(byline: str, name: str) -> None:
+    assert clean_authors([byline]) == (name,)
+
+
 @pytest.mark.parametrize(
     ("name", "is_name"),
     [
@@ -156,3 +275,9 @@ def test_a_standfirst_in_the_header_leaves_the_text_and_a_lede_used_as_descripti
     assert description not in standfirst.text
     lede = extract(head, body=f"<div><p>{description}</p>{STORY}</div>")
     assert lede.text.startswith(description)
+
+
+def test_a_title_with_more_segments_than_a_title_has_loses_only_the_site_name() -> None:
+    # a list of thousands of links in a <title> is not searched run by run (that would be quadratic)
+    listed = " | ".join(f"Story {i}" for i in range(5000))
+    assert clean_title(listed + " | The Ledger", "The Ledger", h1="Story 1") == listed
