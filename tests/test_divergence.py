@@ -111,10 +111,10 @@ def test_weekdays_in_articles_of_different_days_are_not_compared() -> None:
 
 def test_a_reworded_quote_is_quote_wording_and_a_shortened_one_is_not() -> None:
     arts = story(
-        '"The crisis is here, and we need answers now," Gambill said.',
-        '"The crisis is now, and we need action now," Gambill said.',
-        "“The crisis is now, and we need action now,” Gambill told the crowd.",
-        "‘The crisis is now,’ Gambill said.",
+        '"The flood is here, and we need pumps tonight," Okafor said.',
+        '"The flood is coming, and we need sandbags tonight," Okafor said.',
+        "“The flood is coming, and we need sandbags tonight,” Okafor told the crowd.",
+        "‘The flood is coming,’ Okafor said.",
     )
     (wording,) = found(arts, "quote_wording")
     assert wording.articles[0] == "a0"
@@ -152,13 +152,13 @@ def test_a_different_title_for_the_same_person_is_role_title() -> None:
 
 
 def test_a_vague_role_does_not_contradict_a_specific_one() -> None:
-    assert titles("Tim Morrison, a former National Security Council official, testified.") == {
-        "Morrison": "former National Security Council official"
+    assert titles("Ada Brennan, a former Treasury Department official, testified.") == {
+        "Brennan": "former Treasury Department official"
     }
     arts = story(
-        "Tim Morrison, a former National Security Council official, testified on Tuesday.",
-        "Tim Morrison, the deputy national security adviser, testified on Tuesday.",
-        "Tim Morrison, a senior aide, testified on Tuesday.",
+        "Ada Brennan, a former Treasury Department official, testified on Tuesday.",
+        "Ada Brennan, the deputy treasury secretary, testified on Tuesday.",
+        "Ada Brennan, a senior aide, testified on Tuesday.",
     )
     assert found(arts, "role_title") == []
 

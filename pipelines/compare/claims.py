@@ -318,7 +318,7 @@ def _ordered_content(text: str) -> list[str]:
 def _unit_words(tail: str) -> list[str]:
     """The counted thing after a figure: its content words up to the first function word or punctuation.
 
-    "three high-ranking Taliban prisoners and sent" -> [high-ranking, taliban, prisoner]; at most
+    "three senior militia commanders and sent" -> [senior, militia, commander]; at most
     three words, so a long clause after the figure does not become its unit.
     """
     out: list[str] = []
