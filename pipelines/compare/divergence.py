@@ -26,7 +26,6 @@ import bisect
 import difflib
 import hashlib
 import itertools
-import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -44,10 +43,10 @@ from pipelines.compare.align import (
     similarity,
 )
 from pipelines.compare.claims import Facts, Quantity, Quote, content_words, number_tokens, read, role_words
+from pipelines.compare.framing import framing
 from pipelines.models import AccessState, Article, Divergence
 from pipelines.sentences import sentences
 from pipelines.syndication import find_copies
-from pipelines.wordlists import STOPWORDS
 
 DATE_ALIGN_MIN = 0.3  # dates differ legitimately between loosely related sentences (follow-up days)
 QUOTE_SAME = 0.5  # share of the shorter quote's words for two quotes to be the same quote
@@ -782,93 +781,9 @@ _PRONOUN_SPEECH = re.compile(
 
 
 # -- framing ------------------------------------------------------------------------------
-PRIOR_STRENGTH = 500.0  # a0 of the Dirichlet prior, in words
-FRAMING_Z = 2.0  # z-score of the log-odds ratio an outlet's word must reach to count as its own framing
-_LOWER_WORD = re.compile(r"(?<![A-Za-z'’-])[a-z][a-z'’-]{4,}")
-_QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]|‘[^‘’]*’(?![A-Za-z])")
-
-
-def _unquoted(text: str) -> str:
-    """The outlet's own words: quotations are the speaker's framing, not the outlet's."""
-    return _QUOTED.sub(" ", text)
-
-
 def _framing(story: AlignedStory, news: list[Article]) -> list[Divergence]:
-    """Words one outlet uses for the story that the others do not, ranked statistically.
-
-    The log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi and Quinn, 2008)
-    compares each news article's word counts with the other news articles' together; the prior
-    is the whole story's counts, so a word is distinctive only if this outlet uses it clearly
-    more than its share. Names are left out (capitalised words): framing is in the common words
-    ("terrorists" against "militants", "onslaught" against "offensive").
-    """
-    if len({a.outlet for a in news}) < 3:
-        return []
-    counts = {
-        a.id: Counter(
-            w.lower()
-            for s in story.per_article[a.id]
-            for w in _LOWER_WORD.findall(_unquoted(s.text))
-            if w.lower() not in STOPWORDS
-        )
-        for a in news
-    }
-    total: Counter[str] = Counter()
-    for c in counts.values():
-        total.update(c)
-    prior_size = sum(total.values())
-    out = []
-    for art, mine in counts.items():
-        others = _Remainder(total, mine)
-        n_mine = sum(mine.values())
-        n_others = prior_size - n_mine
-        scores: dict[str, float] = {}
-        for word, k in mine.items():
-            alpha = PRIOR_STRENGTH * total[word] / prior_size
-            delta = math.log((k + alpha) / (n_mine + PRIOR_STRENGTH - k - alpha)) - math.log(
-                (others[word] + alpha) / (n_others + PRIOR_STRENGTH - others[word] - alpha)
-            )
-            scores[word] = delta / math.sqrt(1 / (k + alpha) + 1 / (others[word] + alpha))
-        flagged = sorted(
-            (
-                w
-                for w, z in scores.items()
-                if z >= FRAMING_Z and mine[w] >= 2 and others[w] * n_mine < mine[w] * n_others
-            ),
-            key=lambda w: (-scores[w], w),
-        )
-        if not flagged:
-            continue
-        # shown where this outlet's own wording departs most from the others' (all its words, weighted by z)
-        using = [s for s in story.per_article[art] if set(_LOWER_WORD.findall(_unquoted(s.text))) & set(flagged)]
-        sentence = max(
-            using,
-            key=lambda s: (
-                sum(max(0.0, scores.get(w.lower(), 0.0)) for w in set(_LOWER_WORD.findall(_unquoted(s.text)))),
-                -s.index,
-            ),
-        )
-        pairs = sorted(
-            (
-                (sim, t.article, t)
-                for t, sim in story.counterparts(sentence, RELATED_MIN).values()
-                if t.article in counts
-            ),
-            key=lambda p: (-p[0], p[1]),
-        )
-        note = ", ".join(f"{w!r} (z={scores[w]:.1f})" for w in flagged[:5])
-        out.append(_divergence("framing", [sentence], [t for _, _, t in pairs[:3]], note))
-    return out
-
-
-class _Remainder:
-    """The other articles' count of a word (story total minus this article's), computed when asked."""
-
-    def __init__(self, total: Counter[str], mine: Counter[str]) -> None:
-        self.total, self.mine = total, mine
-
-    def __getitem__(self, word: str) -> int:
-        return self.total[word] - self.mine[word]
+    """Wording an outlet uses for the story's actors and events that the others do not (:mod:`.framing`)."""
+    return [_divergence("framing", [f.sentence], f.others, f.note) for f in framing(story, news)]
 
 
 # -- first reports ------------------------------------------------------------------------
