@@ -542,3 +542,29 @@ def test_one_different_label_alone_is_a_paraphrase_not_framing() -> None:
     raid = "Brenmoor fighters raided the Porthaven harbour before dawn, the coastguard said."
     council = "The Porthaven council met on Tuesday to discuss harbour security."
     assert found(_harbour_story(raid, council), "framing") == []
+
+
+def _raid_story(first: str) -> list[Article]:
+    return story(
+        first,
+        "Raiders attacked the Porthaven harbour on Tuesday night and seized hostages, the coastguard said.",
+        "On Tuesday night raiders attacked Porthaven harbour and took hostages, according to the coastguard.",
+        "The coastguard said raiders attacked the harbour in Porthaven on Tuesday night, seizing hostages.",
+        "Raiders stormed the Porthaven harbour on Tuesday night and seized hostages, said the coastguard.",
+    )
+
+
+def test_a_thing_the_others_name_dropped_from_an_otherwise_matching_sentence_is_an_omission() -> None:
+    arts = _raid_story("Raiders attacked the Porthaven harbour on Tuesday night, the coastguard said.")
+    (omission,) = found(arts, "omission")
+    assert omission.articles[0] == "a0"
+    assert "'hostage'" in omission.note
+    assert len(set(omission.articles[1:])) >= 3
+    assert all("hostages" in omission.evidence[a] for a in omission.articles[1:])
+
+
+def test_a_thing_said_in_other_words_is_not_an_omission() -> None:
+    arts = _raid_story(
+        "Raiders attacked the Porthaven harbour on Tuesday night and seized captives, the coastguard said."
+    )
+    assert found(arts, "omission") == []

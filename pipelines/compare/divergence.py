@@ -43,7 +43,7 @@ from pipelines.compare.align import (
     similarity,
 )
 from pipelines.compare.claims import Facts, Quantity, Quote, content_words, number_tokens, read, role_words
-from pipelines.compare.framing import framing
+from pipelines.compare.framing import framing, unquoted
 from pipelines.models import AccessState, Article, Divergence
 from pipelines.sentences import sentences
 from pipelines.syndication import find_copies
@@ -684,6 +684,79 @@ def _omissions(story: AlignedStory, news: list[Article], readable: set[str], opt
             evidence = [stating[a] for a in sorted(stating, key=lambda a: (story.outlet[a], a))]
             out.append(_divergence("omission", [], evidence, f"{gap_id} leaves out: {node.text[:80]}", lead=[gap_id],
                                    max_listed=opts.max_listed))  # fmt: skip
+    return out + _dropped_words(story, news, gaps, comparable, opts)
+
+
+_NOT_A_VERB_AFTER = "has|have|had|was|were|is|are|be|been|being|will|would|can|could|should|must|may|might|did|does|do"
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+DROPS_EXAMINED = 24  # stating outlets examined for one word and one article (large stories)
+
+
+def _thing_words(s: Sentence, cache: dict[int, frozenset[str]]) -> frozenset[str]:
+    """The outlet's own lower-case words of a sentence that can name a thing (no -ing, -ed or -ly form)."""
+    if s.node.id not in cache:
+        lower = " ".join(t for t in _TOKEN.findall(unquoted(s.text)) if t[:1].islower())
+        cache[s.node.id] = frozenset(w for w in content_words(lower) if not w.endswith(("ing", "ed", "ly")))
+    return cache[s.node.id]
+
+
+def _dropped_words(story: AlignedStory, news: list[Article], gaps: list[Article], comparable: dict[str, set[str]],
+                   opts: Options) -> list[Divergence]:  # fmt: skip
+    """A thing most comparable outlets name that a full-length article never names, dropped from its own sentences.
+
+    A fact can be one noun inside sentences that otherwise match ("... when Hamas militants
+    attacked southern Israel and seized hostages" against "... with an attack by Hamas militants
+    on communities in southern Israel"), too small for the sentence-level test. Counted when the
+    word is written in lower case (a thing, not a name) and never after an auxiliary (not a verb),
+    the comparable outlets' share of :class:`Options` use it in their own words, the article never
+    writes it (quotations included), and in ``omission_min_outlets`` of those outlets a sentence
+    with the word is aligned with a sentence of the article that puts nothing of its own in its
+    place: dropped, not paraphrased ("won five in a row" for "won their fifth straight game").
+    """
+    news_ids = {a.id for a in news}
+    cache: dict[int, frozenset[str]] = {}
+    where: dict[str, dict[str, list[Sentence]]] = defaultdict(lambda: defaultdict(list))
+    for a in news:
+        for s in story.per_article[a.id]:
+            for w in _thing_words(s, cache):
+                where[w][a.outlet].append(s)
+    least = min(len(c) for c in comparable.values())
+    common = [w for w, per in where.items() if len(per) >= max(opts.omission_min_outlets, opts.omission_share * least)]
+    verbs: dict[str, bool] = {}
+    out = []
+    for gap in gaps:
+        written = content_words(gap.text)
+        need = max(opts.omission_min_outlets, opts.omission_share * len(comparable[gap.id]))
+        dropped: dict[str, dict[str, Sentence]] = {}
+        for w in common:
+            per = where[w]
+            stating = sorted(o for o in per if o in comparable[gap.id])
+            if w in written or len(stating) < need:
+                continue
+            if w not in verbs:
+                after_auxiliary = re.compile(rf"\b(?:{_NOT_A_VERB_AFTER})\s+(?:\w+ly\s+)?{re.escape(w)}s?\b", re.I)
+                verbs[w] = any(after_auxiliary.search(s.text) for sents in per.values() for s in sents)
+            if verbs[w]:
+                continue
+            drops: dict[str, Sentence] = {}
+            for outlet in stating[:DROPS_EXAMINED]:
+                for t in per[outlet]:
+                    pairs = story.counterparts(t, ALIGN_MIN)
+                    if gap.id not in pairs:
+                        continue
+                    mine = pairs[gap.id][0]
+                    theirs = set(t.words).union(
+                        *(c.words for a, (c, _) in pairs.items() if a in news_ids and a != gap.id)
+                    )
+                    if not {x for x in mine.words - theirs if not x.startswith("#")}:
+                        drops[outlet] = t
+                        break
+            if len(drops) >= opts.omission_min_outlets:
+                dropped[w] = drops
+        for w, drops in dropped.items():
+            evidence = [drops[o] for o in sorted(drops)]
+            out.append(_divergence("omission", [], evidence, f"{gap.id} never mentions {w!r}: {evidence[0].text[:80]}",
+                                   lead=[gap.id], max_listed=opts.max_listed))  # fmt: skip
     return out
 
 
