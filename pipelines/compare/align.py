@@ -21,6 +21,7 @@ Similarity is the cosine of the two sentences' sets of content words and figure 
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import defaultdict
@@ -209,26 +210,31 @@ def _neighbours(nodes: list[Node]) -> list[list[tuple[Node, float]]]:
     for node in nodes:
         shared: dict[int, int] = {}
         get = shared.get  # this loop is the engine's hottest: plain dict and a bound method
-        skipped = 0
+        skipped: set[str] = set()
         for w in node.words:
             plist = postings[w]
             if len(plist) > MAX_POSTINGS:
-                skipped += 1
+                skipped.add(w)
                 continue
             for other in plist:
                 shared[other] = get(other, 0) + 1
         need = 1 if sizes[node.id] <= 3 else 2
+        size = sizes[node.id]
         found = []
         for other, count in shared.items():
             if other == node.id or count < need:
                 continue
-            if count + skipped < RELATED_MIN * math.sqrt(sizes[node.id] * sizes[other]):
-                continue  # cannot reach RELATED_MIN even if every skipped common word were shared
-            sim = similarity(node.words, nodes[other].words)
+            norm = math.sqrt(size * sizes[other])
+            if skipped:
+                if count + len(skipped) < RELATED_MIN * norm:
+                    continue  # cannot reach RELATED_MIN even if every skipped common word were shared
+                count += len(skipped & nodes[other].words)
+            # every common word was counted once through its postings: the count is the intersection
+            sim = count / norm
             if sim >= RELATED_MIN:
                 found.append((sim, other))
-        found.sort(key=lambda p: (-p[0], p[1]))
-        out.append([(nodes[i], sim) for sim, i in found[:NEIGHBOURS]])
+        best = heapq.nsmallest(NEIGHBOURS, found, key=lambda p: (-p[0], p[1]))
+        out.append([(nodes[i], sim) for sim, i in best])
     return out
 
 

@@ -465,9 +465,9 @@ def _norm_words(words: tuple[str, ...]) -> list[str]:
     return out
 
 
-def _longest_run(a: tuple[str, ...], b: tuple[str, ...]) -> int:
-    """Words of the longest passage two quotes (their :func:`_wording`) share word for word."""
-    return difflib.SequenceMatcher(a=a, b=b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size
+def _passages(words: tuple[str, ...], n: int) -> frozenset[tuple[str, ...]]:
+    """Every run of ``n`` consecutive words: two quotes share a passage of ``n`` words iff these sets meet."""
+    return frozenset(words[i : i + n] for i in range(len(words) - n + 1))
 
 
 def _surname(name: str) -> str:
@@ -487,6 +487,7 @@ def _quotes(story: AlignedStory, opts: Options) -> list[Divergence]:
         for w in _quote_words(q, cache):
             index[w].append(i)
     parent = list(range(len(entries)))
+    grams: dict[tuple[str, int], frozenset[tuple[str, ...]]] = {}
 
     def find(x: int) -> int:
         while parent[x] != x:
@@ -494,21 +495,28 @@ def _quotes(story: AlignedStory, opts: Options) -> list[Divergence]:
             x = parent[x]
         return x
 
+    def passages(quote: Quote, n: int) -> frozenset[tuple[str, ...]]:
+        if (quote.text, n) not in grams:
+            grams[quote.text, n] = _passages(_wording(quote, wordings), n)
+        return grams[quote.text, n]
+
     for i, q in enumerate(entries):
         wq = _quote_words(q, cache)
         # linking each quote to an earlier variant is enough to connect all variants, so only the
         # first entries of each word's list are looked at (blocking: no all-pairs over variants)
         shared: Counter[int] = Counter(j for w in wq for j in index[w][:QUOTE_POSTINGS] if j < i)
         for j, count in sorted(shared.items()):
-            if count < 3:
-                continue
+            if count < 3 or find(i) == find(j):
+                continue  # too little in common, or already one quote through another variant
             r = entries[j]
-            # the same quote keeps a passage of three or more words as it was; two different
-            # quotes of one speaker share words, not passages
-            run = _longest_run(_wording(q, wordings), _wording(r, wordings))
             share = count / max(1, min(len(wq), len(_quote_words(r, cache))))
             same_speaker = bool(_surname(q.speaker)) and _surname(q.speaker) == _surname(r.speaker)
-            if run >= 3 and (share >= QUOTE_SAME or (same_speaker and share >= 0.3 and run >= 4)):
+            if share < QUOTE_SAME and not (same_speaker and share >= 0.3):
+                continue
+            # the same quote keeps a passage of three or more words as it was; two different
+            # quotes of one speaker share words, not passages
+            size = 3 if share >= QUOTE_SAME else 4
+            if passages(q, size) & passages(r, size):
                 parent[find(i)] = find(j)
     components: dict[int, list[int]] = defaultdict(list)
     for i in range(len(entries)):
@@ -664,7 +672,7 @@ def _omissions(story: AlignedStory, news: list[Article], readable: set[str], opt
         for gap in gaps:
             if gap.outlet in outlets:
                 continue
-            have = len(outlets & comparable[gap.id])
+            have = comparable[gap.id].among(outlets)
             if have < opts.omission_min_outlets or have < opts.omission_share * len(comparable[gap.id]):
                 continue
             near = max(story.best_in(p, gap.id)[1] for p in probes)
@@ -700,7 +708,7 @@ def _thing_words(s: Sentence, cache: dict[int, frozenset[str]]) -> frozenset[str
     return cache[s.node.id]
 
 
-def _dropped_words(story: AlignedStory, news: list[Article], gaps: list[Article], comparable: dict[str, set[str]],
+def _dropped_words(story: AlignedStory, news: list[Article], gaps: list[Article], comparable: dict[str, _Peers],
                    opts: Options) -> list[Divergence]:  # fmt: skip
     """A thing most comparable outlets name that a full-length article never names, dropped from its own sentences.
 
@@ -760,7 +768,29 @@ def _dropped_words(story: AlignedStory, news: list[Article], gaps: list[Article]
     return out
 
 
-def _comparable_outlets(gaps: list[Article], news: list[Article], window_s: float) -> dict[str, set[str]]:
+@dataclass(frozen=True, slots=True)
+class _Peers:
+    """The outlets comparable with one article: a pool shared by many articles, less the article's own outlet.
+
+    Sharing the pool keeps a story of thousands of articles from holding a set of thousands of
+    outlets for each of them.
+    """
+
+    pool: frozenset[str]
+    own: str
+
+    def __contains__(self, outlet: object) -> bool:
+        return outlet != self.own and outlet in self.pool
+
+    def __len__(self) -> int:
+        return len(self.pool) - (self.own in self.pool)
+
+    def among(self, outlets: set[str]) -> int:
+        """How many of ``outlets`` are comparable."""
+        return sum(1 for o in outlets if o in self)
+
+
+def _comparable_outlets(gaps: list[Article], news: list[Article], window_s: float) -> dict[str, _Peers]:
     """For each article, the other outlets with a news article published within the window (all, if times are unknown).
 
     Articles are sorted by time once and each window is cut out by bisection, so this is not a
@@ -769,16 +799,19 @@ def _comparable_outlets(gaps: list[Article], news: list[Article], window_s: floa
     untimed = {a.outlet for a in news if a.published_at is None}
     timed = sorted((a.published_at.timestamp(), a.outlet) for a in news if a.published_at is not None)
     stamps = [t for t, _ in timed]
-    everyone = {a.outlet for a in news}
+    everyone = frozenset(a.outlet for a in news)
     span = stamps[-1] - stamps[0] if stamps else 0.0
-    out: dict[str, set[str]] = {}
+    pools: dict[tuple[int, int], frozenset[str]] = {}
+    out: dict[str, _Peers] = {}
     for gap in gaps:
         if gap.published_at is None or span <= window_s:
-            out[gap.id] = everyone - {gap.outlet}
+            out[gap.id] = _Peers(everyone, gap.outlet)
             continue
         t = gap.published_at.timestamp()
         lo, hi = bisect.bisect_left(stamps, t - window_s), bisect.bisect_right(stamps, t + window_s)
-        out[gap.id] = ({o for _, o in timed[lo:hi]} | untimed) - {gap.outlet}
+        if (lo, hi) not in pools:
+            pools[lo, hi] = frozenset({o for _, o in timed[lo:hi]} | untimed)
+        out[gap.id] = _Peers(pools[lo, hi], gap.outlet)
     return out
 
 
