@@ -692,7 +692,7 @@ def _omissions(story: AlignedStory, news: list[Article], readable: set[str], opt
             evidence = [stating[a] for a in sorted(stating, key=lambda a: (story.outlet[a], a))]
             out.append(_divergence("omission", [], evidence, f"{gap_id} leaves out: {node.text[:80]}", lead=[gap_id],
                                    max_listed=opts.max_listed))  # fmt: skip
-    return out + _dropped_words(story, news, gaps, comparable, opts)
+    return out + _dropped_words(story, news, gaps, comparable, vocabulary, opts)
 
 
 _NOT_A_VERB_AFTER = "has|have|had|was|were|is|are|be|been|being|will|would|can|could|should|must|may|might|did|does|do"
@@ -709,7 +709,7 @@ def _thing_words(s: Sentence, cache: dict[int, frozenset[str]]) -> frozenset[str
 
 
 def _dropped_words(story: AlignedStory, news: list[Article], gaps: list[Article], comparable: dict[str, _Peers],
-                   opts: Options) -> list[Divergence]:  # fmt: skip
+                   vocabulary: dict[str, frozenset[str]], opts: Options) -> list[Divergence]:  # fmt: skip
     """A thing most comparable outlets name that a full-length article never names, dropped from its own sentences.
 
     A fact can be one noun inside sentences that otherwise match ("... when Hamas militants
@@ -733,13 +733,15 @@ def _dropped_words(story: AlignedStory, news: list[Article], gaps: list[Article]
     verbs: dict[str, bool] = {}
     out = []
     for gap in gaps:
-        written = content_words(gap.text)
+        written = vocabulary[gap.id]  # every word of the article, quotations included
         need = max(opts.omission_min_outlets, opts.omission_share * len(comparable[gap.id]))
         dropped: dict[str, dict[str, Sentence]] = {}
         for w in common:
+            if w in written:
+                continue  # the usual case: everyone's common words are this article's too
             per = where[w]
             stating = sorted(o for o in per if o in comparable[gap.id])
-            if w in written or len(stating) < need:
+            if len(stating) < need:
                 continue
             if w not in verbs:
                 after_auxiliary = re.compile(rf"\b(?:{_NOT_A_VERB_AFTER})\s+(?:\w+ly\s+)?{re.escape(w)}s?\b", re.I)
