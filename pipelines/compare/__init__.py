@@ -10,9 +10,10 @@ The data model, from story to divergence::
 
 ``claims`` reads quantities, dates, quotes, titles and ages out of sentences; ``align`` reads a
 story's articles once and links the sentences that say the same thing; ``divergence`` names the
-disagreements (``analyse_story``); ``matrix`` builds the claim x outlet matrix of an analysed
-story (``claim_matrix``: states / contradicts / omits / unique), the one the report shows;
-``coverage`` lists a watch's claim sentences for the store.
+disagreements (``analyse_story``), with ``framing`` for an outlet's distinctive wording;
+``matrix`` builds the claim x outlet matrix of an analysed story (``claim_matrix``: states /
+contradicts / omits / unique), the one the report shows; ``coverage`` lists a watch's claim
+sentences for the store.
 """
 
 from __future__ import annotations
