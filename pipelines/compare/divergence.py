@@ -724,7 +724,7 @@ def _dropped_words(story: AlignedStory, news: list[Article], gaps: list[Article]
     with the word is aligned with a sentence of the article that puts nothing of its own in its
     place: dropped, not paraphrased ("won five in a row" for "won their fifth straight game").
     """
-    news_ids = {a.id for a in news}
+    news_nodes = {s.node.id for a in news for s in story.per_article[a.id]}
     cache: dict[int, frozenset[str]] = {}
     where: dict[str, dict[str, list[Sentence]]] = defaultdict(lambda: defaultdict(list))
     for a in news:
@@ -734,17 +734,28 @@ def _dropped_words(story: AlignedStory, news: list[Article], gaps: list[Article]
     least = min(len(c) for c in comparable.values())
     common = [w for w, per in where.items() if len(per) >= max(opts.omission_min_outlets, opts.omission_share * least)]
     verbs: dict[str, bool] = {}
+    stating_in: dict[tuple[str, int], int] = {}  # (word, pool) -> outlets of the pool using the word
+    aligned: dict[int, list[Node]] = {}  # node -> the news sentences that say the same, most similar first
+
+    def aligned_with(node: Node) -> list[Node]:
+        if node.id not in aligned:
+            aligned[node.id] = [n for n, sim in story.neighbours[node.id] if sim >= ALIGN_MIN and n.id in news_nodes]
+        return aligned[node.id]
+
     out = []
     for gap in gaps:
         written = vocabulary[gap.id]  # every word of the article, quotations included
-        need = max(opts.omission_min_outlets, opts.omission_share * len(comparable[gap.id]))
+        peers = comparable[gap.id]
+        need = max(opts.omission_min_outlets, opts.omission_share * len(peers))
+        mine_by_node = {s.node.id: s for s in story.per_article[gap.id]}
         dropped: dict[str, dict[str, Sentence]] = {}
         for w in common:
             if w in written:
                 continue  # the usual case: everyone's common words are this article's too
             per = where[w]
-            stating = sorted(o for o in per if o in comparable[gap.id])
-            if len(stating) < need:
+            if (w, id(peers.pool)) not in stating_in:
+                stating_in[w, id(peers.pool)] = sum(1 for o in per if o in peers.pool)
+            if stating_in[w, id(peers.pool)] - (peers.own in per) < need:
                 continue
             if w not in verbs:
                 after_auxiliary = re.compile(rf"\b(?:{_NOT_A_VERB_AFTER})\s+(?:\w+ly\s+)?{re.escape(w)}s?\b", re.I)
@@ -752,15 +763,20 @@ def _dropped_words(story: AlignedStory, news: list[Article], gaps: list[Article]
             if verbs[w]:
                 continue
             drops: dict[str, Sentence] = {}
-            for outlet in stating[:DROPS_EXAMINED]:
+            examined = 0
+            for outlet in sorted(per):
+                if outlet not in peers:
+                    continue
+                examined += 1
+                if examined > DROPS_EXAMINED:
+                    break
                 for t in per[outlet]:
-                    pairs = story.counterparts(t, ALIGN_MIN)
-                    if gap.id not in pairs:
+                    same = aligned_with(t.node)
+                    mine = next((mine_by_node[n.id] for n in same if n.id in mine_by_node), None)
+                    if mine is None:
                         continue
-                    mine = pairs[gap.id][0]
-                    theirs = set(t.words).union(
-                        *(c.words for a, (c, _) in pairs.items() if a in news_ids and a != gap.id)
-                    )
+                    # what the others say in the passage, without this article's own wording of it
+                    theirs = set(t.words).union(*(n.words for n in same if n is not mine.node))
                     if not {x for x in mine.words - theirs if not x.startswith("#")}:
                         drops[outlet] = t
                         break
