@@ -19,6 +19,7 @@ import random
 import statistics
 import sys
 import time
+from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import finish, peak_rss_mb
-from pipelines.compare import Comparison, compare
+from pipelines.compare import ClaimMatrix, Comparison, compare, matrix_of
+from pipelines.compare.align import AlignedStory
 from pipelines.config import WatchConfig
 from pipelines.models import Article, Divergence, OutboxMessage
 from pipelines.stories import assign_stories
@@ -97,12 +99,14 @@ def _pseudo_word(rng: random.Random) -> str:
 
 
 def one_digest(comparison: Comparison, found: list[Divergence], names: dict[str, str], previous: OutboxMessage,
-               stories: dict[str, str]) -> tuple[Digest, dict[str, float]]:  # fmt: skip
+               stories: dict[str, str], matrices: dict[str, ClaimMatrix]
+               ) -> tuple[Digest, dict[str, float]]:  # fmt: skip
     watch = WatchConfig(name="bench", query="flood", timezone="Europe/Berlin", recipients=("desk@example.org",))
     now = T0 + timedelta(days=2)
     times: dict[str, float] = {}
     t = time.perf_counter()
-    digest = build_digest(comparison, found, watch, names, now=now, previous=previous, known=found, stories=stories)
+    digest = build_digest(comparison, found, watch, names, now=now, previous=previous, known=found, stories=stories,
+                          matrices=matrices)  # fmt: skip
     times["build_s"] = time.perf_counter() - t
     t = time.perf_counter()
     render_html(digest)
@@ -114,6 +118,20 @@ def one_digest(comparison: Comparison, found: list[Divergence], names: dict[str,
     build_message(digest, sender="newswatch@example.org", recipients=watch.recipients, now=now).as_bytes()
     times["message_s"] = time.perf_counter() - t  # renders both bodies again, inside the message
     return digest, times
+
+
+def story_matrices(comparison: Comparison, found: list[Divergence], stories: dict[str, str]) -> dict[str, ClaimMatrix]:
+    """Each story's claim x outlet matrix, marked with its findings (the pipeline's work, not the digest's)."""
+    members: dict[str, list[Article]] = defaultdict(list)
+    for a in comparison.articles:
+        members[stories.get(a.id, "")].append(a)
+    out = {}
+    for story_id, articles in members.items():
+        ids = {a.id for a in articles}
+        about = [d for d in found if ids.intersection(d.articles)]
+        copies = {a.id: a.duplicate_of for a in articles if a.duplicate_of}
+        out[story_id] = matrix_of(AlignedStory([a for a in articles if not a.duplicate_of]), about, copies, articles)
+    return out
 
 
 def matplotlib_peer(digest: Digest, repeat: int) -> float | None:
@@ -163,8 +181,12 @@ def main() -> None:
     t = time.perf_counter()
     stories = assign_stories(list(comparison.articles))
     grouping_s = time.perf_counter() - t
-    one_digest(comparison, found, names, previous, stories)  # warm-up: templates compiled, fonts loaded
-    runs = [one_digest(comparison, found, names, previous, stories) for _ in range(args.repeat)]
+    # so is each story's claim x outlet matrix (jobs.report_watch takes it from the story's analysis)
+    t = time.perf_counter()
+    matrices = story_matrices(comparison, found, stories)
+    matrix_s = time.perf_counter() - t
+    one_digest(comparison, found, names, previous, stories, matrices)  # warm-up: templates compiled, fonts loaded
+    runs = [one_digest(comparison, found, names, previous, stories, matrices) for _ in range(args.repeat)]
     digest = runs[0][0]
     totals = [sum(t for k, t in times.items() if k != "message_s") for _, times in runs]
     best = min(range(len(runs)), key=lambda i: totals[i])
@@ -178,13 +200,15 @@ def main() -> None:
     print(f"digest (build + charts + HTML + text): best {total * 1000:.0f} ms, median {median_ms:.0f} ms "
           f"over {args.repeat} runs (goal < {GOAL_S * 1000:.0f} ms)")  # fmt: skip
     print("  " + ", ".join(f"{k[:-2]} {v * 1000:.0f} ms" for k, v in parts.items()) + f"; HTML {html_kb:.0f} KiB")
-    print(f"  (story grouping, done once per run by the pipeline: {grouping_s * 1000:.0f} ms)")
+    print(f"  (story grouping, done once per run by the pipeline: {grouping_s * 1000:.0f} ms; "
+          f"claim matrices, from the stories' analyses: {matrix_s * 1000:.0f} ms)")  # fmt: skip
     peer = matplotlib_peer(digest, max(1, args.repeat // 2))
     figures: dict[str, Any] = {
         "stories": len(digest.stories), "divergences": digest.divergence_count,
         "digest_s": round(total, 4), "digest_median_s": round(statistics.median(totals), 4),
         "goal_s": GOAL_S, "within_goal": total < GOAL_S, "html_kib": round(html_kb, 1),
         "story_grouping_s": round(grouping_s, 4),
+        "claim_matrices_s": round(matrix_s, 4),
         **{k: round(v, 4) for k, v in parts.items()}, "peak_rss_mb": round(peak_rss_mb(), 1),
     }  # fmt: skip
     if peer is None:

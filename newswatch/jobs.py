@@ -15,6 +15,7 @@ from crawler import CrawlResult, run_crawl
 from newswatch.lock import outlet_locks
 from pipelines.compare import Comparison, compare
 from pipelines.compare.divergence import StoryAnalysis, analyse_story
+from pipelines.compare.matrix import claim_matrix
 from pipelines.config import Config, SmtpConfig, WatchConfig
 from pipelines.errors import DeliveryError
 from pipelines.models import Article, Claim, Divergence
@@ -96,6 +97,7 @@ def report_watch(
         known=store.divergences(watch=watch.name),
         since=since,
         stories=stories,
+        matrices={sid: claim_matrix(story, groups[sid]) for sid, story in analysis.stories.items()},
     )
     paths = write_archive(digest, config.report_dir, now=at)
     result = WatchResult(watch.name, comparison, analysis, digest, paths)

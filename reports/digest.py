@@ -1,8 +1,9 @@
 """Select what a digest shows: the watch's stories, their findings, and what changed since the last digest.
 
-The first step of ``reports``: a :class:`Digest` is built from a comparison (articles and aligned
-claims), the divergences found among them, and the previous digest recorded for the watch in the
-outbox. Every value is already in display form (strings, times in the watch's zone), so the
+The first step of ``reports``: a :class:`Digest` is built from a comparison (the watch's articles),
+the divergences found among them, the engine's claim x outlet matrix of each story
+(:func:`pipelines.compare.matrix.claim_matrix`), and the previous digest recorded for the watch in
+the outbox. Every value is already in display form (strings, times in the watch's zone), so the
 templates only lay it out and the JSON archive is exactly what the reader saw.
 
 State: each finding is ``new`` (its id was not in the previous digest), ``changed`` (same id, but
@@ -18,15 +19,16 @@ import hashlib
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pipelines.compare import Comparison
+from pipelines.compare import CellState, ClaimMatrix, Comparison, matrix_of
+from pipelines.compare.align import AlignedStory
 from pipelines.config import WatchConfig
-from pipelines.models import Article, Claim, Divergence, OutboxMessage
+from pipelines.models import Article, Divergence, OutboxMessage
 from pipelines.stories import assign_stories, story_of
 from reports.chart import Chart, Point, timeline_chart
 
@@ -239,11 +241,14 @@ def build_digest(
     known: Iterable[Divergence] = (),
     since: datetime | None = None,
     stories: dict[str, str] | None = None,
+    matrices: Mapping[str, ClaimMatrix] | None = None,
 ) -> Digest:
     """The digest of ``watch``: its stories and findings, each finding marked against ``previous``.
 
     ``known`` are stored findings of the watch (to show those resolved since ``previous``);
-    ``stories`` maps article id -> story id (grouped here when not given).
+    ``stories`` maps article id -> story id (grouped here when not given); ``matrices`` maps story
+    id -> the engine's claim x outlet matrix of that story (built here from the story's articles
+    and ``divergences`` when not given).
     """
     zone = ZoneInfo(watch.timezone)
     view = _View(comparison, outlet_names, zone)
@@ -273,14 +278,11 @@ def build_digest(
     by_story: dict[str, list[Divergence]] = defaultdict(list)
     for d in divergences:
         by_story[d.story or story_of(d.articles, stories)].append(d)
-    claims_by_story: dict[str, list[Claim]] = defaultdict(list)
-    for claim in comparison.claims:
-        claims_by_story[story_of([m.article_id for m in claim.mentions], stories)].append(claim)
     articles_by_story: dict[str, list[Article]] = defaultdict(list)
     for a in comparison.articles:
         articles_by_story[stories.get(a.id, "")].append(a)
     sections = [
-        view.story(story_id, articles, claims_by_story[story_id], by_story[story_id], states)
+        view.story(story_id, articles, by_story[story_id], states, (matrices or {}).get(story_id))
         for story_id, articles in articles_by_story.items()
     ]
     # stories with findings first, most severe first; then by size
@@ -437,8 +439,8 @@ class _View:
     def _others(self, d: Divergence, article_ids: Sequence[str], exclude: set[str]) -> tuple[Evidence, ...]:
         return tuple(self._evidence(d, a) for a in self._distinct(article_ids, exclude))
 
-    def story(self, story_id: str, articles: list[Article], claims: list[Claim], divergences: list[Divergence],
-              states: dict[str, str]) -> StorySection:  # fmt: skip
+    def story(self, story_id: str, articles: list[Article], divergences: list[Divergence], states: dict[str, str],
+              matrix: ClaimMatrix | None = None) -> StorySection:  # fmt: skip
         ordered = sorted(articles, key=lambda a: (a.published_at or a.fetched_at, a.id))
         outlet_ids = sorted({a.outlet for a in articles}, key=lambda o: self.outlet(o).lower())
         order = sorted(divergences, key=lambda d: (STATES.index(states[d.id]), -d.severity, d.id))
@@ -449,8 +451,11 @@ class _View:
         omissions: dict[str, list[Finding]] = defaultdict(list)
         for f in section["omissions"]:
             omissions[f.outlet].append(f)
-        rows, more = self._matrix(outlet_ids, claims, divergences)
         independent = [a for a in ordered if not a.duplicate_of]
+        if matrix is None:
+            copies = {a.id: a.duplicate_of for a in articles if a.duplicate_of}
+            matrix = matrix_of(AlignedStory(independent), divergences, copies, articles)
+        rows, more = self._matrix(outlet_ids, matrix)
         title = (independent or ordered)[0].title
         return StorySection(
             id=story_id,
@@ -465,7 +470,7 @@ class _View:
             omissions=tuple((outlet, tuple(fs)) for outlet, fs in sorted(omissions.items())),
             edits=tuple(section["edits"]),
             framing=tuple(section["framing"]),
-            firsts=self._firsts(independent, claims, section["firsts"]),
+            firsts=self._firsts(independent, matrix, section["firsts"]),
             chart=self._chart(story_id, outlet_ids, articles),
             counts={state: sum(1 for f in findings if f.state == state) for state in STATES},
             articles=tuple(self._row(a) for a in ordered),
@@ -477,38 +482,23 @@ class _View:
         return ArticleRow(self.outlet(a.outlet), a.title, a.url, _local(a.published_at, self.zone), a.revision,
                           copy_of)  # fmt: skip
 
-    def _matrix(self, outlet_ids: list[str], claims: list[Claim], divergences: list[Divergence]
-                ) -> tuple[tuple[MatrixRow, ...], int]:  # fmt: skip
-        """Claim x outlet: who states a claim, who contradicts it, who leaves it out, who alone has it."""
-        by_sentence: dict[str, list[Divergence]] = defaultdict(list)
-        for d in divergences:
-            if d.type in CONFLICTING or d.type == "omission":
-                for sentence in d.evidence.values():
-                    by_sentence[_norm(sentence)].append(d)
+    def _matrix(self, outlet_ids: list[str], matrix: ClaimMatrix) -> tuple[tuple[MatrixRow, ...], int]:
+        """The engine's claim x outlet matrix in display form: claims in a finding first, then the most shared."""
+        ordered = sorted(matrix.claims, key=lambda c: (not c.divergences, -c.sources))
         rows = []
-        for claim in claims:
-            mentions = {m.outlet: m for m in claim.mentions}
-            marks: dict[str, Cell] = {o: Cell("states" if len(mentions) > 1 else "unique", m.url, m.sentence)
-                                      for o, m in mentions.items()}  # fmt: skip
-            involved = {d.id: d for m in claim.mentions for d in by_sentence.get(_norm(m.sentence), ())}
-            for d in involved.values():
-                head = d.articles[0]
-                article = self.by_id.get(head)
-                outlet = article.outlet if article else d.outlets.get(head, "")
-                if d.type == "omission" and outlet not in mentions:
-                    marks[outlet] = Cell("omits", article.url if article else "", "")
-                elif d.type != "omission":
-                    marks[outlet] = Cell("contradicts", article.url if article else "", d.evidence.get(head, ""))
-            rows.append((bool(involved), len(mentions), claim, marks))
-        rows.sort(key=lambda r: (not r[0], -r[1]))
-        shown = [r for r in rows if r[0] or r[1] > 1][:MATRIX_ROWS]
-        cells = tuple(
-            MatrixRow(claim.text, claim.mentions[0].url, tuple(marks.get(o, Cell("")) for o in outlet_ids))
-            for _, _, claim, marks in shown
-        )
-        return cells, len(rows) - len(shown)
+        for claim in ordered[:MATRIX_ROWS]:
+            cells = []
+            for outlet in outlet_ids:
+                cell = claim.cells.get(outlet)
+                article = self.by_id.get(cell.article) if cell else None
+                url = article.url if article else ""
+                cells.append(Cell(cell.state.value, url, cell.sentence) if cell else Cell(""))
+            first = next((c for c in claim.cells.values() if c.sentence), None)
+            source = self.by_id.get(first.article) if first else None
+            rows.append(MatrixRow(claim.text, source.url if source else "", tuple(cells)))
+        return tuple(rows), len(ordered) - len(rows)
 
-    def _firsts(self, independent: list[Article], claims: list[Claim], found: list[Finding]
+    def _firsts(self, independent: list[Article], matrix: ClaimMatrix, found: list[Finding]
                 ) -> tuple[FirstReport, ...]:  # fmt: skip
         """Who had the story first, and who first stated its most shared claims."""
         out = []
@@ -518,19 +508,21 @@ class _View:
             later = next((a for a in dated if a.outlet != first.outlet), None)
             out.append(FirstReport(self.outlet(first.outlet), "the story: " + first.title, first.url,
                                    _local(first.published_at, self.zone), self._lead(first, later)))  # fmt: skip
-        shared = sorted((c for c in claims if len({m.outlet for m in c.mentions}) > 1),
-                        key=lambda c: -len(c.mentions))[:FIRST_CLAIMS]  # fmt: skip
+        shared = sorted((c for c in matrix.claims if c.sources > 1), key=lambda c: -c.sources)[:FIRST_CLAIMS]
         story_first = dated[0].outlet if dated else ""
         for claim in shared:
-            timed = sorted((m for m in claim.mentions if m.published_at), key=lambda m: m.published_at)  # type: ignore[arg-type, return-value]
-            if len(timed) < 2 or timed[0].outlet == story_first:
+            timed = sorted(
+                ((cell.published_at, outlet, cell) for outlet, cell in claim.cells.items()
+                 if cell.published_at and cell.state is not CellState.OMITS),
+                key=lambda t: (t[0], t[1]),
+            )  # fmt: skip
+            if len(timed) < 2 or timed[0][1] == story_first:
                 continue  # only where someone other than the story's first reporter had the claim first
-            first_m, next_m = timed[0], next((m for m in timed if m.outlet != timed[0].outlet), None)
-            lead = ""
-            if next_m and first_m.published_at and next_m.published_at:
-                lead = f"{_duration(next_m.published_at - first_m.published_at)} before {self.outlet(next_m.outlet)}"
-            out.append(FirstReport(self.outlet(first_m.outlet), first_m.sentence, first_m.url,
-                                   _local(first_m.published_at, self.zone), lead))  # fmt: skip
+            (when, outlet, cell), later_one = timed[0], next((t for t in timed if t[1] != timed[0][1]), None)
+            lead = f"{_duration(later_one[0] - when)} before {self.outlet(later_one[1])}" if later_one else ""
+            article = self.by_id.get(cell.article)
+            out.append(FirstReport(self.outlet(outlet), cell.sentence, article.url if article else "",
+                                   _local(when, self.zone), lead))  # fmt: skip
         out += [FirstReport(f.outlet, f.evidence[0].sentence if f.evidence else f.note,
                             f.evidence[0].url if f.evidence else "", f.first_seen, f.note) for f in found]  # fmt: skip
         return tuple(out)

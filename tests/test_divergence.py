@@ -509,3 +509,62 @@ def test_framing_is_an_outlets_own_repeated_wording_for_what_the_others_word_pla
     assert "terrorists" in framing["a0"].evidence["a0"].lower()
     # every outlet has words of its own; a word the others share is nobody's framing
     assert not any("'militants'" in d.note for d in framing.values())
+
+
+def _harbour_story(first: str, second: str) -> list[Article]:
+    """Four reports of one raid; the first outlet's two passages are given."""
+    return story(
+        f"{first} The coastguard said two boats were damaged in the harbour. {second}",
+        "Armed Brenmoor militants raided the Porthaven harbour before dawn, the coastguard said. "
+        "The coastguard said two boats were damaged in the harbour. "
+        "The Porthaven council met on Tuesday to discuss harbour security.",
+        "Before dawn, Brenmoor militants attacked the harbour at Porthaven, according to the coastguard. "
+        "Two boats were damaged in the harbour, the coastguard said. "
+        "The Porthaven council gathered on Tuesday to review the harbour's security.",
+        "The coastguard said Brenmoor militants stormed the Porthaven harbour at dawn. "
+        "Two boats in the harbour were damaged, said the coastguard. "
+        "On Tuesday the Porthaven council discussed security at the harbour.",
+    )
+
+
+def test_framing_is_an_outlets_own_label_for_an_actor_where_the_others_use_another_even_once() -> None:
+    raid = "The butchers of Brenmoor raided the Porthaven harbour before dawn, the coastguard said."
+    council = "The Porthaven cabal met on Tuesday to discuss harbour security."
+    (frame,) = found(_harbour_story(raid, council), "framing")
+    assert frame.articles[0] == "a0"
+    assert frame.evidence["a0"] == raid, "shown where the substitution is made"
+    assert frame.note.startswith("'butchers' (others: 'militants')")
+    assert "'cabal'" in frame.note
+    assert all("militants" in frame.evidence[a] for a in frame.articles[1:])
+
+
+def test_one_different_label_alone_is_a_paraphrase_not_framing() -> None:
+    raid = "Brenmoor fighters raided the Porthaven harbour before dawn, the coastguard said."
+    council = "The Porthaven council met on Tuesday to discuss harbour security."
+    assert found(_harbour_story(raid, council), "framing") == []
+
+
+def _raid_story(first: str) -> list[Article]:
+    return story(
+        first,
+        "Raiders attacked the Porthaven harbour on Tuesday night and seized hostages, the coastguard said.",
+        "On Tuesday night raiders attacked Porthaven harbour and took hostages, according to the coastguard.",
+        "The coastguard said raiders attacked the harbour in Porthaven on Tuesday night, seizing hostages.",
+        "Raiders stormed the Porthaven harbour on Tuesday night and seized hostages, said the coastguard.",
+    )
+
+
+def test_a_thing_the_others_name_dropped_from_an_otherwise_matching_sentence_is_an_omission() -> None:
+    arts = _raid_story("Raiders attacked the Porthaven harbour on Tuesday night, the coastguard said.")
+    (omission,) = found(arts, "omission")
+    assert omission.articles[0] == "a0"
+    assert "'hostage'" in omission.note
+    assert len(set(omission.articles[1:])) >= 3
+    assert all("hostages" in omission.evidence[a] for a in omission.articles[1:])
+
+
+def test_a_thing_said_in_other_words_is_not_an_omission() -> None:
+    arts = _raid_story(
+        "Raiders attacked the Porthaven harbour on Tuesday night and seized captives, the coastguard said."
+    )
+    assert found(arts, "omission") == []

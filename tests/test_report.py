@@ -11,8 +11,9 @@ import jinja2
 import pytest
 from PIL import Image
 
+from pipelines.compare import analyse_story, claim_matrix
 from pipelines.models import Divergence
-from reports import render_html, render_text, write_archive
+from reports import build_digest, render_html, render_text, write_archive
 from reports.chart import SCALE
 from reports.digest import word_diff
 from reports.render import environment
@@ -97,6 +98,22 @@ def test_the_claim_matrix_marks_states_contradicts_omits_and_unique(tmp_path: Pa
     for word in ("states", "contradicts", "omits", "only this outlet"):
         assert word in html  # the legend
     assert "C contradicts" in render_text(digest)
+
+
+def test_the_matrix_shown_is_the_engines_claim_matrix_of_the_story(tmp_path: Path) -> None:
+    items = data.articles()
+    analysis = analyse_story(items)
+    matrix = claim_matrix(analysis, items)
+    cfg = data.config(tmp_path)
+    digest = build_digest(data.comparison(items), list(analysis.divergences), cfg.watches[0],
+                          {o.id: o.name for o in cfg.outlets}, now=data.T0 + timedelta(days=1),
+                          stories={a.id: "truce" for a in items}, matrices={"truce": matrix})  # fmt: skip
+    (section,) = digest.stories
+    shown = {row.text: [cell.mark for cell in row.cells] for row in section.matrix}
+    engine = {c.text: [c.cells[o].state.value if o in c.cells else "" for o in ("east", "north", "south")]
+              for c in matrix.claims}  # fmt: skip
+    assert shown == engine
+    assert any("contradicts" in marks for marks in shown.values())
 
 
 def test_quote_differences_are_highlighted_word_by_word(tmp_path: Path) -> None:

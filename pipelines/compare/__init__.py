@@ -10,16 +10,17 @@ The data model, from story to divergence::
 
 ``claims`` reads quantities, dates, quotes, titles and ages out of sentences; ``align`` reads a
 story's articles once and links the sentences that say the same thing; ``divergence`` names the
-disagreements (``analyse_story``); ``matrix`` builds the claim x outlet matrix of an analysed
-story (``claim_matrix``: states / contradicts / omits / unique); ``coverage`` is the first,
-simpler claim table the current report shows.
+disagreements (``analyse_story``), with ``framing`` for an outlet's distinctive wording;
+``matrix`` builds the claim x outlet matrix of an analysed story (``claim_matrix``: states /
+contradicts / omits / unique), the one the report shows; ``coverage`` lists a watch's claim
+sentences for the store.
 """
 
 from __future__ import annotations
 
 from pipelines.compare.coverage import Comparison, compare, numbers_in
 from pipelines.compare.divergence import Options, StoryAnalysis, analyse_story
-from pipelines.compare.matrix import CellState, ClaimMatrix, claim_matrix
+from pipelines.compare.matrix import CellState, ClaimMatrix, claim_matrix, matrix_of
 
 __all__ = [
     "CellState",
@@ -30,5 +31,6 @@ __all__ = [
     "analyse_story",
     "claim_matrix",
     "compare",
+    "matrix_of",
     "numbers_in",
 ]

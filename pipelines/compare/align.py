@@ -21,6 +21,7 @@ Similarity is the cosine of the two sentences' sets of content words and figure 
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import defaultdict
@@ -200,36 +201,59 @@ def similarity(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def _neighbours(nodes: list[Node]) -> list[list[tuple[Node, float]]]:
-    postings: dict[str, list[int]] = defaultdict(list)
+    """Each node's ``NEIGHBOURS`` most similar nodes (at least ``RELATED_MIN``), most similar first.
+
+    Nodes are taken in order and each is compared only with the earlier ones sharing an indexed
+    word, so every pair is counted once; each node keeps a bounded heap of its best, so memory
+    stays ``NEIGHBOURS`` per node however many candidates there are.
+    """
+    frequency: dict[str, int] = defaultdict(int)
     for node in nodes:
         for w in node.words:
-            postings[w].append(node.id)
+            frequency[w] += 1
+    common = {w for w, n in frequency.items() if n > MAX_POSTINGS}  # too common to propose candidates (blocking)
+    postings: dict[str, list[int]] = defaultdict(list)
     sizes = [len(node.words) for node in nodes]
-    out: list[list[tuple[Node, float]]] = []
+    best: list[list[tuple[float, int]]] = [[] for _ in nodes]  # min-heaps of (similarity, -node id)
     for node in nodes:
+        i, size = node.id, sizes[node.id]
         shared: dict[int, int] = {}
         get = shared.get  # this loop is the engine's hottest: plain dict and a bound method
-        skipped = 0
+        skipped = node.words & common
         for w in node.words:
-            plist = postings[w]
-            if len(plist) > MAX_POSTINGS:
-                skipped += 1
-                continue
-            for other in plist:
-                shared[other] = get(other, 0) + 1
-        need = 1 if sizes[node.id] <= 3 else 2
-        found = []
+            if w not in common:
+                plist = postings[w]
+                for other in plist:
+                    shared[other] = get(other, 0) + 1
+                plist.append(i)
+        need_i = 1 if size <= 3 else 2
         for other, count in shared.items():
-            if other == node.id or count < need:
+            need_other = 1 if sizes[other] <= 3 else 2
+            if count < need_i and count < need_other:
                 continue
-            if count + skipped < RELATED_MIN * math.sqrt(sizes[node.id] * sizes[other]):
-                continue  # cannot reach RELATED_MIN even if every skipped common word were shared
-            sim = similarity(node.words, nodes[other].words)
-            if sim >= RELATED_MIN:
-                found.append((sim, other))
-        found.sort(key=lambda p: (-p[0], p[1]))
-        out.append([(nodes[i], sim) for sim, i in found[:NEIGHBOURS]])
-    return out
+            norm = math.sqrt(size * sizes[other])
+            if skipped:
+                if count + len(skipped) < RELATED_MIN * norm:
+                    continue  # cannot reach RELATED_MIN even if every skipped common word were shared
+                count_all = count + len(skipped & nodes[other].words)
+            else:
+                count_all = count
+            # every common word was counted once through its postings: the count is the intersection
+            sim = count_all / norm
+            if sim < RELATED_MIN:
+                continue
+            if count >= need_i:
+                _keep(best[i], (sim, -other))
+            if count >= need_other:
+                _keep(best[other], (sim, -i))
+    return [[(nodes[-j], sim) for sim, j in sorted(heap, key=lambda p: (-p[0], -p[1]))] for heap in best]
+
+
+def _keep(heap: list[tuple[float, int]], item: tuple[float, int]) -> None:
+    if len(heap) < NEIGHBOURS:
+        heapq.heappush(heap, item)
+    elif item > heap[0]:
+        heapq.heapreplace(heap, item)
 
 
 _PRONOUNS = frozenset({"he", "she"})

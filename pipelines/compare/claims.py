@@ -62,6 +62,10 @@ _QUANTITY = re.compile(
     rf"(?P<tail>(?:[-\s]+[A-Za-z][A-Za-z'’-]*){{0,3}})",
     re.IGNORECASE,
 )
+# cheap tests that rule a sentence out before the long patterns run (most sentences have no figure)
+_ANY_FIGURE = re.compile(rf"\d|\b(?:{_NUMWORD}|dozen)\b", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
+_ANY_TIME_UNIT = re.compile(r"\b(?:days?|weeks?|months?|years?|hours?)\b", re.IGNORECASE)
 _RATE = re.compile(
     r"(?:[-\s]+[A-Za-z]+){0,2}?\s+(?:per|a|an|each)\s+(?:game|day|week|month|year|hour|capita|person|head)\b", re.I
 )
@@ -230,6 +234,8 @@ def _precision(digits: str, scale: float) -> float:
 
 
 def quantities(sentence: str) -> tuple[Quantity, ...]:
+    if not _ANY_FIGURE.search(sentence):
+        return tuple(_vague(sentence, sentence))
     masked = _mask(sentence)
     quoted = [m.span() for m in _QUOTED_SPAN.finditer(sentence)]
     out: list[Quantity] = []
@@ -273,12 +279,18 @@ def quantities(sentence: str) -> tuple[Quantity, ...]:
             )
         )
     out = _ranges(out, spans, masked)
+    return tuple(out + _vague(sentence, masked))
+
+
+def _vague(sentence: str, masked: str) -> list[Quantity]:
+    """ "dozens", "thousands": a range of values with the thing counted."""
+    out = []
     for m in _VAGUE.finditer(masked):
         low, high = VAGUE[m.group().lower()]
         out.append(Quantity(value=low, low=low, high=high, hedge=m.group().lower(), text=m.group(),
                             unit=frozenset(_first_words(masked[m.end() : m.end() + 40], 2)),
                             context=frozenset(_last_words(masked[max(0, m.start() - 60) : m.start()], 3))))  # fmt: skip
-    return tuple(out)
+    return out
 
 
 _RANGE_GAP = re.compile(r"\s*(?:and|to|-|–)\s*", re.I)
@@ -358,6 +370,8 @@ def _mask(sentence: str) -> str:
 
 
 def durations(sentence: str) -> tuple[tuple[float, str], ...]:
+    if not _ANY_TIME_UNIT.search(sentence):
+        return ()
     out = []
     for m in _DURATION.finditer(sentence):
         head = m["num"].lower()
@@ -644,6 +658,8 @@ def read(sentence: str, previous_speaker: str = "") -> Facts:
 
 def month_days(sentence: str) -> frozenset[str]:
     """Calendar days a sentence names, normalised: "October 7", "Oct. 7" and "7 October" -> "oct-07"."""
+    if not _DIGIT.search(sentence):
+        return frozenset()
     out = set()
     for m in _MONTH_DAY.finditer(sentence):
         month = (m["m1"] or m["m2"]).lower()[:3]
@@ -665,6 +681,8 @@ def ages(sentence: str) -> tuple[tuple[str, int], ...]:
     A descriptor without a full name ("Australian", "father") leaves the name empty, for the
     article to resolve to the person it is about.
     """
+    if not _DIGIT.search(sentence):
+        return ()
     out = []
     for m in _AGE_AFTER.finditer(sentence):
         name = _clean_name(m["name"])
@@ -679,6 +697,8 @@ def ages(sentence: str) -> tuple[tuple[str, int], ...]:
 
 
 def _duration_context(sentence: str) -> frozenset[str]:
+    if not _ANY_TIME_UNIT.search(sentence):
+        return frozenset()
     words: set[str] = set()
     for m in _DURATION.finditer(sentence):
         words |= set(_last_words(sentence[max(0, m.start() - 50) : m.start()], 2))

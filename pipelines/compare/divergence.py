@@ -11,10 +11,13 @@ The method, in one pass over a story:
 3. Aligned facts are compared (the same figure, the same quote, the same person's title); the
    outlet that departs from the others is the divergent one. With only two outlets, both are
    named. Votes are counted per outlet, so an outlet with several articles votes once.
-4. A fact most comparable outlets state that a fully readable news article leaves out is an
-   omission; a substantive claim of fact nobody else states is uncorroborated; a revision that
-   changes a figure, a quote or a date is a stealth edit; the outlet that stated a claim an
-   hour or more before anyone else is its first report.
+4. A fact most comparable outlets state that a fully readable news article leaves out (a whole
+   statement, or a thing they name that it drops from sentences that otherwise match) is an
+   omission; a substantive claim of fact nobody else states is uncorroborated; wording an outlet
+   uses for the story's actors and events that the others do not is framing
+   (:mod:`pipelines.compare.framing`); a revision that changes a figure, a quote or a date is a
+   stealth edit; the outlet that stated a claim an hour or more before anyone else is its first
+   report.
 
 Every divergence has a stable id computed from its type, note and evidence, so the same
 finding keeps its id across runs (and nothing depends on hash order: runs are reproducible).
@@ -26,7 +29,6 @@ import bisect
 import difflib
 import hashlib
 import itertools
-import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -44,10 +46,10 @@ from pipelines.compare.align import (
     similarity,
 )
 from pipelines.compare.claims import Facts, Quantity, Quote, content_words, number_tokens, read, role_words
+from pipelines.compare.framing import framing, unquoted
 from pipelines.models import AccessState, Article, Divergence
 from pipelines.sentences import sentences
 from pipelines.syndication import find_copies
-from pipelines.wordlists import STOPWORDS
 
 DATE_ALIGN_MIN = 0.3  # dates differ legitimately between loosely related sentences (follow-up days)
 QUOTE_SAME = 0.5  # share of the shorter quote's words for two quotes to be the same quote
@@ -466,9 +468,9 @@ def _norm_words(words: tuple[str, ...]) -> list[str]:
     return out
 
 
-def _longest_run(a: tuple[str, ...], b: tuple[str, ...]) -> int:
-    """Words of the longest passage two quotes (their :func:`_wording`) share word for word."""
-    return difflib.SequenceMatcher(a=a, b=b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size
+def _passages(words: tuple[str, ...], n: int) -> frozenset[tuple[str, ...]]:
+    """Every run of ``n`` consecutive words: two quotes share a passage of ``n`` words iff these sets meet."""
+    return frozenset(words[i : i + n] for i in range(len(words) - n + 1))
 
 
 def _surname(name: str) -> str:
@@ -488,6 +490,7 @@ def _quotes(story: AlignedStory, opts: Options) -> list[Divergence]:
         for w in _quote_words(q, cache):
             index[w].append(i)
     parent = list(range(len(entries)))
+    grams: dict[tuple[str, int], frozenset[tuple[str, ...]]] = {}
 
     def find(x: int) -> int:
         while parent[x] != x:
@@ -495,21 +498,28 @@ def _quotes(story: AlignedStory, opts: Options) -> list[Divergence]:
             x = parent[x]
         return x
 
+    def passages(quote: Quote, n: int) -> frozenset[tuple[str, ...]]:
+        if (quote.text, n) not in grams:
+            grams[quote.text, n] = _passages(_wording(quote, wordings), n)
+        return grams[quote.text, n]
+
     for i, q in enumerate(entries):
         wq = _quote_words(q, cache)
         # linking each quote to an earlier variant is enough to connect all variants, so only the
         # first entries of each word's list are looked at (blocking: no all-pairs over variants)
         shared: Counter[int] = Counter(j for w in wq for j in index[w][:QUOTE_POSTINGS] if j < i)
         for j, count in sorted(shared.items()):
-            if count < 3:
-                continue
+            if count < 3 or find(i) == find(j):
+                continue  # too little in common, or already one quote through another variant
             r = entries[j]
-            # the same quote keeps a passage of three or more words as it was; two different
-            # quotes of one speaker share words, not passages
-            run = _longest_run(_wording(q, wordings), _wording(r, wordings))
             share = count / max(1, min(len(wq), len(_quote_words(r, cache))))
             same_speaker = bool(_surname(q.speaker)) and _surname(q.speaker) == _surname(r.speaker)
-            if run >= 3 and (share >= QUOTE_SAME or (same_speaker and share >= 0.3 and run >= 4)):
+            if share < QUOTE_SAME and not (same_speaker and share >= 0.3):
+                continue
+            # the same quote keeps a passage of three or more words as it was; two different
+            # quotes of one speaker share words, not passages
+            size = 3 if share >= QUOTE_SAME else 4
+            if passages(q, size) & passages(r, size):
                 parent[find(i)] = find(j)
     components: dict[int, list[int]] = defaultdict(list)
     for i in range(len(entries)):
@@ -665,7 +675,7 @@ def _omissions(story: AlignedStory, news: list[Article], readable: set[str], opt
         for gap in gaps:
             if gap.outlet in outlets:
                 continue
-            have = len(outlets & comparable[gap.id])
+            have = comparable[gap.id].among(outlets)
             if have < opts.omission_min_outlets or have < opts.omission_share * len(comparable[gap.id]):
                 continue
             near = max(story.best_in(p, gap.id)[1] for p in probes)
@@ -685,10 +695,123 @@ def _omissions(story: AlignedStory, news: list[Article], readable: set[str], opt
             evidence = [stating[a] for a in sorted(stating, key=lambda a: (story.outlet[a], a))]
             out.append(_divergence("omission", [], evidence, f"{gap_id} leaves out: {node.text[:80]}", lead=[gap_id],
                                    max_listed=opts.max_listed))  # fmt: skip
+    return out + _dropped_words(story, news, gaps, comparable, vocabulary, opts)
+
+
+_NOT_A_VERB_AFTER = "has|have|had|was|were|is|are|be|been|being|will|would|can|could|should|must|may|might|did|does|do"
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+DROPS_EXAMINED = 24  # stating outlets examined for one word and one article (large stories)
+
+
+def _thing_words(s: Sentence, cache: dict[int, frozenset[str]]) -> frozenset[str]:
+    """The outlet's own lower-case words of a sentence that can name a thing (no -ing, -ed or -ly form)."""
+    if s.node.id not in cache:
+        lower = " ".join(t for t in _TOKEN.findall(unquoted(s.text)) if t[:1].islower())
+        cache[s.node.id] = frozenset(w for w in content_words(lower) if not w.endswith(("ing", "ed", "ly")))
+    return cache[s.node.id]
+
+
+def _dropped_words(story: AlignedStory, news: list[Article], gaps: list[Article], comparable: dict[str, _Peers],
+                   vocabulary: dict[str, frozenset[str]], opts: Options) -> list[Divergence]:  # fmt: skip
+    """A thing most comparable outlets name that a full-length article never names, dropped from its own sentences.
+
+    A fact can be one noun inside sentences that otherwise match ("... when Hamas militants
+    attacked southern Israel and seized hostages" against "... with an attack by Hamas militants
+    on communities in southern Israel"), too small for the sentence-level test. Counted when the
+    word is written in lower case (a thing, not a name) and never after an auxiliary (not a verb),
+    the comparable outlets' share of :class:`Options` use it in their own words, the article never
+    writes it (quotations included), and in ``omission_min_outlets`` of those outlets a sentence
+    with the word is aligned with a sentence of the article that puts nothing of its own in its
+    place: dropped, not paraphrased ("won five in a row" for "won their fifth straight game").
+    """
+    news_nodes = {s.node.id for a in news for s in story.per_article[a.id]}
+    cache: dict[int, frozenset[str]] = {}
+    where: dict[str, dict[str, list[Sentence]]] = defaultdict(lambda: defaultdict(list))
+    for a in news:
+        for s in story.per_article[a.id]:
+            for w in _thing_words(s, cache):
+                where[w][a.outlet].append(s)
+    least = min(len(c) for c in comparable.values())
+    common = [w for w, per in where.items() if len(per) >= max(opts.omission_min_outlets, opts.omission_share * least)]
+    verbs: dict[str, bool] = {}
+    stating_in: dict[tuple[str, int], int] = {}  # (word, pool) -> outlets of the pool using the word
+    aligned: dict[int, list[Node]] = {}  # node -> the news sentences that say the same, most similar first
+
+    def aligned_with(node: Node) -> list[Node]:
+        if node.id not in aligned:
+            aligned[node.id] = [n for n, sim in story.neighbours[node.id] if sim >= ALIGN_MIN and n.id in news_nodes]
+        return aligned[node.id]
+
+    out = []
+    for gap in gaps:
+        written = vocabulary[gap.id]  # every word of the article, quotations included
+        peers = comparable[gap.id]
+        need = max(opts.omission_min_outlets, opts.omission_share * len(peers))
+        mine_by_node = {s.node.id: s for s in story.per_article[gap.id]}
+        dropped: dict[str, dict[str, Sentence]] = {}
+        for w in common:
+            if w in written:
+                continue  # the usual case: everyone's common words are this article's too
+            per = where[w]
+            if (w, id(peers.pool)) not in stating_in:
+                stating_in[w, id(peers.pool)] = sum(1 for o in per if o in peers.pool)
+            if stating_in[w, id(peers.pool)] - (peers.own in per) < need:
+                continue
+            if w not in verbs:
+                after_auxiliary = re.compile(rf"\b(?:{_NOT_A_VERB_AFTER})\s+(?:\w+ly\s+)?{re.escape(w)}s?\b", re.I)
+                verbs[w] = any(after_auxiliary.search(s.text) for sents in per.values() for s in sents)
+            if verbs[w]:
+                continue
+            drops: dict[str, Sentence] = {}
+            examined = 0
+            for outlet in sorted(per):
+                if outlet not in peers:
+                    continue
+                examined += 1
+                if examined > DROPS_EXAMINED:
+                    break
+                for t in per[outlet]:
+                    same = aligned_with(t.node)
+                    mine = next((mine_by_node[n.id] for n in same if n.id in mine_by_node), None)
+                    if mine is None:
+                        continue
+                    # what the others say in the passage, without this article's own wording of it
+                    theirs = set(t.words).union(*(n.words for n in same if n is not mine.node))
+                    if not {x for x in mine.words - theirs if not x.startswith("#")}:
+                        drops[outlet] = t
+                        break
+            if len(drops) >= opts.omission_min_outlets:
+                dropped[w] = drops
+        for w, drops in dropped.items():
+            evidence = [drops[o] for o in sorted(drops)]
+            out.append(_divergence("omission", [], evidence, f"{gap.id} never mentions {w!r}: {evidence[0].text[:80]}",
+                                   lead=[gap.id], max_listed=opts.max_listed))  # fmt: skip
     return out
 
 
-def _comparable_outlets(gaps: list[Article], news: list[Article], window_s: float) -> dict[str, set[str]]:
+@dataclass(frozen=True, slots=True)
+class _Peers:
+    """The outlets comparable with one article: a pool shared by many articles, less the article's own outlet.
+
+    Sharing the pool keeps a story of thousands of articles from holding a set of thousands of
+    outlets for each of them.
+    """
+
+    pool: frozenset[str]
+    own: str
+
+    def __contains__(self, outlet: object) -> bool:
+        return outlet != self.own and outlet in self.pool
+
+    def __len__(self) -> int:
+        return len(self.pool) - (self.own in self.pool)
+
+    def among(self, outlets: set[str]) -> int:
+        """How many of ``outlets`` are comparable."""
+        return sum(1 for o in outlets if o in self)
+
+
+def _comparable_outlets(gaps: list[Article], news: list[Article], window_s: float) -> dict[str, _Peers]:
     """For each article, the other outlets with a news article published within the window (all, if times are unknown).
 
     Articles are sorted by time once and each window is cut out by bisection, so this is not a
@@ -697,16 +820,19 @@ def _comparable_outlets(gaps: list[Article], news: list[Article], window_s: floa
     untimed = {a.outlet for a in news if a.published_at is None}
     timed = sorted((a.published_at.timestamp(), a.outlet) for a in news if a.published_at is not None)
     stamps = [t for t, _ in timed]
-    everyone = {a.outlet for a in news}
+    everyone = frozenset(a.outlet for a in news)
     span = stamps[-1] - stamps[0] if stamps else 0.0
-    out: dict[str, set[str]] = {}
+    pools: dict[tuple[int, int], frozenset[str]] = {}
+    out: dict[str, _Peers] = {}
     for gap in gaps:
         if gap.published_at is None or span <= window_s:
-            out[gap.id] = everyone - {gap.outlet}
+            out[gap.id] = _Peers(everyone, gap.outlet)
             continue
         t = gap.published_at.timestamp()
         lo, hi = bisect.bisect_left(stamps, t - window_s), bisect.bisect_right(stamps, t + window_s)
-        out[gap.id] = ({o for _, o in timed[lo:hi]} | untimed) - {gap.outlet}
+        if (lo, hi) not in pools:
+            pools[lo, hi] = frozenset({o for _, o in timed[lo:hi]} | untimed)
+        out[gap.id] = _Peers(pools[lo, hi], gap.outlet)
     return out
 
 
@@ -782,93 +908,9 @@ _PRONOUN_SPEECH = re.compile(
 
 
 # -- framing ------------------------------------------------------------------------------
-PRIOR_STRENGTH = 500.0  # a0 of the Dirichlet prior, in words
-FRAMING_Z = 2.0  # z-score of the log-odds ratio an outlet's word must reach to count as its own framing
-_LOWER_WORD = re.compile(r"(?<![A-Za-z'’-])[a-z][a-z'’-]{4,}")
-_QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]|‘[^‘’]*’(?![A-Za-z])")
-
-
-def _unquoted(text: str) -> str:
-    """The outlet's own words: quotations are the speaker's framing, not the outlet's."""
-    return _QUOTED.sub(" ", text)
-
-
 def _framing(story: AlignedStory, news: list[Article]) -> list[Divergence]:
-    """Words one outlet uses for the story that the others do not, ranked statistically.
-
-    The log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi and Quinn, 2008)
-    compares each news article's word counts with the other news articles' together; the prior
-    is the whole story's counts, so a word is distinctive only if this outlet uses it clearly
-    more than its share. Names are left out (capitalised words): framing is in the common words
-    ("terrorists" against "militants", "onslaught" against "offensive").
-    """
-    if len({a.outlet for a in news}) < 3:
-        return []
-    counts = {
-        a.id: Counter(
-            w.lower()
-            for s in story.per_article[a.id]
-            for w in _LOWER_WORD.findall(_unquoted(s.text))
-            if w.lower() not in STOPWORDS
-        )
-        for a in news
-    }
-    total: Counter[str] = Counter()
-    for c in counts.values():
-        total.update(c)
-    prior_size = sum(total.values())
-    out = []
-    for art, mine in counts.items():
-        others = _Remainder(total, mine)
-        n_mine = sum(mine.values())
-        n_others = prior_size - n_mine
-        scores: dict[str, float] = {}
-        for word, k in mine.items():
-            alpha = PRIOR_STRENGTH * total[word] / prior_size
-            delta = math.log((k + alpha) / (n_mine + PRIOR_STRENGTH - k - alpha)) - math.log(
-                (others[word] + alpha) / (n_others + PRIOR_STRENGTH - others[word] - alpha)
-            )
-            scores[word] = delta / math.sqrt(1 / (k + alpha) + 1 / (others[word] + alpha))
-        flagged = sorted(
-            (
-                w
-                for w, z in scores.items()
-                if z >= FRAMING_Z and mine[w] >= 2 and others[w] * n_mine < mine[w] * n_others
-            ),
-            key=lambda w: (-scores[w], w),
-        )
-        if not flagged:
-            continue
-        # shown where this outlet's own wording departs most from the others' (all its words, weighted by z)
-        using = [s for s in story.per_article[art] if set(_LOWER_WORD.findall(_unquoted(s.text))) & set(flagged)]
-        sentence = max(
-            using,
-            key=lambda s: (
-                sum(max(0.0, scores.get(w.lower(), 0.0)) for w in set(_LOWER_WORD.findall(_unquoted(s.text)))),
-                -s.index,
-            ),
-        )
-        pairs = sorted(
-            (
-                (sim, t.article, t)
-                for t, sim in story.counterparts(sentence, RELATED_MIN).values()
-                if t.article in counts
-            ),
-            key=lambda p: (-p[0], p[1]),
-        )
-        note = ", ".join(f"{w!r} (z={scores[w]:.1f})" for w in flagged[:5])
-        out.append(_divergence("framing", [sentence], [t for _, _, t in pairs[:3]], note))
-    return out
-
-
-class _Remainder:
-    """The other articles' count of a word (story total minus this article's), computed when asked."""
-
-    def __init__(self, total: Counter[str], mine: Counter[str]) -> None:
-        self.total, self.mine = total, mine
-
-    def __getitem__(self, word: str) -> int:
-        return self.total[word] - self.mine[word]
+    """Wording an outlet uses for the story's actors and events that the others do not (:mod:`.framing`)."""
+    return [_divergence("framing", [f.sentence], f.others, f.note) for f in framing(story, news)]
 
 
 # -- first reports ------------------------------------------------------------------------

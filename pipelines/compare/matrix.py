@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pipelines.compare.align import Node, Sentence, claim_groups
+from pipelines.compare.align import AlignedStory, Node, Sentence, claim_groups
 from pipelines.compare.divergence import StoryAnalysis
-from pipelines.models import Article
+from pipelines.models import Article, Divergence
 
 CONFLICT_TYPES = frozenset({"numeric_conflict", "date_conflict", "quote_wording", "quote_attribution", "role_title"})
 
@@ -108,9 +108,18 @@ class ClaimMatrix:
 
 def claim_matrix(analysis: StoryAnalysis, articles: Sequence[Article] = ()) -> ClaimMatrix:
     """The claim x outlet matrix of an analysed story; ``articles`` (the same as analysed) adds the copies' outlets."""
-    story = analysis.story
-    if story is None:
+    if analysis.story is None:
         return ClaimMatrix(outlets=(), claims=(), copies=dict(analysis.copies))
+    return matrix_of(analysis.story, analysis.divergences, analysis.copies, articles)
+
+
+def matrix_of(story: AlignedStory, divergences: Sequence[Divergence], copies: dict[str, str],
+              articles: Sequence[Article] = ()) -> ClaimMatrix:  # fmt: skip
+    """The matrix of an aligned story marked with ``divergences`` (found by the engine, or read back from a store).
+
+    A divergence marks the claims its evidence sentences belong to: the departing outlet of a
+    conflict contradicts them, the omitting article of an omission omits them.
+    """
     by_id = {a.id: a for a in articles}
     by_sentence: dict[tuple[str, str], int] = {}
     groups = claim_groups(story)
@@ -121,7 +130,7 @@ def claim_matrix(analysis: StoryAnalysis, articles: Sequence[Article] = ()) -> C
     about: dict[int, list[str]] = {}
     contradicting: dict[int, set[str]] = {}
     omitting: dict[int, set[str]] = {}
-    for d in analysis.divergences:
+    for d in divergences:
         touched = {by_sentence[(a, t)] for a, t in d.evidence.items() if (a, t) in by_sentence}
         for g in touched:
             about.setdefault(g, []).append(d.id)
@@ -147,7 +156,7 @@ def claim_matrix(analysis: StoryAnalysis, articles: Sequence[Article] = ()) -> C
             cells[outlet] = Cell(state, s.article, s.text, story.published.get(s.article))
         for article in sorted(omitting.get(g, ())):
             cells.setdefault(story.outlet[article], Cell(CellState.OMITS, article))
-        for copy, original in sorted(analysis.copies.items()):
+        for copy, original in sorted(copies.items()):
             source = next((c for c in cells.values() if c.article == original), None)
             if source is not None and copy in by_id and by_id[copy].outlet not in cells:
                 cells[by_id[copy].outlet] = Cell(source.state, copy, source.sentence,
@@ -165,7 +174,7 @@ def claim_matrix(analysis: StoryAnalysis, articles: Sequence[Article] = ()) -> C
             )
         )
     claims.sort(key=lambda c: (-c.sources, c.first_outlet == "", c.id))
-    return ClaimMatrix(outlets=tuple(outlets), claims=tuple(claims), copies=dict(analysis.copies))
+    return ClaimMatrix(outlets=tuple(outlets), claims=tuple(claims), copies=dict(copies))
 
 
 def _first_per_outlet(published: dict[str, datetime | None], sentences: list[Sentence]) -> dict[str, Sentence]:
