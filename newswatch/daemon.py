@@ -595,7 +595,6 @@ class Daemon:
             return False
         self.config = config
         self.loaded_at = datetime.now(UTC)
-        self.reload_error = ""
         self._use_secrets(config)
         try:
             specs = self._specs(config)
@@ -606,6 +605,8 @@ class Daemon:
             self.metrics.config_reloads.labels("failed").inc()
             logger.exception("config reload (%s): %s", why, self.reload_error)
             return False
+        # cleared only now: /healthz says the reload is done when the jobs match the new config
+        self.reload_error = ""
         self.metrics.config_reloads.labels("ok").inc()
         self.metrics.config_ok.set(1)
         logger.info("config reloaded (%s): %s", why, change)
