@@ -263,12 +263,13 @@ def analyse_watches(config: Config, store: Store) -> dict[str, Any]:
 
 
 def digest_watch(config: Config, store: Store, watch: WatchConfig) -> dict[str, Any]:
-    """Produce one watch's digest: archived in the report folder, and emailed when the watch has recipients.
+    """Produce one watch's digest: archived in the report folder, and emailed when the watch has recipients
+    and the config an ``[smtp]`` section.
 
     An emailed digest is recorded in the store's outbox before it is sent, so a crash or an SMTP outage
     leads to exactly one later copy (sent by :func:`deliver`), never two.
     """
-    delivery = Delivery(config.smtp) if watch.recipients else None
+    delivery = Delivery(config.smtp) if watch.recipients and config.smtp_configured else None
     result = report_watch(config, store, watch, delivery=delivery)
     sent = len(result.delivery.sent) if result.delivery else 0
     return {

@@ -468,6 +468,11 @@ class Config(_Strict):
                 grouped[outlet] = group.name
         return self
 
+    @property
+    def smtp_configured(self) -> bool:
+        """Whether the file has an ``[smtp]`` section: only then are digests emailed (else archived)."""
+        return "smtp" in self.model_fields_set
+
     def resolve(self, path: Path) -> Path:
         """A path from the file, made absolute against the file's folder."""
         return path if path.is_absolute() else (self.path.parent / path)

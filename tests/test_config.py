@@ -199,3 +199,11 @@ def test_the_shipped_real_outlets_config_is_valid_and_international() -> None:
     watch = config.watch("gaza-ceasefire")
     assert "ceasefire" in watch.query.lower()
     assert config.crawl.download_delay_s >= 0.5  # polite on the public web
+
+
+def test_digests_are_emailed_only_when_the_file_has_an_smtp_section(tmp_path: Path) -> None:
+    base = '[[outlet]]\nname = "A"\nhomepage = "https://a.example/"\nfeeds = ["https://a.example/feed"]\n'
+    (tmp_path / "plain.toml").write_text(base, encoding="utf-8")
+    (tmp_path / "mail.toml").write_text(base + '[smtp]\nhost = "mail.example.org"\n', encoding="utf-8")
+    assert not load_config(tmp_path / "plain.toml").smtp_configured
+    assert load_config(tmp_path / "mail.toml").smtp_configured
