@@ -13,16 +13,15 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import multiprocessing
 import sys
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem
 
 from crawler.state import Validators
-from pipelines.extract import extract_article
+from crawler.workers import extract_article, start_pool
 from pipelines.models import AccessState, Extraction, ExtractionStatus, RawPage, StoreOutcome
 from pipelines.store import Store, open_store
 from pipelines.urls import canonical_url
@@ -66,13 +65,7 @@ class ExtractStage:
 
     def open_spider(self) -> None:
         if self.config.crawl.extract_processes > 0:
-            # forkserver: workers start from a clean process, not a fork of the running reactor; it
-            # imports the extraction code once, so the workers start at once and share those pages
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["pipelines.extract"])
-            self.pool = ProcessPoolExecutor(self.config.crawl.extract_processes, mp_context=context)
-            for _ in range(self.config.crawl.extract_processes):
-                self.pool.submit(int)  # start the workers while robots.txt and the feeds are fetched
+            self.pool = start_pool(self.config.crawl.extract_processes)
 
     def close_spider(self) -> None:
         if self.pool is not None:
