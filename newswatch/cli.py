@@ -25,8 +25,11 @@ from pipelines.query import QueryError
 from pipelines.store import open_store
 from pipelines.store.sqlite import HIGHLIGHT
 
-console = Console()
-err_console = Console(stderr=True)
+# Piped into a file or a pager, Rich would draw its tables 80 columns wide and cut every cell; an operator
+# who keeps `newswatch status > status.txt` wants whole outlet names and times. COLUMNS still wins.
+PIPED_WIDTH = 200
+console = Console(width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else PIPED_WIDTH)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() or "COLUMNS" in os.environ else PIPED_WIDTH)
 DEMO_SENDER = "newswatch-demo@example.org"
 EXIT_LOCKED = 75  # EX_TEMPFAIL: another newswatch holds the data folder; cron may simply try again later
 

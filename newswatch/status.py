@@ -90,7 +90,7 @@ def print_outlets(config: Config, console: Console) -> None:
     finally:
         state.close()
     table = Table(
-        "outlet", "last run", "s", "requests", "304", "new", "revised", "errors", "blocked", "kB", "health",
+        "outlet", "last run (UTC)", "s", "requests", "304", "new", "revised", "errors", "blocked", "kB", "health",
         title="Crawl status",
     )  # fmt: skip
     for row in rows:
@@ -102,7 +102,7 @@ def print_outlets(config: Config, console: Console) -> None:
             health = "ok" if row["last_run"] else "never crawled"
         table.add_row(
             row["outlet"],
-            row["last_run"] or "-",
+            row["last_run"].replace("T", " ").removesuffix("+00:00") if row["last_run"] else "-",
             str(row["duration_s"] or "-"),
             str(row["requests"]),
             str(row["not_modified"]),
