@@ -33,10 +33,11 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 
 from pipelines.config import Config
+from pipelines.errors import JobStoreError
 from pipelines.secrets import read_secret
 
 JOBS_TABLE = "newswatch_jobs"  # APScheduler's table (its SQLAlchemyJobStore)
@@ -73,7 +74,7 @@ def job_engine(config: Config) -> Engine:
     if url.get_backend_name() != "sqlite":
         if config.daemon.job_store_password_env:
             url = url.set(password=read_secret(config.daemon.job_store_password_env))
-        return create_engine(url, pool_pre_ping=True)
+        return _server_engine(url)
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": 30})
@@ -83,6 +84,29 @@ def job_engine(config: Config) -> Engine:
         # WAL: `newswatch status` reads while the daemon writes
         connection.execute("PRAGMA journal_mode = WAL")
 
+    return engine
+
+
+def _server_engine(url: URL) -> Engine:
+    """An engine on a database server, tried once now: a wrong password or a server that is down stops the
+    command at once with the reason, instead of a traceback from deep inside the scheduler later."""
+    where = url.render_as_string(hide_password=True)
+    try:
+        engine = create_engine(url, pool_pre_ping=True)
+    except ImportError as exc:
+        raise JobStoreError(
+            f"job store {where}: the driver is not installed ({exc}); install newswatch with the postgres "
+            "extra: pip install 'newswatch[postgres]'"
+        ) from None
+    try:
+        with engine.connect():
+            pass
+    except DBAPIError as exc:
+        engine.dispose()
+        reason = " ".join(str(exc.orig or exc).split())  # the driver's own words, on one line
+        if url.password:
+            reason = reason.replace(str(url.password), "***")
+        raise JobStoreError(f"job store {where}: cannot connect: {reason}") from None
     return engine
 
 

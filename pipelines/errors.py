@@ -6,6 +6,7 @@ status, never an exception. What is left is drawn here; each exception carries w
     NewswatchError
     ├── ConfigError        a configuration file is unreadable or invalid (file, key, problem)
     ├── StoreError         the store cannot be opened or written (backend, location)
+    ├── JobStoreError      the daemon's job store (a PostgreSQL server) cannot be reached or used
     ├── CrawlError         a crawl could not run at all (not: one URL failed)
     ├── DeliveryError      a digest cannot be built into a message or handed to the mail server
     │   ├── HeaderInjectionError   a value bound for a mail header holds a line break or control
@@ -39,6 +40,10 @@ class ConfigError(NewswatchError):
 
 class StoreError(NewswatchError):
     """The store cannot be opened, read or written."""
+
+
+class JobStoreError(NewswatchError):
+    """The daemon's job store cannot be used: its server refused or is unreachable, or its driver is missing."""
 
 
 class CrawlError(NewswatchError):

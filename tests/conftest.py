@@ -16,6 +16,7 @@ from examples.newsroom import Newsroom, NewsroomServer, load_newsroom
 from newswatch.esnode import ElasticsearchNode, NodeOptions
 from pipelines.config import Config, load_config
 from pipelines.store.elastic import ElasticStore
+from tests.pgserver import PostgresError, PostgresServer
 
 
 @pytest.fixture(scope="session")
@@ -74,6 +75,18 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         finally:
             server.terminate()
             server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server for this test session (Debian's package; tests/run.sh installs it).
+
+    A server that cannot start is a failure, not a skip: the PostgreSQL job store is part of what is tested."""
+    try:
+        with PostgresServer() as server:
+            yield server
+    except PostgresError as exc:
+        pytest.fail(str(exc))
 
 
 # -- Elasticsearch: one real node per test run -----------------------------------------------

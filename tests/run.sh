@@ -7,6 +7,8 @@
 #   - chromium (Debian package): renders the HTML digest at 700 px (tests/test_browser.py)
 #   - Elasticsearch: Elastic's integ-test zip from Maven Central on a Java 21+ JDK, one node per run
 #     (tests/conftest.py es_node), unless ES_URL points at a running node
+#   - PostgreSQL (Debian package postgresql): the daemon's PostgreSQL job store (tests/test_daemon_postgres.py),
+#     a throwaway cluster on a free port started by a session fixture (tests/pgserver.py)
 #   - aiosmtpd (Python) as the SMTP server, and the demo newsroom's HTTP servers, on 127.0.0.1
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +17,7 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium fonts-liberation)
+command -v initdb >/dev/null 2>&1 || compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || missing+=(postgresql)
 if [ -z "${ES_URL:-}" ]; then
   command -v mvn >/dev/null 2>&1 || missing+=(maven)
 fi
