@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from examples.newsroom.groundtruth import GROUND_TRUTH
-from pipelines.stories import StoryIndex
+from pipelines.stories import StoryIndex, time_weight
 
 
 def bcubed_f1(predicted: dict[str, str], gold: dict[str, str]) -> float:
@@ -50,3 +50,48 @@ def test_an_article_outside_the_time_window_starts_a_new_story() -> None:
     later = index.add("c", "Harbour Bridge reopens", text, datetime.fromisoformat("2025-08-20T10:00+00:00"))
     assert first == same
     assert later != first
+
+
+# Invented reports: the second shares the event's names but reads differently, so it resembles the first
+# only moderately. Hours apart that is a follow-up of the same event; three days apart it is not.
+STRIKE_TITLE = "Glassworks union votes to strike at Kellmore plant"
+STRIKE_TEXT = (
+    "Workers at the Kellmore glassworks voted on Tuesday to walk out next month after talks over night-shift pay"
+    " collapsed, the Brenholt Workers Union said. The plant employs about 900 people and supplies bottles to"
+    " breweries across the region. Managers said they were disappointed and would return to the table."
+)
+OFFER_TITLE = "Kellmore glassworks managers offer new pay deal"
+OFFER_TEXT = (
+    "Managers at the Kellmore glassworks offered a revised pay deal to staff on Thursday, after the Brenholt"
+    " Workers Union voted for a walkout. The company said its order book is full until spring and that it hoped"
+    " to avoid any disruption, adding that night-shift rates and holiday cover would be reviewed by an outside"
+    " mediator."
+)
+
+
+def _strike_then_offer(hours_later: float) -> tuple[str, str]:
+    index = StoryIndex()
+    start = datetime.fromisoformat("2025-03-10T09:00+00:00")
+    first = index.add("strike", STRIKE_TITLE, STRIKE_TEXT, start)
+    second = index.add("offer", OFFER_TITLE, OFFER_TEXT, start + timedelta(hours=hours_later))
+    return first, second
+
+
+def test_a_moderate_resemblance_joins_hours_later_but_not_days_later() -> None:
+    soon = _strike_then_offer(2)
+    later = _strike_then_offer(70)  # inside the window: only the fading of the resemblance keeps them apart
+    assert soon[0] == soon[1]
+    assert later[0] != later[1]
+
+
+def test_time_weight_falls_with_the_gap_and_forgives_a_bare_date_its_day() -> None:
+    precise = datetime.fromisoformat("2025-03-10T06:00+00:00")
+    bare = datetime.fromisoformat("2025-03-10T00:00+00:00")
+    evening = datetime.fromisoformat("2025-03-10T18:00+00:00")
+    assert time_weight(precise, precise) == 1.0
+    assert time_weight(evening, precise) < 1.0
+    assert time_weight(evening + timedelta(days=1), precise) < time_weight(evening, precise)
+    # a bare date may mean any hour of that day: the same day counts as no gap, either way round
+    assert time_weight(evening, bare, other_date_only=True) == 1.0
+    assert time_weight(bare, evening) == 1.0
+    assert time_weight(bare + timedelta(days=3), evening) < 1.0
