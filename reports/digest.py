@@ -53,6 +53,7 @@ SECTIONS = {
 }  # fmt: skip
 CONFLICTING = {"numeric_conflict", "date_conflict", "role_title", "quote_wording", "quote_attribution"}
 MATRIX_ROWS = 30  # claims per story in the matrix: those in a finding first, then the most shared
+FIRST_FOLLOWERS = 3  # outlets named after the first one; the rest are counted
 FIRST_CLAIMS = 5  # shared claims per story for which "who had it first" is shown
 STATES = ("new", "changed", "unchanged", "resolved")
 _TOKEN = re.compile(r"\S+\s*")
@@ -523,9 +524,22 @@ class _View:
             article = self.by_id.get(cell.article)
             out.append(FirstReport(self.outlet(outlet), cell.sentence, article.url if article else "",
                                    _local(when, self.zone), lead))  # fmt: skip
-        out += [FirstReport(f.outlet, f.evidence[0].sentence if f.evidence else f.note,
-                            f.evidence[0].url if f.evidence else "", f.first_seen, f.note) for f in found]  # fmt: skip
+        out += [self._engine_first(f) for f in found]
         return tuple(out)
+
+    @staticmethod
+    def _engine_first(f: Finding) -> FirstReport:
+        """The engine's first report of a claim: when the first outlet had it, and who followed (by name)."""
+        lead = f.evidence[0] if f.evidence else None
+        followers = [e for e in f.others if e.outlet != f.outlet]
+        then = ", ".join(
+            f"{e.outlet} ({e.published})" if e.published else e.outlet for e in followers[:FIRST_FOLLOWERS]
+        )
+        if len(followers) > FIRST_FOLLOWERS:
+            then += f" and {len(followers) - FIRST_FOLLOWERS} more"
+        return FirstReport(f.outlet, lead.sentence if lead else f.note, lead.url if lead else "",
+                           lead.published if lead and lead.published else f.first_seen,
+                           f"then {then}" if then else "")  # fmt: skip
 
     def _lead(self, first: Article, later: Article | None) -> str:
         if not later or not later.published_at or not first.published_at:

@@ -203,3 +203,17 @@ def test_reports_are_archived_as_standalone_html_text_and_json(tmp_path: Path) -
     assert saved["stories"][0]["chart"]["alt"].startswith("Coverage timeline")
     assert "png" not in saved["stories"][0]["chart"]
     assert {f["type"] for f in saved["stories"][0]["conflicts"]} == {"numeric_conflict"}
+
+
+def test_the_engines_first_report_names_when_and_who_followed_in_local_time(tmp_path: Path) -> None:
+    first = Divergence(
+        id="first", type="first_report", articles=("a1", "c1"), evidence={"a1": data.TOLL, "c1": data.TOLL},
+        spans={"a1": (0, 5), "c1": (0, 5)}, severity=0.2, watch="truce",
+        note="first: north at 2025-07-07 08:00 UTC with 1 claim(s); then east (+5.0 h)",
+    )  # fmt: skip
+    digest = data.digest(tmp_path, found=[first])
+    (shown,) = [f for f in digest.stories[0].firsts if f.what == data.TOLL]
+    assert (shown.outlet, shown.published) == ("North <Times>", "2025-07-07 11:00 IDT")
+    assert shown.lead == "then East Wire (2025-07-07 16:00 IDT)"  # names, not outlet ids
+    assert shown.url == "https://n.example/a1?ref=rss&x=1"
+    assert "North &lt;Times&gt;" in render_html(digest)
