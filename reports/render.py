@@ -20,16 +20,22 @@ import jinja2
 
 from reports.digest import Digest
 
+# A disagreement shows this many of the other outlets' sentences; the rest are named and linked. Eight
+# outlets telling the same figure make the point in three, and a digest past ~100 KB is cut short by Gmail.
+OTHERS_SHOWN = 3
+
 
 @cache
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("reports", "templates"),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.globals["OTHERS_SHOWN"] = OTHERS_SHOWN
+    return env
 
 
 @cache
