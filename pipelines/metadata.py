@@ -85,6 +85,8 @@ _TAIL_SEPARATORS = "|-–—:·/ㅣ»«•｜："
 # ...or put before it ("Site: Headline", "Site | Headline")
 _LEAD_SEPARATORS = "|-–—:·/ㅣ»•｜："
 LEADING_SITE_REST_MIN_CHARS = 15
+# brackets around a site name before or after the headline ("[Site] Headline", "Headline (Site)")
+_OPENING, _CLOSING = tuple("[(【（"), tuple("])】）")
 
 _BYLINE_PREFIX = re.compile(r"^\s*(by|von|par|por|door|di|av|af|od|przez|tekst|text)\s*:?\s+", re.IGNORECASE)
 # a byline heuristic can run on into a role ("Jane Doe, Staff Writer")
@@ -673,26 +675,46 @@ def _unglue(title: str, hints: TitleHints) -> str:
 
 
 def _cut_glued(title: str, names: Sequence[str]) -> str:
+    # string tests, not a pattern per name: compiling patterns for every page's names costs more than the rest
+    title = title.rstrip()
     for name in sorted(names, key=len, reverse=True):
-        glued = rf"(?:[{re.escape(_TAIL_SEPARATORS)}]\s*{re.escape(name)}|{_bracketed(name)})\s*$"
-        match = re.search(glued, title, re.IGNORECASE)
-        if len(name) >= 2 and match and title[: match.start()].strip(_TAIL_SEPARATORS + " "):
-            return title[: match.start()].rstrip(_TAIL_SEPARATORS + " ")
+        if len(name) < 2:
+            continue
+        head = _before(title, name)
+        if head is None and title.endswith(_CLOSING):
+            opening = max(title.rfind(ch) for ch in _OPENING)
+            inside = title[opening + 1 : -1].strip()
+            head = title[:opening] if opening > 0 and inside.casefold() == name.casefold() else None
+        if head is not None and head.strip(_TAIL_SEPARATORS + " "):
+            return head.rstrip(_TAIL_SEPARATORS + " ")
     return title
+
+
+def _before(title: str, name: str) -> str | None:
+    """What precedes ``name`` at the end of the title when a separator sits between them ("Headline |Site")."""
+    if len(title) <= len(name) or title[-len(name) :].casefold() != name.casefold():
+        return None
+    head = title[: -len(name)].rstrip()
+    return head[:-1] if head and head[-1] in _TAIL_SEPARATORS else None
 
 
 def _cut_leading(title: str, names: Sequence[str]) -> str:
+    title = title.lstrip()
     for name in sorted(names, key=len, reverse=True):
-        leading = rf"\s*(?:{re.escape(name)}\s*[{re.escape(_LEAD_SEPARATORS)}]|{_bracketed(name)})\s*"
-        match = re.match(leading, title, re.IGNORECASE)
+        if len(name) < 2:
+            continue
+        rest = None
+        if title[: len(name)].casefold() == name.casefold():
+            after = title[len(name) :].lstrip()
+            rest = after[1:] if after and after[0] in _LEAD_SEPARATORS else None
+        elif title.startswith(_OPENING):
+            closing = min((i for i in map(title.find, _CLOSING) if i > 0), default=-1)
+            if closing > 0 and title[1:closing].strip().casefold() == name.casefold():
+                rest = title[closing + 1 :]
         # what follows must be a headline, not the rest of a sentence about the outlet ("Ledger: Yes")
-        if len(name) >= 2 and match and len(title) - match.end() >= LEADING_SITE_REST_MIN_CHARS:
-            return title[match.end() :]
+        if rest is not None and len(rest.strip()) >= LEADING_SITE_REST_MIN_CHARS:
+            return rest.strip()
     return title
-
-
-def _bracketed(name: str) -> str:
-    return rf"[\[(【（]\s*{re.escape(name)}\s*[\])】）]"
 
 
 def fold(text: str) -> str:
