@@ -58,11 +58,15 @@ _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d
 URL_DATE_TOLERANCE_DAYS = 2
 
 # what a page puts between headline, section and site name in a title ("Headline - Section | Site")
-_SEPARATOR = re.compile(r"(\s+(?:\||-|—|–|::|·|/|»|•)\s+|\s*｜\s*)")
+_SEPARATOR = re.compile(r"(\s+(?:\||-|—|–|::|·|/|»|•|\*)\s+|\s*｜\s*)")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\xad]")
 _DATE_SEGMENT = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
 SECTION_MAX_WORDS = 3
+HEADLINE_BESIDE_LABEL_MIN_WORDS = 4  # what stays once a label beside the site name goes
 MAX_TITLE_SEGMENTS = 12
+# a kicker before the headline ("Storm season: Harbour closes", "Coast - Harbour closes")
+_KICKER = re.compile(r"^(.{2,60}?)(?::\s+|\s+[-–—|]\s+)(.+)$")
+KICKED_HEADLINE_MIN_WORDS = 3
 # meta tags naming the site
 _SITE_KEYS = (
     "og:site_name",
@@ -78,6 +82,11 @@ SITE_EXTRA_WORDS = 2  # "Metro News Online" names the site Metro; a headline tha
 SITE_MIN_CHARS = 3  # a segment this long that a site name contains is the site ("NDR" of ndr.de)
 # a site name glued to the headline without spaces ("Headline|Site", "제목ㅣ신문")
 _TAIL_SEPARATORS = "|-–—:·/ㅣ»«•｜："
+# ...or put before it ("Site: Headline", "Site | Headline")
+_LEAD_SEPARATORS = "|-–—:·/ㅣ»•｜："
+LEADING_SITE_REST_MIN_CHARS = 15
+# brackets around a site name before or after the headline ("[Site] Headline", "Headline (Site)")
+_OPENING, _CLOSING = tuple("[(【（"), tuple("])】）")
 
 _BYLINE_PREFIX = re.compile(r"^\s*(by|von|par|por|door|di|av|af|od|przez|tekst|text)\s*:?\s+", re.IGNORECASE)
 # a byline heuristic can run on into a role ("Jane Doe, Staff Writer")
@@ -556,8 +565,35 @@ def clean_title(
 def headline(meta: PageMetadata, host: str = "", fallback: str = "") -> str:
     """The page's headline: the first title it declares, freed of what wraps it, else ``fallback``."""
     declared = meta.headlines() or [fallback]
-    others = [*meta.visible_headlines(), *declared[1:]]
-    return clean_title(declared[0], hints=TitleHints.of(meta.site_names(), host, meta.sections(), others))
+    visible = meta.visible_headlines()
+    others = [*visible, *declared[1:]]
+    title = clean_title(declared[0], hints=TitleHints.of(meta.site_names(), host, meta.sections(), others))
+    return _without_disputed_kicker(title, visible)
+
+
+def _without_disputed_kicker(title: str, visible: Sequence[str]) -> str:
+    """The headline without its kicker when the visible headline puts another kicker before the same words.
+
+    ("Storm season: Harbour closes for a week" declared, "Coast - Harbour closes for a week"
+    shown): the kicker is a label that changes between places; the words both repeat are the headline.
+    """
+    kicker, rest = _split_kicker(title)
+    if not kicker:
+        return title
+    for shown in visible:
+        other, shown_rest = _split_kicker(shown)
+        # two kickers without a word in common: not one kicker written twice (nor glued to the headline)
+        if other and not set(norm(other).split()) & set(norm(kicker).split()) and norm(shown_rest) == norm(rest):
+            return rest
+    return title
+
+
+def _split_kicker(title: str) -> tuple[str, str]:
+    """``(kicker, headline)`` of "Kicker: Headline" or "Kicker - Headline", the headline of several words."""
+    match = _KICKER.match(title)
+    if match is None or len(match.group(2).split()) < KICKED_HEADLINE_MIN_WORDS:
+        return "", title
+    return match.group(1), match.group(2)
 
 
 def _agreed_run(parts: list[str], hints: TitleHints) -> str:
@@ -591,9 +627,9 @@ def _unwrap(parts: list[str], hints: TitleHints) -> list[str]:
             segments, separators, at_start = segments[i + 1 :], separators[i + 1 :], True
             break
     while len(segments) > 1:
-        if _DATE_SEGMENT.match(segments[-1]) or (at_end and hints.names_section(segments[-1])):
+        if _DATE_SEGMENT.match(segments[-1]) or (at_end and _wraps(segments[-1], segments[:-1], hints)):
             segments, separators = segments[:-1], separators[:-1]
-        elif at_start and hints.names_section(segments[0]):
+        elif at_start and _wraps(segments[0], segments[1:], hints):
             segments, separators = segments[1:], separators[1:]
         else:
             break
@@ -601,6 +637,17 @@ def _unwrap(parts: list[str], hints: TitleHints) -> list[str]:
     for separator, segment in zip(separators, segments[1:], strict=True):
         out += [separator, segment]
     return out
+
+
+def _wraps(segment: str, rest: Sequence[str], hints: TitleHints) -> bool:
+    """A segment between the headline and the site name is a section: declared, or a label beside a headline.
+
+    ("Headline | Spain | Site", "Site | Tennis | Headline"): a few words beside a headline of
+    several; beside a short one they may be the headline's own second half.
+    """
+    return hints.names_section(segment) or (
+        _is_label(segment) and sum(len(s.split()) for s in rest) >= HEADLINE_BESIDE_LABEL_MIN_WORDS
+    )
 
 
 def _is_label(segment: str) -> bool:
@@ -620,17 +667,53 @@ def _drop_comma_tail(title: str, hints: TitleHints) -> str:
 
 
 def _unglue(title: str, hints: TitleHints) -> str:
-    """A site name glued on without spaces ("Headline|Site"), then a declared section glued before it."""
+    """A site name glued on without spaces ("Headline|Site", "Headline (Site)"), then a declared section
+    glued before it; else a site name leading the title ("Site: Headline", "[Site] Headline")."""
     head = _cut_glued(title, hints.sites)
     # without a site name glued on, a word at the end is the headline's even when it names a section
-    return _cut_glued(head, hints.sections) if head != title else title
+    return _cut_glued(head, hints.sections) if head != title else _cut_leading(title, hints.sites)
 
 
 def _cut_glued(title: str, names: Sequence[str]) -> str:
+    # string tests, not a pattern per name: compiling patterns for every page's names costs more than the rest
+    title = title.rstrip()
     for name in sorted(names, key=len, reverse=True):
-        match = re.search(rf"[{re.escape(_TAIL_SEPARATORS)}]\s*{re.escape(name)}\s*$", title, re.IGNORECASE)
-        if len(name) >= 2 and match and title[: match.start()].strip(_TAIL_SEPARATORS + " "):
-            return title[: match.start()].rstrip(_TAIL_SEPARATORS + " ")
+        if len(name) < 2:
+            continue
+        head = _before(title, name)
+        if head is None and title.endswith(_CLOSING):
+            opening = max(title.rfind(ch) for ch in _OPENING)
+            inside = title[opening + 1 : -1].strip()
+            head = title[:opening] if opening > 0 and inside.casefold() == name.casefold() else None
+        if head is not None and head.strip(_TAIL_SEPARATORS + " "):
+            return head.rstrip(_TAIL_SEPARATORS + " ")
+    return title
+
+
+def _before(title: str, name: str) -> str | None:
+    """What precedes ``name`` at the end of the title when a separator sits between them ("Headline |Site")."""
+    if len(title) <= len(name) or title[-len(name) :].casefold() != name.casefold():
+        return None
+    head = title[: -len(name)].rstrip()
+    return head[:-1] if head and head[-1] in _TAIL_SEPARATORS else None
+
+
+def _cut_leading(title: str, names: Sequence[str]) -> str:
+    title = title.lstrip()
+    for name in sorted(names, key=len, reverse=True):
+        if len(name) < 2:
+            continue
+        rest = None
+        if title[: len(name)].casefold() == name.casefold():
+            after = title[len(name) :].lstrip()
+            rest = after[1:] if after and after[0] in _LEAD_SEPARATORS else None
+        elif title.startswith(_OPENING):
+            closing = min((i for i in map(title.find, _CLOSING) if i > 0), default=-1)
+            if closing > 0 and title[1:closing].strip().casefold() == name.casefold():
+                rest = title[closing + 1 :]
+        # what follows must be a headline, not the rest of a sentence about the outlet ("Ledger: Yes")
+        if rest is not None and len(rest.strip()) >= LEADING_SITE_REST_MIN_CHARS:
+            return rest.strip()
     return title
 
 

@@ -187,6 +187,53 @@ def test_what_follows_the_site_name_goes_with_it() -> None:
     assert page_title(title) == "Council passes harbour plan"
 
 
+def test_a_label_between_the_headline_and_the_site_name_goes_though_nothing_declares_it() -> None:
+    title = og("Council passes harbour plan after long night | Coast | The Ledger", "The Ledger")
+    assert page_title(title) == "Council passes harbour plan after long night"
+    title = og("Council passes harbour plan after long night - Regional | The Ledger", "The Ledger")
+    assert page_title(title) == "Council passes harbour plan after long night"
+    # ...and between the site name and the headline at the start
+    title = og("The Ledger | Sailing | Council passes harbour plan after long night", "The Ledger")
+    assert page_title(title) == "Council passes harbour plan after long night"
+    # beside a headline of a word or three, a short segment may be the headline's own second half
+    assert page_title(og("Storm warning - Schools close | The Ledger", "The Ledger")) == "Storm warning - Schools close"
+
+
+def test_a_title_starred_apart_loses_the_site_name_and_the_byline_after_it() -> None:
+    title = og("Council passes harbour plan after long night * The Ledger * by Jane Doe", "The Ledger")
+    assert page_title(title) == "Council passes harbour plan after long night"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "The Ledger: Council passes harbour plan after long night",
+        "LEDGER | Council passes harbour plan after long night",
+        "[The Ledger] Council passes harbour plan after long night",
+        "Council passes harbour plan after long night (The Ledger)",
+    ],
+)
+def test_a_site_name_leading_the_title_or_bracketed_after_it_goes(title: str) -> None:
+    assert clean_title(title, "The Ledger", host="ledger.example") == "Council passes harbour plan after long night"
+
+
+def test_a_site_name_leading_a_short_remark_is_part_of_the_headline() -> None:
+    assert clean_title("The Ledger: Thank you", "The Ledger") == "The Ledger: Thank you"
+
+
+def test_a_kicker_the_visible_headline_replaces_with_another_is_not_the_headlines() -> None:
+    # the declared title and the <h1> agree on the headline and put different kickers before it
+    head = og("Storm season: Harbour closes for a week", "The Ledger")
+    assert page_title(head, h1="Coast news - Harbour closes for a week") == "Harbour closes for a week"
+    # a kicker the <h1> shows too (here glued to the headline) or leaves out stays
+    assert page_title(head, h1="Storm seasonHarbour closes for a week") == "Storm season: Harbour closes for a week"
+    assert page_title(head, h1="Harbour closes for a week") == "Storm season: Harbour closes for a week"
+    # one kicker written two ways is one kicker
+    assert page_title(head, h1="Storm season 2024 - Harbour closes for a week") == (
+        "Storm season: Harbour closes for a week"
+    )
+
+
 def test_a_site_name_and_date_after_commas_go() -> None:
     title = og("Harbour plan: the vote, Daily Ledger, 26.04.2024", "Ledger")
     assert page_title(title) == "Harbour plan: the vote"
