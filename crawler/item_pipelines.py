@@ -6,6 +6,13 @@ worker processes, so extraction never blocks the crawl loop and uses every core)
 (next revisit, validators) and drops what was not an article with its counted, named reason.
 Their order is the number in ``ITEM_PIPELINES``. Each stored article is also reported as one
 JSON line on stdout, which the parent process reads to show progress.
+
+The store and the state are written in batches (:class:`Batcher`): one transaction, bulk
+request or Redis round trip for up to :data:`BATCH_SIZE` pages, or for what came within
+:data:`BATCH_WAIT_S`; a page goes on to the next stage only once its batch is written, so
+the state never remembers a page the store has not kept. Store writes run in a thread of their
+own (SQLite and the Elasticsearch client release the GIL while they work), so the crawl loop
+goes on fetching meanwhile.
 """
 
 from __future__ import annotations
@@ -14,15 +21,17 @@ import asyncio
 import json
 import logging
 import sys
-from concurrent.futures import Executor
+from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from scrapy.exceptions import DropItem
 
-from crawler.state import Validators
+from crawler.state import Fetch, Validators
 from crawler.workers import extract_article, start_pool
-from pipelines.models import AccessState, Extraction, ExtractionStatus, RawPage, StoreOutcome
+from pipelines.errors import StoreError
+from pipelines.models import AccessState, Article, Extraction, ExtractionStatus, RawPage, StoreOutcome
 from pipelines.store import Store, open_store
 from pipelines.urls import canonical_url
 
@@ -31,17 +40,83 @@ if TYPE_CHECKING:
 
     from scrapy.crawler import Crawler
 
-    from crawler.state import CrawlState
+    from crawler.state import CrawlState, SeenUrl
     from pipelines.config import Config
 
 
 logger = logging.getLogger(__name__)
 
+# pages per store or state write; a batch also goes when its first page has waited BATCH_WAIT_S
+BATCH_SIZE = 64
+BATCH_WAIT_S = 0.1
+
+T = TypeVar("T")
+R = TypeVar("R")
+
 
 def emit(event: str, **fields: Any) -> None:
     """One progress event for the parent process (a JSON line on stdout)."""
-    sys.stdout.write(json.dumps({"event": event, **fields}, default=str) + "\n")
+    emit_all([{"event": event, **fields}])
+
+
+def emit_all(events: Sequence[dict[str, Any]]) -> None:
+    """Several progress events in one write (one wake-up of the parent, not one per page)."""
+    sys.stdout.write("".join(json.dumps(e, default=str) + "\n" for e in events))
     sys.stdout.flush()
+
+
+class Batcher(Generic[T, R]):
+    """Gathers items for one call of ``write``: a batch goes when it holds ``size`` items or when its
+    first item has waited ``wait_s``. :meth:`add` returns the item's own result once its batch is
+    written; ``write`` returns one result per item, an exception for an item that failed (raised to
+    that item's caller only)."""
+
+    def __init__(self, write: Callable[[list[T]], Awaitable[list[R | Exception]]], size: int, wait_s: float) -> None:
+        self.write = write
+        self.size = size
+        self.wait_s = wait_s
+        self._waiting: list[tuple[T, asyncio.Future[R]]] = []
+        self._timer: asyncio.TimerHandle | None = None
+        self._writes: set[asyncio.Task[None]] = set()  # held: the loop keeps only weak references to tasks
+
+    async def add(self, item: T) -> R:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[R] = loop.create_future()
+        self._waiting.append((item, future))
+        if len(self._waiting) >= self.size:
+            self._flush()
+        elif self._timer is None:
+            self._timer = loop.call_later(self.wait_s, self._flush)
+        return await future
+
+    async def drain(self) -> None:
+        """Write what is waiting now and wait for every write under way."""
+        self._flush()
+        while self._writes:
+            await asyncio.gather(*self._writes)
+
+    def _flush(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        batch, self._waiting = self._waiting, []
+        if batch:
+            task = asyncio.ensure_future(self._write(batch))
+            self._writes.add(task)
+            task.add_done_callback(self._writes.discard)
+
+    async def _write(self, batch: list[tuple[T, asyncio.Future[R]]]) -> None:
+        try:
+            results = await self.write([item for item, _ in batch])
+        except Exception as exc:  # the whole write failed: each item of the batch fails with it
+            results = [exc] * len(batch)
+        for (_, future), result in zip(batch, results, strict=True):
+            if future.done():  # cancelled (the crawl is stopping)
+                continue
+            if isinstance(result, Exception):
+                future.set_exception(result)
+            else:
+                future.set_result(result)
 
 
 @dataclass(slots=True)
@@ -104,40 +179,71 @@ class ExtractStage:
 
 
 class StoreStage:
+    """Upsert the articles, a batch at a time, in a thread that alone uses the store."""
+
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.config: Config = crawler.settings["NEWSWATCH_CONFIG"]
         self.store: Store | None = None
+        self.writer = ThreadPoolExecutor(1, thread_name_prefix="store")
+        self.batcher = Batcher(self._write, BATCH_SIZE, BATCH_WAIT_S)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
-    def open_spider(self) -> None:
-        self.store = open_store(self.config)
+    async def open_spider(self) -> None:
+        # opened in the writer thread: a SQLite connection belongs to the thread that made it
+        self.store = await asyncio.wrap_future(self.writer.submit(open_store, self.config))
 
-    def close_spider(self) -> None:
+    async def close_spider(self) -> None:
+        await self.batcher.drain()
         if self.store is not None:
-            self.store.close()
+            await asyncio.wrap_future(self.writer.submit(self.store.close))
+        self.writer.shutdown()
 
-    def process_item(self, item: PageResult) -> PageResult:
-        article = item.extraction.article
-        if article is None:
+    async def process_item(self, item: PageResult) -> PageResult:
+        if item.extraction.article is None:
             return item
-        assert self.store is not None
-        assert self.crawler.stats is not None
-        outcome = self.store.upsert(article)
-        item.outcome = outcome
-        self.crawler.stats.inc_value(f"newswatch/store/{outcome.value}")
-        self.crawler.stats.inc_value(f"newswatch/outlet/{article.outlet}/{outcome.value}")
-        emit(
-            "stored",
-            outlet=article.outlet,
-            url=article.url,
-            outcome=outcome.value,
-            access=article.access_state.value,
-        )
+        item.outcome = await self.batcher.add(item.extraction.article)
         return item
+
+    async def _write(self, articles: list[Article]) -> list[StoreOutcome | Exception]:
+        outcomes = await asyncio.wrap_future(self.writer.submit(self._upsert, articles))
+        stats = self.crawler.stats
+        assert stats is not None
+        events = []
+        for article, outcome in zip(articles, outcomes, strict=True):
+            if isinstance(outcome, Exception):
+                continue
+            stats.inc_value(f"newswatch/store/{outcome.value}")
+            stats.inc_value(f"newswatch/outlet/{article.outlet}/{outcome.value}")
+            events.append(
+                {"event": "stored", "outlet": article.outlet, "url": article.url, "outcome": outcome.value,
+                 "access": article.access_state.value}
+            )  # fmt: skip
+        if events:
+            emit_all(events)
+        return outcomes
+
+    def _upsert(self, articles: list[Article]) -> list[StoreOutcome | Exception]:
+        """In the writer thread: the batch in one write; if that fails, what each article did."""
+        assert self.store is not None
+        try:
+            return list(self.store.upsert_many(articles))
+        except StoreError as exc:
+            if exc.written is not None:  # the store dealt with each article: these were kept, the rest refused
+                return [exc.written.get(a.id, exc) for a in articles]
+            batch_error = exc
+        # nothing was written (a rolled-back transaction): one at a time, so a bad article costs only itself
+        logger.warning("a batch of %d articles failed (%s); storing them one by one", len(articles), batch_error)
+        outcomes: list[StoreOutcome | Exception] = []
+        for article in articles:
+            try:
+                outcomes.append(self.store.upsert(article))
+            except Exception as exc:  # counted and logged by the item's own failure in Scrapy
+                outcomes.append(exc)
+        return outcomes
 
 
 class StateStage:
@@ -146,21 +252,41 @@ class StateStage:
     def __init__(self, crawler: Crawler, state: CrawlState) -> None:
         self.crawler = crawler
         self.state = state
+        self.batcher = Batcher(self._write, BATCH_SIZE, BATCH_WAIT_S)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler, crawler.settings["NEWSWATCH_STATE"])
 
-    def process_item(self, item: PageResult) -> PageResult:
+    async def close_spider(self) -> None:
+        await self.batcher.drain()
+
+    async def process_item(self, item: PageResult) -> PageResult:
         page, extraction = item.page, item.extraction
         published = extraction.article.published_at if extraction.article else None
-        self.state.record_fetch(
-            canonical_url(page.url),
-            page.outlet,
-            page.fetched_at,
-            published or page.feed_published,
-            Validators(page.etag, page.last_modified),
+        await self.batcher.add(
+            Fetch(
+                canonical_url(page.url),
+                page.outlet,
+                page.fetched_at,
+                published or page.feed_published,
+                Validators(page.etag, page.last_modified),
+            )
         )
         if extraction.article is None:
             raise DropItem(f"{page.url} ({page.outlet}): {extraction.status.value}: {extraction.reason}")
         return item
+
+    async def _write(self, fetches: list[Fetch]) -> list[SeenUrl | Exception]:
+        try:
+            return list(self.state.record_fetches(fetches))
+        except Exception as exc:  # a rolled-back batch: one at a time, so a bad record costs only itself
+            logger.warning("a batch of %d fetches could not be recorded (%s); recording them one by one",
+                           len(fetches), exc)  # fmt: skip
+        results: list[SeenUrl | Exception] = []
+        for fetch in fetches:
+            try:
+                results.extend(self.state.record_fetches([fetch]))
+            except Exception as exc:
+                results.append(exc)
+        return results

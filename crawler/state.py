@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -75,6 +75,17 @@ class Validators:
 
 
 @dataclass(frozen=True, slots=True)
+class Fetch:
+    """One fetch of an article, to remember: when, what the page said its publication date was, validators."""
+
+    url: str
+    outlet: str
+    fetched_at: datetime
+    published_at: datetime | None = None
+    validators: Validators = Validators()
+
+
+@dataclass(frozen=True, slots=True)
 class SeenUrl:
     """An article URL fetched before, and when it is due again (None: never)."""
 
@@ -125,6 +136,10 @@ class CrawlState(Protocol):
         self, url: str, outlet: str, fetched_at: datetime, published_at: datetime | None, validators: Validators
     ) -> SeenUrl:
         """Remember a fetch of an article and schedule its next visit."""
+        ...
+
+    def record_fetches(self, fetches: Sequence[Fetch]) -> list[SeenUrl]:
+        """:meth:`record_fetch` for each, in order, in one write (one transaction, one round trip)."""
         ...
 
     def due(self, outlet: str, now: datetime, limit: int) -> list[SeenUrl]:
@@ -179,6 +194,21 @@ def update_health(
         cap = crawl.outlet_backoff_max_s if crawl else 86_400.0
         backoff_until = now + timedelta(seconds=min(cap, base * 2 ** (failures - threshold)))
     return OutletHealth(health.outlet, failures, error, backoff_until, health.last_success)
+
+
+def next_seen(policy: RevisitPolicy, before: SeenUrl | None, fetch: Fetch) -> SeenUrl:
+    """What is known of an article after ``fetch``, given what was known before (None: a new URL)."""
+    first = before.first_seen if before else fetch.fetched_at
+    published = fetch.published_at or (before.published_at if before else None)
+    return SeenUrl(
+        fetch.url,
+        fetch.outlet,
+        first,
+        fetch.fetched_at,
+        policy.next_visit(born_at(first, published), fetch.fetched_at),
+        (before.visits + 1) if before else 1,
+        published,
+    )
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -246,34 +276,40 @@ class SQLiteCrawlState:
     def record_fetch(
         self, url: str, outlet: str, fetched_at: datetime, published_at: datetime | None, validators: Validators
     ) -> SeenUrl:
-        before = self.seen(url)
-        first = before.first_seen if before else fetched_at
-        published = published_at or (before.published_at if before else None)
-        record = SeenUrl(
-            url,
-            outlet,
-            first,
-            fetched_at,
-            self.policy.next_visit(born_at(first, published), fetched_at),
-            (before.visits + 1) if before else 1,
-            published,
-        )
-        with self._db:
-            self._db.execute(
+        return self.record_fetches([Fetch(url, outlet, fetched_at, published_at, validators)])[0]
+
+    def record_fetches(self, fetches: Sequence[Fetch]) -> list[SeenUrl]:
+        known = self._seen_many(list({f.url for f in fetches}))
+        records = []
+        for fetch in fetches:  # in order: a URL fetched twice in the batch counts both visits
+            known[fetch.url] = next_seen(self.policy, known.get(fetch.url), fetch)
+            records.append(known[fetch.url])
+        with self._db:  # one transaction for the batch: a commit per page was most of the crawl state's cost
+            self._db.executemany(
                 "INSERT OR REPLACE INTO seen VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    url,
-                    outlet,
-                    _iso(record.first_seen),
-                    _iso(record.last_fetched),
-                    _iso(record.next_visit),
-                    record.visits,
-                    _iso(record.published_at),
-                ),
+                [
+                    (r.url, r.outlet, _iso(r.first_seen), _iso(r.last_fetched), _iso(r.next_visit), r.visits,
+                     _iso(r.published_at))
+                    for r in known.values()
+                ],
+            )  # fmt: skip
+            self._db.executemany(
+                "INSERT OR REPLACE INTO validators VALUES (?, ?, ?)",
+                [(f.url, f.validators.etag, f.validators.last_modified) for f in fetches if f.validators],
             )
-        if validators:
-            self.save_validators(url, validators)
-        return record
+        return records
+
+    def _seen_many(self, urls: list[str]) -> dict[str, SeenUrl]:
+        found: dict[str, SeenUrl] = {}
+        for i in range(0, len(urls), 500):  # below SQLite's limit on bound variables
+            chunk = urls[i : i + 500]
+            rows = self._db.execute(
+                "SELECT url, outlet, first_seen, last_fetched, next_visit, visits, published_at FROM seen"
+                f" WHERE url IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            found.update((row[0], _seen_row(row)) for row in rows)
+        return found
 
     def due(self, outlet: str, now: datetime, limit: int) -> list[SeenUrl]:
         rows = self._db.execute(
@@ -384,49 +420,38 @@ class RedisCrawlState:
         return self  # a live connection: Scrapy's copies of the settings share it
 
     def seen(self, url: str) -> SeenUrl | None:
-        data = self.redis.hgetall(self.k("seen", _key(url)))
-        if not data:
-            return None
-        d = {key.decode(): value.decode() for key, value in data.items()}
-        return SeenUrl(
-            d["url"],
-            d["outlet"],
-            _dt(d["first_seen"]),  # type: ignore[arg-type]
-            _dt(d["last_fetched"]),  # type: ignore[arg-type]
-            _dt(d.get("next_visit")),
-            int(d["visits"]),
-            _dt(d.get("published_at")),
-        )
+        return _seen_hash(self.redis.hgetall(self.k("seen", _key(url))))
 
     def record_fetch(
         self, url: str, outlet: str, fetched_at: datetime, published_at: datetime | None, validators: Validators
     ) -> SeenUrl:
-        before = self.seen(url)
-        first = before.first_seen if before else fetched_at
-        published = published_at or (before.published_at if before else None)
-        record = SeenUrl(
-            url,
-            outlet,
-            first,
-            fetched_at,
-            self.policy.next_visit(born_at(first, published), fetched_at),
-            (before.visits + 1) if before else 1,
-            published,
-        )
-        key = self.k("seen", _key(url))
-        mapping = {k: v for k, v in _flat(asdict(record)).items() if v != ""}
+        return self.record_fetches([Fetch(url, outlet, fetched_at, published_at, validators)])[0]
+
+    def record_fetches(self, fetches: Sequence[Fetch]) -> list[SeenUrl]:
+        urls = list({f.url for f in fetches})
+        read = self.redis.pipeline(transaction=False)
+        for url in urls:
+            read.hgetall(self.k("seen", _key(url)))
+        known = {url: seen for url, seen in zip(urls, map(_seen_hash, read.execute()), strict=True) if seen}
+        records = []
+        for fetch in fetches:  # in order: a URL fetched twice in the batch counts both visits
+            known[fetch.url] = next_seen(self.policy, known.get(fetch.url), fetch)
+            records.append(known[fetch.url])
         pipe = self.redis.pipeline()
-        pipe.delete(key)
-        pipe.hset(key, mapping=mapping)
-        pipe.expire(key, self.seen_ttl_s)
-        if record.next_visit is not None:
-            pipe.zadd(self.k("due", outlet), {url: record.next_visit.timestamp()})
-        else:
-            pipe.zrem(self.k("due", outlet), url)
+        for record in records:
+            key = self.k("seen", _key(record.url))
+            pipe.delete(key)
+            pipe.hset(key, mapping={k: v for k, v in _flat(asdict(record)).items() if v != ""})
+            pipe.expire(key, self.seen_ttl_s)
+            if record.next_visit is not None:
+                pipe.zadd(self.k("due", record.outlet), {record.url: record.next_visit.timestamp()})
+            else:
+                pipe.zrem(self.k("due", record.outlet), record.url)
+        for fetch in fetches:
+            if fetch.validators:
+                self._validators_to(pipe, fetch.url, fetch.validators)
         pipe.execute()
-        if validators:
-            self.save_validators(url, validators)
-        return record
+        return records
 
     def due(self, outlet: str, now: datetime, limit: int) -> list[SeenUrl]:
         urls = self.redis.zrangebyscore(self.k("due", outlet), "-inf", now.timestamp(), start=0, num=limit)
@@ -447,14 +472,17 @@ class RedisCrawlState:
         return Validators(data.get(b"etag", b"").decode(), data.get(b"last_modified", b"").decode())
 
     def save_validators(self, url: str, validators: Validators) -> None:
-        key = self.k("validators", _key(url))
         if not validators:
-            self.redis.delete(key)
+            self.redis.delete(self.k("validators", _key(url)))
             return
         pipe = self.redis.pipeline()
+        self._validators_to(pipe, url, validators)
+        pipe.execute()
+
+    def _validators_to(self, pipe: redis.client.Pipeline, url: str, validators: Validators) -> None:
+        key = self.k("validators", _key(url))
         pipe.hset(key, mapping={"etag": validators.etag, "last_modified": validators.last_modified})
         pipe.expire(key, self.seen_ttl_s)
-        pipe.execute()
 
     def health(self, outlet: str) -> OutletHealth:
         raw = self.redis.get(self.k("health", outlet))
@@ -493,6 +521,22 @@ class RedisCrawlState:
 
     def close(self) -> None:
         self.redis.close()
+
+
+def _seen_hash(data: dict[bytes, bytes]) -> SeenUrl | None:
+    """A seen record from its Redis hash (None: no such record)."""
+    if not data:
+        return None
+    d = {key.decode(): value.decode() for key, value in data.items()}
+    return SeenUrl(
+        d["url"],
+        d["outlet"],
+        _dt(d["first_seen"]),  # type: ignore[arg-type]
+        _dt(d["last_fetched"]),  # type: ignore[arg-type]
+        _dt(d.get("next_visit")),
+        int(d["visits"]),
+        _dt(d.get("published_at")),
+    )
 
 
 def _flat(data: dict[str, Any]) -> dict[str, Any]:

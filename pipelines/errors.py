@@ -18,6 +18,12 @@ status, never an exception. What is left is drawn here; each exception carries w
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipelines.models import StoreOutcome
+
 
 class NewswatchError(Exception):
     """Base of every exception newswatch raises on purpose."""
@@ -39,7 +45,17 @@ class ConfigError(NewswatchError):
 
 
 class StoreError(NewswatchError):
-    """The store cannot be opened, read or written."""
+    """The store cannot be opened, read or written.
+
+    ``written`` is set when a batch write failed for some of its articles only and the store
+    dealt with each one: the ids of those it kept, with what storing them did (a
+    :class:`~pipelines.models.StoreOutcome`); the others were refused. ``None``: nothing is known
+    to be written (a rolled-back transaction, a store that could not be reached).
+    """
+
+    def __init__(self, message: str, written: Mapping[str, StoreOutcome] | None = None) -> None:
+        super().__init__(message)
+        self.written = dict(written) if written is not None else None
 
 
 class JobStoreError(NewswatchError):

@@ -91,7 +91,7 @@ class PostgresServer:
         self._process = subprocess.Popen(
             [*prefix, str(bin_dir / "postgres"), "-D", str(data), "-h", "127.0.0.1", "-p", str(self.port),
              "-k", str(sockets), "-c", "fsync=off", "-c", "full_page_writes=off"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
         )  # fmt: skip
         self._wait_ready()
         return self
@@ -113,11 +113,15 @@ class PostgresServer:
 
     def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
         if self._process is not None:
-            self._process.send_signal(signal.SIGINT)  # "fast" shutdown: does not wait for clients to leave
+            # to postgres itself (its pid is the first line of postmaster.pid): runuser does not pass SIGINT on.
+            # SIGINT is PostgreSQL's "fast" shutdown: it does not wait for clients to leave; runuser ends with it.
+            pidfile = self._root / "data" / "postmaster.pid"
+            if pidfile.exists() and self._process.poll() is None:
+                os.kill(int(pidfile.read_text().split()[0]), signal.SIGINT)
             try:
                 self._process.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                self._process.kill()
+                os.killpg(self._process.pid, signal.SIGKILL)
                 self._process.wait()
             if self._process.stderr is not None:
                 self._process.stderr.close()

@@ -80,13 +80,18 @@ MAX_ROUNDS = 20  # optimistic-concurrency retries per write before giving up
 class IndexingError(StoreError):
     """Some documents of a bulk request were refused; ``errors`` holds ``(index, id, reason)`` for each."""
 
-    def __init__(self, errors: list[tuple[str, str, str]], kept_in: Path | None = None) -> None:
+    def __init__(
+        self,
+        errors: list[tuple[str, str, str]],
+        kept_in: Path | None = None,
+        written: dict[str, StoreOutcome] | None = None,
+    ) -> None:
         self.errors = errors
         self.kept_in = kept_in
         shown = "; ".join(f"{index}/{doc_id}: {reason}" for index, doc_id, reason in errors[:5])
         more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
         kept = f"; kept in {kept_in}" if kept_in else ""
-        super().__init__(f"Elasticsearch refused {len(errors)} document(s): {shown}{more}{kept}")
+        super().__init__(f"Elasticsearch refused {len(errors)} document(s): {shown}{more}{kept}", written)
 
 
 class UnavailableError(StoreError):
@@ -725,7 +730,8 @@ class ElasticStore:
         if errors:
             refused = {doc_id for _, doc_id, _ in errors}
             self._keep_refused([a for a in articles if a.id in refused], errors)
-            raise IndexingError(errors, kept_in=self.spool.folder / "refused.jsonl")
+            written = {a.id: outcomes[i] for i, a in enumerate(articles) if a.id not in refused and i in outcomes}
+            raise IndexingError(errors, kept_in=self.spool.folder / "refused.jsonl", written=written)
         return [outcomes[i] for i in range(len(articles))]
 
     def _keep_refused(self, articles: list[Article], errors: list[tuple[str, str, str]]) -> None:
