@@ -56,4 +56,7 @@ echo "== ruff"
 .venv/bin/ruff format --check .
 
 echo "== pytest"
-.venv/bin/python -m pytest "$@"
+# Two workers (pytest-xdist): most of the suite's time is spent waiting on real servers and processes, not
+# computing; each worker starts its own Elasticsearch node, Redis and PostgreSQL. NEWSWATCH_TEST_WORKERS=0
+# runs everything in one process.
+.venv/bin/python -m pytest -n "${NEWSWATCH_TEST_WORKERS:-2}" "$@"
