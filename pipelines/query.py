@@ -79,6 +79,7 @@ def to_fts5(query: str) -> str:
             words = re.findall(r"\w+", value.rstrip("*"))
             if not words:
                 continue
+            _and_if_adjacent(out)
             out.append('"' + " ".join(words) + '"' + ("*" if prefix else ""))
         elif token.kind == "op" and token.value == "NOT":
             # FTS5's NOT is binary: a leading exclusion applies to everything before it
@@ -86,8 +87,17 @@ def to_fts5(query: str) -> str:
                 raise QueryError(f"a query cannot start with an exclusion: {query!r}")
             out.append("NOT")
         else:
+            if token.kind == "open":
+                _and_if_adjacent(out)
             out.append(token.value)
     return " ".join(out)
+
+
+def _and_if_adjacent(out: list[str]) -> None:
+    """An explicit AND between two operands side by side: FTS5 reads two phrases in a row as AND, but
+    not a phrase beside a parenthesised group (``"a" ("b" OR "c")`` is a syntax error there)."""
+    if out and (out[-1] == ")" or out[-1].endswith(('"', '"*'))):
+        out.append("AND")
 
 
 def positive_terms(query: str) -> list[Token]:

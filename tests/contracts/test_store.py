@@ -77,6 +77,11 @@ def test_search_finds_highlights_and_filters_by_outlet_and_time(store: Store) ->
     assert [h.article.url for h in store.search("gaza -ceasefire")] == ["https://n.example/a"]
     assert {h.article.url for h in store.search("bargain OR harbour")} == {"https://n.example/a", "https://s.example/b"}
     assert {h.article.url for h in store.search("harb*")} == {"https://s.example/b"}
+    # groups side by side must all match (a watch query of the shape examples/outlets.toml uses)
+    grouped = "(ceasefire OR bargain) (Gaza OR harbour)"
+    assert {h.article.url for h in store.search(grouped)} == {"https://n.example/a", "https://s.example/c"}
+    assert [h.article.url for h in store.search("(ceasefire OR bargain) (harbour OR Trump) -Gaza")] == []
+    assert [h.article.url for h in store.search("Netanyahu (Trump OR harbour)")] == ["https://n.example/a"]
 
 
 def test_search_text_is_never_read_as_sql_or_fts_syntax(store: Store) -> None:
