@@ -10,6 +10,7 @@ import re
 import shutil
 import sys
 import threading
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -265,7 +266,7 @@ def _print_status(report: Any) -> None:
             errors.add_row(row.outlet, counts, when(row.last_seen), row.samples[0] if row.samples else "")
         console.print(errors)
     else:
-        console.print("no crawl errors in the last 7 days")
+        console.print("no errors in scheduled crawls (daemon, run-once) in the last 7 days")
     for run in report.recent_failures:
         console.print(f"[red]{run.job_id}[/] {run.outcome} at {when(run.started_at)}: {run.error}", highlight=False)
 
@@ -360,18 +361,33 @@ def _with_progress(config: Config, job: Any) -> Any:
 
 
 def _print_crawl(result: Any) -> None:
-    table = Table("outlet", "new", "revised", "unchanged", title="Crawl")
-    for outlet in sorted(result.outlets | set(result.not_modified)):
+    table = Table("outlet", "new", "revised", "unchanged", "errors", title="Crawl")
+    for outlet in sorted(result.outlets | set(result.not_modified) | set(result.outlet_stats)):
         unchanged = result.stored[(outlet, "unchanged")] + result.not_modified[outlet]  # 304s are unchanged too
+        errors = result.outlet_stats.get(outlet, {}).get("errors") or {}
         table.add_row(
-            outlet, str(result.stored[(outlet, "new")]), str(result.stored[(outlet, "revised")]), str(unchanged)
-        )
+            outlet, str(result.stored[(outlet, "new")]), str(result.stored[(outlet, "revised")]), str(unchanged),
+            ", ".join(f"{kind} {n}" for kind, n in sorted(errors.items())) or "-",
+        )  # fmt: skip
     console.print(table)
     console.print(
         f"{result.count('new')} new, {result.count('revised')} revised, "
         f"{result.count('unchanged')} unchanged, {len(result.dropped)} dropped, "
         f"{result.stats.get('robotstxt/forbidden', 0)} forbidden by robots.txt"
     )
+    # an outlet that answered nothing is not an outlet with no news: say so, not just "0 new"
+    silent = sorted(o for o, s in result.outlet_stats.items() if s.get("error_count") and not s.get("ok_responses"))
+    if silent:
+        kinds: Counter[str] = Counter()
+        for outlet in silent:
+            kinds.update(result.outlet_stats[outlet].get("errors") or {})
+        shown = ", ".join(silent[:8]) + (f" and {len(silent) - 8} more" if len(silent) > 8 else "")
+        console.print(
+            f"[yellow]{len(silent)} of {len(result.outlet_stats)} outlets answered nothing[/] "
+            f"({', '.join(f'{k} {n}' for k, n in kinds.most_common())}): {shown}; "
+            "`newswatch status` shows each one's last error",
+            highlight=False,
+        )
 
 
 def _print_cycle(result: Any) -> None:

@@ -57,6 +57,23 @@ def test_the_config_comes_from_the_environment_variable(tmp_path: Path) -> None:
     assert "elsewhere.toml" in result.stderr
 
 
+def test_a_crawl_where_an_outlet_answers_nothing_says_so_instead_of_only_zero_new(
+    newsroom_server: NewsroomServer, tmp_path: Path
+) -> None:
+    closed = free_port()  # bound and released: nothing listens there
+    config = newsroom_server.write_config(tmp_path / "newswatch.toml")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("[crawl]", "[crawl]\nretry_times = 0", 1)
+        + f'\n[[outlet]]\nname = "Gone Gazette"\nhomepage = "http://127.0.0.1:{closed}/"\n'
+        f'feeds = ["http://127.0.0.1:{closed}/rss"]\nallow_private_network = true\n',
+        encoding="utf-8",
+    )
+    result = newswatch("crawl", "--config", str(config))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"1 of \d+ outlets answered nothing \(connection_refused \d+\): gone-gazette", result.stdout)
+    assert re.search(r"gone-gazette\s+│\s+0\s+│\s+0\s+│\s+0\s+│\s+connection_refused", result.stdout)
+
+
 def test_run_then_search_and_report_on_stdout(demo_config: Config, newsroom_server: NewsroomServer) -> None:
     config = str(demo_config.path)
     run = newswatch("run", "--config", config)
