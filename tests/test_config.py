@@ -6,6 +6,7 @@ import pytest
 
 from pipelines.config import CONFIG_ENV, find_config, load_config
 from pipelines.errors import ConfigError
+from pipelines.store.sqlite import SQLiteStore
 
 GOOD = """
 data_dir = "state"
@@ -188,7 +189,7 @@ def test_a_query_feed_needs_its_placeholder(tmp_path: Path) -> None:
     assert load_config(write(tmp_path, good)).watches[0].query_feeds == ("https://s.example/rss?q={query}",)
 
 
-def test_the_shipped_real_outlets_config_is_valid_and_international() -> None:
+def test_the_shipped_real_outlets_config_is_valid_and_international(tmp_path: Path) -> None:
     config = load_config(Path(__file__).parent.parent / "examples" / "outlets.toml")
     assert len(config.outlets) >= 25
     assert all(o.language and o.country for o in config.outlets)
@@ -199,6 +200,12 @@ def test_the_shipped_real_outlets_config_is_valid_and_international() -> None:
     watch = config.watch("gaza-ceasefire")
     assert "ceasefire" in watch.query.lower()
     assert config.crawl.download_delay_s >= 0.5  # polite on the public web
+    store = SQLiteStore(tmp_path / "store.db")  # every watch query runs on the default store (real FTS5)
+    try:
+        for w in config.watches:
+            assert store.search(w.query) == []
+    finally:
+        store.close()
 
 
 def test_digests_are_emailed_only_when_the_file_has_an_smtp_section(tmp_path: Path) -> None:
