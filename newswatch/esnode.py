@@ -409,10 +409,12 @@ def main() -> int:
     try:
         home = unpack()
         java = find_java()
+        # as root, the account the node runs as is made now, once, not by test workers starting nodes at once
+        user = ensure_user().pw_name if os.geteuid() == 0 else ""
     except NodeError as exc:
         print(f"error: {exc}")
         return 1
-    print(f"Elasticsearch {ES_VERSION}: {home}\nJava for it: {java}")
+    print(f"Elasticsearch {ES_VERSION}: {home}\nJava for it: {java}" + (f"\nRuns as: {user}" if user else ""))
     return 0
 
 
