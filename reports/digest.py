@@ -122,6 +122,7 @@ class FirstReport:
     url: str
     published: str
     lead: str  # how long before the next outlet, e.g. "2 h 10 min before Capital Signal"
+    claim: bool = True  # ``what`` is a sentence the outlet wrote (shown in quotation marks), not the story
 
 
 @dataclass(frozen=True)
@@ -508,7 +509,8 @@ class _View:
             first = dated[0]
             later = next((a for a in dated if a.outlet != first.outlet), None)
             out.append(FirstReport(self.outlet(first.outlet), "the story: " + first.title, first.url,
-                                   _local(first.published_at, self.zone), self._lead(first, later)))  # fmt: skip
+                                   _local(first.published_at, self.zone), self._lead(first, later),
+                                   claim=False))  # fmt: skip
         shared = sorted((c for c in matrix.claims if c.sources > 1), key=lambda c: -c.sources)[:FIRST_CLAIMS]
         story_first = dated[0].outlet if dated else ""
         for claim in shared:

@@ -217,3 +217,6 @@ def test_the_engines_first_report_names_when_and_who_followed_in_local_time(tmp_
     assert shown.lead == "then East Wire (2025-07-07 16:00 IDT)"  # names, not outlet ids
     assert shown.url == "https://n.example/a1?ref=rss&x=1"
     assert "North &lt;Times&gt;" in render_html(digest)
+    text = render_text(digest)
+    assert f'North <Times> first with "{data.TOLL}"' in text  # the outlet's own words, quoted
+    assert "first with the story: " in text  # the story is named, not quoted
