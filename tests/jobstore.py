@@ -6,10 +6,13 @@ more when a paused scheduler is shut down, which would move the very times a tes
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 
 from apscheduler.job import Job
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
 
 from newswatch.history import JOBS_TABLE, job_engine
 from pipelines.config import Config
@@ -36,4 +39,20 @@ def set_next_run(config: Config, job_id: str, when: datetime) -> None:
         job.next_run_time = when  # Job.modify() would go through a scheduler
         store.update_job(job)
     finally:
+        engine.dispose()
+
+
+@contextmanager
+def paused_scheduler(config: Config) -> Iterator[BackgroundScheduler]:
+    """A scheduler on the config's job store that runs nothing: for reconciling and reading jobs."""
+    engine = job_engine(config)
+    s = BackgroundScheduler(
+        jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename=JOBS_TABLE)}, timezone=UTC
+    )
+    s.start(paused=True)
+    try:
+        yield s
+    finally:
+        s.remove_all_jobs()  # shutting down a paused scheduler would run what is due (see above)
+        s.shutdown(wait=False)
         engine.dispose()

@@ -31,7 +31,7 @@ from pipelines.config import Config, load_config
 from pipelines.errors import AlreadyRunningError, ConfigError
 from pipelines.secrets import MASK, RedactingFormatter, known_secrets, read_secret, redact
 from pipelines.store import open_store
-from tests.jobstore import stored_jobs
+from tests.jobstore import paused_scheduler, stored_jobs
 
 BASE = """
 data_dir = "state"
@@ -67,15 +67,8 @@ def config(tmp_path: Path) -> Config:
 
 @pytest.fixture
 def scheduler(config: Config) -> Iterator[BackgroundScheduler]:
-    engine = job_engine(config)
-    s = BackgroundScheduler(
-        jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename=JOBS_TABLE)}, timezone=UTC
-    )
-    s.start(paused=True)
-    yield s
-    s.remove_all_jobs()  # shutting down a paused scheduler would run what is due (see tests/jobstore.py)
-    s.shutdown(wait=False)
-    engine.dispose()
+    with paused_scheduler(config) as s:
+        yield s
 
 
 # -- the [schedule] and [daemon] config --------------------------------------------------------

@@ -15,13 +15,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from newswatch.daemon import catch_up, desired_jobs, reconcile
-from newswatch.history import INTERRUPTED, JOBS_TABLE, OK, RUNS_TABLE, JobHistory, job_engine
+from newswatch.history import INTERRUPTED, JOBS_TABLE, OK, RUNS_TABLE, JobHistory
 from pipelines.config import Config, load_config
-from tests.jobstore import stored_jobs
+from tests.jobstore import paused_scheduler, stored_jobs
 from tests.pgserver import PostgresServer
 
 PASSWORD_ENV = "NEWSWATCH_TEST_PG_PASSWORD"
@@ -63,15 +62,8 @@ def config(postgres_server: PostgresServer, database: str, tmp_path: Path, monke
 
 @pytest.fixture
 def scheduler(config: Config) -> Iterator[BackgroundScheduler]:
-    engine = job_engine(config)
-    s = BackgroundScheduler(
-        jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename=JOBS_TABLE)}, timezone=UTC
-    )
-    s.start(paused=True)
-    yield s
-    s.remove_all_jobs()  # shutting down a paused scheduler would run what is due (see tests/jobstore.py)
-    s.shutdown(wait=False)
-    engine.dispose()
+    with paused_scheduler(config) as s:
+        yield s
 
 
 def rows(server: PostgresServer, database: str, sql: str) -> list[tuple]:
