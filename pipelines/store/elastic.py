@@ -1110,30 +1110,23 @@ class ElasticStore:
 
     def _upsert_claims(self, story: str, claims: list[Claim], seen_at: datetime) -> int:
         def doc(c: Claim) -> dict[str, Any]:
+            record = claim_to_json(c)
             published = [m.published_at for m in c.mentions if m.published_at]
             return {
                 "id": c.id,
                 "story": story,
                 "kind": c.kind,
                 "text": c.text,
-                "numbers": list(c.numbers),
+                "numbers": record["numbers"],
                 "outlets": list(c.outlets),
                 "outlet_count": len(c.outlets),
+                # the record's mentions, with times in UTC for Kibana's date fields
                 "mentions": [
-                    {
-                        "article_id": m.article_id,
-                        "outlet": m.outlet,
-                        "url": m.url,
-                        "revision": m.revision,
-                        "sentence": m.sentence,
-                        "start": m.start,
-                        "end": m.end,
-                        "published_at": _iso(m.published_at),
-                    }
-                    for m in c.mentions
+                    {**m, "published_at": _iso(mention.published_at)}
+                    for m, mention in zip(record["mentions"], c.mentions, strict=True)
                 ],
                 "first_published_at": _iso(min(published)) if published else None,
-                "record": claim_to_json(c),
+                "record": record,
             }
 
         return self._upsert_seen("claims", {_doc_id(story, c.id): doc(c) for c in claims}, seen_at)
