@@ -119,6 +119,18 @@ class Batcher(Generic[T, R]):
                 future.set_result(result)
 
 
+def one_by_one(write: Callable[[T], R], items: Sequence[T]) -> list[R | Exception]:
+    """Each item written on its own, after its batch failed: a bad item fails alone (its exception is its
+    result, counted and logged by the item's own failure in Scrapy)."""
+    results: list[R | Exception] = []
+    for item in items:
+        try:
+            results.append(write(item))
+        except Exception as exc:
+            results.append(exc)
+    return results
+
+
 @dataclass(slots=True)
 class PageResult:
     """A fetched page on its way through the stages: what extraction and the store made of it."""
@@ -237,13 +249,7 @@ class StoreStage:
             batch_error = exc
         # nothing was written (a rolled-back transaction): one at a time, so a bad article costs only itself
         logger.warning("a batch of %d articles failed (%s); storing them one by one", len(articles), batch_error)
-        outcomes: list[StoreOutcome | Exception] = []
-        for article in articles:
-            try:
-                outcomes.append(self.store.upsert(article))
-            except Exception as exc:  # counted and logged by the item's own failure in Scrapy
-                outcomes.append(exc)
-        return outcomes
+        return one_by_one(self.store.upsert, articles)
 
 
 class StateStage:
@@ -283,10 +289,4 @@ class StateStage:
         except Exception as exc:  # a rolled-back batch: one at a time, so a bad record costs only itself
             logger.warning("a batch of %d fetches could not be recorded (%s); recording them one by one",
                            len(fetches), exc)  # fmt: skip
-        results: list[SeenUrl | Exception] = []
-        for fetch in fetches:
-            try:
-                results.extend(self.state.record_fetches([fetch]))
-            except Exception as exc:
-                results.append(exc)
-        return results
+        return one_by_one(lambda fetch: self.state.record_fetches([fetch])[0], fetches)
