@@ -13,7 +13,7 @@ import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -29,8 +29,14 @@ from pipelines.store.sqlite import HIGHLIGHT
 # Piped into a file or a pager, Rich would draw its tables 80 columns wide and cut every cell; an operator
 # who keeps `newswatch status > status.txt` wants whole outlet names and times. COLUMNS still wins.
 PIPED_WIDTH = 200
-console = Console(width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else PIPED_WIDTH)
-err_console = Console(stderr=True, width=None if sys.stderr.isatty() or "COLUMNS" in os.environ else PIPED_WIDTH)
+
+
+def _width(stream: TextIO) -> int | None:
+    return None if stream.isatty() or "COLUMNS" in os.environ else PIPED_WIDTH
+
+
+console = Console(width=_width(sys.stdout))
+err_console = Console(stderr=True, width=_width(sys.stderr))
 DEMO_SENDER = "newswatch-demo@example.org"
 EXIT_LOCKED = 75  # EX_TEMPFAIL: another newswatch holds the data folder; cron may simply try again later
 
