@@ -13,6 +13,17 @@ from dataclasses import dataclass
 _TOKEN = re.compile(r'\s*(?:(?P<phrase>"[^"]*")|(?P<paren>[()])|(?P<word>-?[^\s()"]+))')
 _OPERATORS = {"OR", "AND", "NOT"}
 
+# Chinese and Japanese put no spaces between words, so a word tokenizer sees a whole clause as one token and
+# "停戦" would never match "停戦合意". Every Han or kana character is its own token instead (as Elasticsearch's
+# standard tokenizer does for Han), and a term written in them becomes the phrase of its characters: it matches
+# wherever those characters stand in a row.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+_WORDS = re.compile(rf"[{_CJK}]|(?:(?![{_CJK}])\w)+")
+_CJK_CHAR = re.compile(f"([{_CJK}])")
+# what the SQLite index puts around each CJK character: FTS5's unicode61 tokenizer splits on it, and it is
+# invisible, so a snippet reads as the original once it is removed (a space would change the text)
+_CJK_SEPARATOR = "\u2060"  # WORD JOINER, a format character: not a token character for unicode61
+
 
 class QueryError(ValueError):
     """A watch or search query cannot be parsed; the message says where."""
@@ -68,6 +79,22 @@ def _check(tokens: list[Token], query: str) -> None:
         raise QueryError(f"unbalanced '(' in query {query!r}")
 
 
+def words(text: str) -> list[str]:
+    """The words of ``text`` as the stores' tokenizers see them: runs of letters and digits, and each Han or
+    kana character alone."""
+    return _WORDS.findall(text)
+
+
+def fts5_text(text: str) -> str:
+    """``text`` as the SQLite full-text index stores it: each Han or kana character set apart."""
+    return _CJK_CHAR.sub(_CJK_SEPARATOR + r"\1" + _CJK_SEPARATOR, text)
+
+
+def from_fts5_text(text: str) -> str:
+    """A snippet of the index's text with the original spacing back."""
+    return text.replace(_CJK_SEPARATOR, "")
+
+
 def to_fts5(query: str) -> str:
     """The query as an SQLite FTS5 MATCH expression (every term quoted, so no FTS5 syntax leaks)."""
     out: list[str] = []
@@ -76,11 +103,11 @@ def to_fts5(query: str) -> str:
         if token.kind in ("term", "phrase"):
             value = token.value
             prefix = value.endswith("*") and token.kind == "term"
-            words = re.findall(r"\w+", value.rstrip("*"))
-            if not words:
+            parts = words(value.rstrip("*"))
+            if not parts:
                 continue
             _and_if_adjacent(out)
-            out.append('"' + " ".join(words) + '"' + ("*" if prefix else ""))
+            out.append('"' + " ".join(parts) + '"' + ("*" if prefix else ""))
         elif token.kind == "op" and token.value == "NOT":
             # FTS5's NOT is binary: a leading exclusion applies to everything before it
             if i == 0:
@@ -130,12 +157,12 @@ def could_match(query: str, text: str) -> bool:
     watch can still mention it in its body, so this is used only to skip candidates when the
     config asks for it (``crawl.skip_unmatched``).
     """
-    words = re.findall(r"\w+", text.casefold())
-    joined = " " + " ".join(words) + " "
-    vocabulary = set(words)
+    tokens = words(text.casefold())
+    joined = " " + " ".join(tokens) + " "
+    vocabulary = set(tokens)
     for token in positive_terms(query):
         value = token.value.casefold()
-        parts = re.findall(r"\w+", value.rstrip("*"))
+        parts = words(value.rstrip("*"))
         if not parts:
             continue
         if token.kind == "term" and value.endswith("*"):
@@ -204,12 +231,13 @@ class _Parser:
             return inner
         if token.kind in ("term", "phrase"):
             prefix = token.kind == "term" and token.value.endswith("*")
-            words = re.findall(r"\w+", token.value.rstrip("*"))
-            if not words:
+            # the field analyzer splits Han characters itself (a phrase of them), so the words stay as written
+            parts = re.findall(r"\w+", token.value.rstrip("*"))
+            if not parts:
                 raise QueryError(f"{token.value!r} in query {self.query!r} has nothing to search for")
             return {
                 "multi_match": {
-                    "query": " ".join(words),
+                    "query": " ".join(parts),
                     "fields": self.fields,
                     "type": "phrase_prefix" if prefix else "phrase",
                     **({"max_expansions": 200} if prefix else {}),

@@ -16,6 +16,7 @@ from pipelines.query import QueryError, to_fts5
         ("Netanyahu (truce OR ceasefire) -football", '"Netanyahu" AND ( "truce" OR "ceasefire" ) NOT "football"'),
         ("hostage*", '"hostage"*'),
         ("Israel-Hamas", '"Israel Hamas"'),
+        ("停戦 ガザ", '"停 戦" AND "ガ ザ"'),  # CJK: a phrase of single characters (the index splits them too)
     ],
 )
 def test_watch_queries_translate_to_fts5_with_every_term_quoted(query: str, fts5: str) -> None:
@@ -38,6 +39,8 @@ def test_malformed_queries_are_refused_with_a_message(query: str) -> None:
         ("hostage*", "Hostages freed", True),
         ("gaza -football", "Football in the park", False),
         ("Waffenruhe", "WAFFENRUHE in Gaza", True),
+        ("停戦 OR 休戦", "イスラエルとハマスが停戦合意", True),
+        ("停戦 OR 休戦", "ガザで戦闘が停止", False),
     ],
 )
 def test_a_feed_text_could_match_a_watch_only_if_it_shares_a_needed_term(query: str, text: str, possible: bool) -> None:

@@ -74,3 +74,43 @@ def test_a_store_from_the_first_release_gains_the_new_article_columns_in_place(t
         store.close()
     columns = {row[1] for row in sqlite3.connect(path).execute("PRAGMA table_info(articles)")}
     assert {"published_precision", "modified_offset", "modified_source", "signature", "syndicated_from"} <= columns
+
+
+def test_a_store_indexed_before_cjk_splitting_is_reindexed_once_on_opening(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    store = SQLiteStore(path)
+    jp = Article(
+        id="jp",
+        outlet="north",
+        url="https://n.example/jp",
+        canonical_url="https://n.example/jp",
+        title="停戦合意",
+        text="イスラエルとハマスの停戦合意が発効した。",
+        fetched_at=datetime(2025, 7, 8, tzinfo=UTC),
+    )
+    en = Article(
+        id="en",
+        outlet="south",
+        url="https://s.example/en",
+        canonical_url="https://s.example/en",
+        title="Truce",
+        text="The truce holds.",
+        fetched_at=datetime(2025, 7, 8, tzinfo=UTC),
+    )
+    store.upsert_many([jp, en])
+    store.close()
+    # as an earlier release left it: the text indexed as written, whole CJK clauses as single tokens
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("UPDATE articles_fts SET title = ?, text = ? WHERE article_id = 'jp'", (jp.title, jp.text))
+        db.execute("PRAGMA user_version = 0")
+    assert db.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH '\"停 戦\"'").fetchone() == (0,)
+    db.close()
+
+    store = SQLiteStore(path)
+    try:
+        assert [h.article.id for h in store.search("停戦")] == ["jp"]
+        assert [h.article.id for h in store.search("truce")] == ["en"]
+        assert len(store.articles()) == 2
+    finally:
+        store.close()

@@ -24,12 +24,14 @@ from pipelines.models import (
     RevisionDiff,
     StoreOutcome,
 )
-from pipelines.query import QueryError, to_fts5
+from pipelines.query import QueryError, from_fts5_text, fts5_text, to_fts5
 from pipelines.revisions import diff_texts
 from pipelines.store.base import HIGHLIGHT, INTERVALS, SearchHit
 from pipelines.store.codec import claim_from_json, claim_to_json, divergence_from_json, divergence_to_json
 
 __all__ = ["HIGHLIGHT", "SQLiteStore"]
+
+_FTS_CJK_VERSION = 1  # PRAGMA user_version from which the full-text index sets CJK characters apart
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -179,6 +181,20 @@ class SQLiteStore:
                 if name not in columns:
                     self._db.execute(f"ALTER TABLE articles ADD COLUMN {name} {definition}")
             self._db.execute("CREATE INDEX IF NOT EXISTS articles_story ON articles (story)")
+        if self._db.execute("PRAGMA user_version").fetchone()[0] < _FTS_CJK_VERSION:
+            self._reindex_cjk()
+
+    def _reindex_cjk(self) -> None:
+        """Index again, with each Han or kana character set apart, what a store written before that indexed
+        with whole CJK clauses as single words (only the rows that have such characters change)."""
+        with self._db:
+            stale = [
+                (fts5_text(title), fts5_text(text), rowid)
+                for rowid, title, text in self._db.execute("SELECT rowid, title, text FROM articles_fts")
+                if fts5_text(title) != title or fts5_text(text) != text
+            ]
+            self._db.executemany("UPDATE articles_fts SET title = ?, text = ? WHERE rowid = ?", stale)
+            self._db.execute(f"PRAGMA user_version = {_FTS_CJK_VERSION}")
 
     # -- writing ---------------------------------------------------------------------------
     def upsert(self, article: Article) -> StoreOutcome:
@@ -211,7 +227,7 @@ class SQLiteStore:
         )
         self._db.executemany(
             "INSERT INTO articles_fts (article_id, title, text) VALUES (?, ?, ?)",
-            [(a.id, a.title, a.text) for a in articles],
+            [(a.id, fts5_text(a.title), fts5_text(a.text)) for a in articles],
         )
         self._db.executemany(
             "INSERT INTO revisions (article_id, revision, content_hash, title, text, fetched_at, diff)"
@@ -255,7 +271,10 @@ class SQLiteStore:
             )
         if first_seen is None:  # a new article has no text indexed yet (this delete scans the index)
             self._db.execute("DELETE FROM articles_fts WHERE article_id = ?", (a.id,))
-        self._db.execute("INSERT INTO articles_fts (article_id, title, text) VALUES (?, ?, ?)", (a.id, a.title, a.text))
+        self._db.execute(
+            "INSERT INTO articles_fts (article_id, title, text) VALUES (?, ?, ?)",
+            (a.id, fts5_text(a.title), fts5_text(a.text)),
+        )
 
     def _add_revision(self, a: Article, digest: str, revision: int, diff: RevisionDiff | None = None) -> None:
         self._db.execute(
@@ -465,7 +484,7 @@ class SQLiteStore:
             rows = self._db.execute(sql, (to_fts5(query), *params, limit)).fetchall()
         except sqlite3.OperationalError as exc:
             raise QueryError(f"cannot search for {query!r}: {exc}") from exc
-        return [SearchHit(_article(row[:-2]), row[-2], -row[-1]) for row in rows]
+        return [SearchHit(_article(row[:-2]), from_fts5_text(row[-2]), -row[-1]) for row in rows]
 
     def coverage(
         self,

@@ -84,6 +84,21 @@ def test_search_finds_highlights_and_filters_by_outlet_and_time(store: Store) ->
     assert [h.article.url for h in store.search("Netanyahu (Trump OR harbour)")] == ["https://n.example/a"]
 
 
+def test_chinese_and_japanese_terms_match_inside_text_written_without_spaces(store: Store) -> None:
+    japanese = "イスラエルとハマスの停戦合意が発効した。ガザ地区で支援が再開。"
+    store.upsert(article("https://n.example/jp", japanese, title="停戦合意"))
+    store.upsert(article("https://n.example/zh", "以色列与哈马斯同意停火，加沙局势缓和。", outlet="south"))
+    store.upsert(article("https://n.example/en", "The truce holds in Gaza.", outlet="east"))
+    assert [h.article.url for h in store.search("停戦")] == ["https://n.example/jp"]
+    assert [h.article.url for h in store.search("停火 加沙")] == ["https://n.example/zh"]
+    assert {h.article.url for h in store.search("停戦 OR 停火")} == {"https://n.example/jp", "https://n.example/zh"}
+    assert store.search("合意停戦") == []  # the characters must stand in that order
+    hit = store.search("ガザ地区")[0]
+    # the snippet reads as the article does: the index's own spacing never shows
+    assert "ガザ地区" in hit.snippet.replace("«", "").replace("»", "")
+    assert "\u2060" not in hit.snippet
+
+
 def test_search_text_is_never_read_as_sql_or_fts_syntax(store: Store) -> None:
     store.upsert(article("https://n.example/a", "Officials said: 'no comment'; DROP TABLE articles."))
     assert len(store.search("comment'; DROP TABLE articles; --")) == 1
