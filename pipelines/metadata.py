@@ -567,7 +567,11 @@ def headline(meta: PageMetadata, host: str = "", fallback: str = "") -> str:
     declared = meta.headlines() or [fallback]
     visible = meta.visible_headlines()
     others = [*visible, *declared[1:]]
-    title = clean_title(declared[0], hints=TitleHints.of(meta.site_names(), host, meta.sections(), others))
+    # a page can fill a site-name tag (application-name) with its headline: that names no site, and
+    # would make every segment of the headline look like the site's name
+    titles = {norm(t) for t in declared}
+    sites = [s for s in meta.site_names() if norm(s) not in titles]
+    title = clean_title(declared[0], hints=TitleHints.of(sites, host, meta.sections(), others))
     return _without_disputed_kicker(title, visible)
 
 

@@ -256,6 +256,14 @@ def test_the_site_name_comes_from_any_declaration_and_a_headline_naming_the_site
     assert page_title(head) == "Harbour Ledger reporters win the regional press award"
 
 
+def test_a_headline_the_page_also_gives_as_its_application_name_is_not_cut_as_a_site_name() -> None:
+    headline = "Harbour plan - Council votes for the new quay"
+    named = f"<title>{headline}</title><meta name='application-name' content='{headline}'>"
+    assert page_title(named + og(headline, "The Ledger")) == headline
+    # the site's real name still leaves the title
+    assert page_title(named + og(f"{headline} | The Ledger", "The Ledger")) == headline
+
+
 def test_invisible_characters_leave_the_headline() -> None:
     head = og("Council&amp;#39;s har\xadbour\u200b plan passes&amp;nbsp;vote")
     assert page_title(head) == "Council's harbour plan passes vote"
