@@ -31,16 +31,38 @@ from pipelines.models import RawPage
 from pipelines.stories import StoryIndex
 
 
-def bcubed(predicted: dict[str, str], gold: dict[str, str]) -> tuple[float, float, float]:
+def bcubed(
+    predicted: dict[str, str], gold: dict[str, str], scored: set[str] | None = None
+) -> tuple[float, float, float]:
+    """B-cubed precision, recall and F1, averaged over the ``scored`` articles (default: all). The
+    groups stay the whole run's, so a half's score still counts a merge with the other half's pages."""
     ids = [i for i in gold if i in predicted]
     by_pred: dict[str, set[str]] = {}
     by_gold: dict[str, set[str]] = {}
     for i in ids:
         by_pred.setdefault(predicted[i], set()).add(i)
         by_gold.setdefault(gold[i], set()).add(i)
+    ids = [i for i in ids if scored is None or i in scored]
     p = sum(len(by_pred[predicted[i]] & by_gold[gold[i]]) / len(by_pred[predicted[i]]) for i in ids) / len(ids)
     r = sum(len(by_pred[predicted[i]] & by_gold[gold[i]]) / len(by_gold[gold[i]]) for i in ids) / len(ids)
     return p, r, 2 * p * r / (p + r) if p + r else 0.0
+
+
+def show_errors(predicted: dict[str, str], gold: dict[str, str], docs: list[dict[str, Any]]) -> None:
+    """The predicted stories that mix gold groups, and the gold groups split over stories, with titles."""
+    by_id = {d["id"]: d for d in docs}
+    by_pred: dict[str, list[str]] = {}
+    by_gold: dict[str, list[str]] = {}
+    for i in sorted(gold, key=lambda i: (by_id[i]["published_at"] or datetime.max.replace(tzinfo=UTC), i)):
+        if i in predicted:
+            by_pred.setdefault(predicted[i], []).append(i)
+            by_gold.setdefault(gold[i], []).append(i)
+    for label, groups, other in (("merged", by_pred, gold), ("split", by_gold, predicted)):
+        for key, ids in groups.items():
+            if len({other[i] for i in ids}) > 1:
+                print(f"{label} {key}:")
+                for i in ids:
+                    print(f"  {other[i][:40]:40} {by_id[i]['published_at']}  {by_id[i]['title'][:70]}")
 
 
 def load_pages(folder: Path) -> tuple[list[dict[str, Any]], dict[str, str]]:
@@ -82,6 +104,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=SHARED_DATA / "extraction-dev")
     parser.add_argument("--predictions", type=Path)
+    parser.add_argument("--show-errors", action="store_true", help="list wrongly merged and split gold groups")
     args = parser.parse_args()
     docs, gold = load_stories(args.data) if (args.data / "stories.jsonl").exists() else load_pages(args.data)
     started = time.perf_counter()
@@ -102,11 +125,13 @@ def main() -> None:
                     "singletons_f1": round(singles[2], 3)}  # fmt: skip
         # gold groups split in two by a hash of their id: develop on one half, check on the other
         for half in "ab":
-            part = {i: g for i, g in gold.items() if half_of(g) == half and i in predicted}
+            part = {i for i, g in gold.items() if half_of(g) == half and i in predicted}
             if part:
-                hp, hr, hf = bcubed({i: predicted[i] for i in part}, part)
+                hp, hr, hf = bcubed(predicted, gold, part)
                 print(f"  half {half} ({len(part)} articles): precision {hp:.3f} recall {hr:.3f} F1 {hf:.3f}")
                 figures[f"half_{half}_f1"] = round(hf, 3)
+        if args.show_errors:
+            show_errors(predicted, gold, docs)
     finish(figures)
 
 

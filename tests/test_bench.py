@@ -13,6 +13,7 @@ import pytest
 
 from bench.metadata import date_matches, datetime_matches, norm_title
 from bench.scoring import decode_html, half_of, page_counts, score
+from bench.stories import bcubed
 
 ROOT = Path(__file__).resolve().parent.parent
 BODY = (
@@ -56,6 +57,14 @@ def test_halves_are_stable_and_both_used() -> None:
     keys = [f"page-{i}" for i in range(40)]
     assert {half_of(k) for k in keys} == {"a", "b"}
     assert [half_of(k) for k in keys] == [half_of(k) for k in keys]
+
+
+def test_a_stories_half_score_counts_a_merge_with_the_other_half() -> None:
+    gold = {"a1": "A", "a2": "A", "b1": "B"}
+    merged = {"a1": "s", "a2": "s", "b1": "s"}
+    assert bcubed(merged, gold, {"a1", "a2"})[0] == pytest.approx(2 / 3)  # b1 sits in their story
+    assert bcubed({"a1": "s", "a2": "s", "b1": "t"}, gold, {"a1", "a2"}) == (1.0, 1.0, 1.0)
+    assert bcubed(merged, gold)[1] == 1.0
 
 
 def test_saved_pages_decode_from_their_declared_charset() -> None:
@@ -146,6 +155,35 @@ def test_syndication_bench_runs_on_any_folder_and_ends_with_one_json_line(tmp_pa
         "speed_ratio_vs_all_pairs",
     ):
         assert key in figures
+
+
+def test_stories_bench_scores_a_stories_folder_and_lists_the_wrong_merges(tmp_path: Path) -> None:
+    def article(i: str, title: str, text: str) -> dict[str, str]:
+        return {"id": i, "title": title, "text": text, "published_at": "2024-03-05T09:00:00Z"}
+
+    harbour = "The harbour council voted on Tuesday to close the north pier for repairs costing 2 million."
+    rail = "Rail workers at the Denholm depot began a two-day strike over night-shift pay on Monday."
+    lines = [
+        {"story_id": "harbour", "articles": [article("h1", "Harbour pier to close", harbour),
+                                             article("h2", "North pier closes for repairs", harbour)]},
+        {"story_id": "rail", "articles": [article("r1", "Denholm rail strike begins", rail)]},
+        # labelled as another event, but worded like the harbour reports: grouping merges it with them
+        {"story_id": "pier-2", "articles": [article("p1", "Harbour pier to close", harbour)]},
+    ]  # fmt: skip
+    (tmp_path / "stories.jsonl").write_text("\n".join(json.dumps(x) for x in lines), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "stories.py"), "--data", str(tmp_path), "--show-errors"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    assert (figures["articles"], figures["stories"], figures["recall"]) == (4, 2, 1.0)
+    assert figures["precision"] < 1.0
+    listed = done.stdout.split("merged ", 1)[1]
+    assert "pier-2" in listed
+    assert "harbour" in listed
+    assert "Denholm" not in listed
 
 
 def test_index_bench_measures_both_stores_and_ends_with_one_json_line(es_node) -> None:
