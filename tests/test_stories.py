@@ -95,3 +95,34 @@ def test_time_weight_falls_with_the_gap_and_forgives_a_bare_date_its_day() -> No
     assert time_weight(evening, bare, other_date_only=True) == 1.0
     assert time_weight(bare, evening) == 1.0
     assert time_weight(bare + timedelta(days=3), evening) < 1.0
+
+
+# Invented pieces an hour apart on one topic (one laptop maker's machines) but two events: a review of a
+# model on sale and a rumour about the next one. They share the topic's words, not its phrases.
+REVIEW = (
+    "Orchid Pro 16 review: the best laptop Orchid has made",
+    "The Orchid Pro 16 is fast, quiet and has a keyboard that finally feels right. Battery life reached"
+    " eleven hours in our video test, and the display is bright enough for a sunny train carriage. Orchid"
+    " still charges too much for storage, and the webcam is mediocre. The laptop starts at 2,399 dollars.",
+)
+RUMOUR = (
+    "Orchid laptop rumour: a brighter display and a cheaper model next spring",
+    "Suppliers say Orchid will give its next laptop a display with more brightness and a battery that lasts"
+    " longer. Orchid could also double the storage of its cheaper laptop, analysts who track orders say, and a"
+    " keyboard redesign and a better webcam are in testing. Orchid declined to comment on the laptop plans.",
+)
+FOLLOW_UP = (
+    "Orchid Pro 16 tested: battery life reached eleven hours",
+    "In our tests the Orchid Pro 16 reached eleven hours of battery life in the video test, and the display"
+    " proved bright enough outdoors. The laptop starts at 2,399 dollars with 512 GB of storage.",
+)
+
+
+def test_pieces_sharing_a_topic_but_no_phrases_stay_apart_and_a_report_that_does_joins() -> None:
+    index = StoryIndex()
+    t0 = datetime.fromisoformat("2025-11-20T09:00+00:00")
+    review = index.add("review", *REVIEW, t0)
+    rumour = index.add("rumour", *RUMOUR, t0 + timedelta(hours=1))
+    follow_up = index.add("follow-up", *FOLLOW_UP, t0 + timedelta(hours=2))
+    assert rumour != review
+    assert follow_up == review
