@@ -480,13 +480,28 @@ def test_a_fact_without_figures_or_names_is_an_omission_when_the_article_has_non
 
 def test_a_specific_claim_only_one_of_three_outlets_makes_is_uncorroborated_and_colour_is_not() -> None:
     base = "The storm damaged nearly 300 homes along the Porthaven coast on Tuesday, the mayor said."
-    claim = "A council official said the Porthaven harbour authority will seek 12 million pounds in emergency aid."
+    claim = "A council official said the Porthaven harbour authority will seek 12 million pounds for storm damage."
     colour = "Low pay, she said, drives many young volunteers to other careers in the region."
     arts = story(f"{base} {claim} {colour}", base, base.replace("nearly", "close to"))
     (only,) = found(arts, "uncorroborated")
     assert only.articles == ("a0",)
     assert only.evidence["a0"] == claim
-    assert found(story(f"{base} {claim}", base), "uncorroborated") == [], "two outlets are too few to tell"
+
+
+def test_two_outlets_are_enough_and_each_article_gets_its_one_weightiest_claim() -> None:
+    base = "The storm damaged nearly 300 homes along the Porthaven coast on Tuesday, the mayor said."
+    sourced = "Coastguard officials told reporters the storm damaged 14 fishing boats in the Porthaven harbour."
+    plain = "Repair crews will stay on the Porthaven coast to fix storm damage to roads and the old sea wall."
+    (only,) = found(story(f"{base} {plain} {sourced}", base), "uncorroborated")
+    assert only.articles == ("a0",)
+    assert only.evidence["a0"] == sourced, "a figure nobody else gives, attributed to a source, weighs most"
+
+
+def test_an_aside_that_names_nothing_of_the_event_is_not_an_uncorroborated_claim() -> None:
+    base = "The storm damaged nearly 300 homes along the Porthaven coast on Tuesday, the mayor said."
+    aside = "Copper futures in London rose 1.1 per cent overnight, traders said, on concerns about shipping delays."
+    arts = story(f"{base} {aside}", base, base.replace("nearly", "close to"))
+    assert found(arts, "uncorroborated") == []
 
 
 def test_framing_is_an_outlets_own_repeated_wording_for_what_the_others_word_plainly() -> None:

@@ -859,51 +859,120 @@ def _adjacent_groups(
 
 
 def _uncorroborated(story: AlignedStory, news: list[Article]) -> list[Divergence]:
-    """Substantive claims of fact whose specific words appear in no other outlet's article of the story.
+    """Substantive claims about the event that only one outlet makes, at most ``MAX_UNCORROBORATED`` per article.
 
-    Needs three outlets: with two, "only one says it" is weak evidence (one text is often much
-    longer than the other) and flags most of the longer text. A claim of fact says who says so
-    or states a figure; questions, weighing of possibilities, quotations and paraphrased speech
-    of someone named only by a pronoun ("Low pay, she said, drives ...") are the speaker's view
-    or colour, not the outlet's claim. At most ``MAX_UNCORROBORATED`` per article, the most
-    specific first: a long article of real coverage has many details nobody else reports, and a
-    reader needs the few that matter.
+    A candidate is a sentence no other outlet states: no aligned sentence, and most of its words
+    used by no other outlet. It must be about the event, naming ``MIN_EVENT_WORDS`` of the
+    words the outlets open their reports with (:func:`_event_words`); background and asides
+    are skipped. The candidates are ranked as claims (:func:`_claim_worth`), and only the
+    weightiest of each article is reported: a long article of real coverage has many details
+    nobody else gives, and a reader needs the one that matters. Two outlets are enough, as
+    for a reader comparing two reports; the cap and the event test keep the longer of two texts
+    from being flagged wholesale.
     """
-    if len({a.outlet for a in news}) < 3:
+    if len({a.outlet for a in news}) < 2:
         return []
     used_by: dict[str, set[str]] = defaultdict(set)
     for s in story.sentences():
-        for w in s.words:
+        for w in s.words | _duration_tokens(s):
             used_by[w].add(s.outlet)
+    event = _event_words(story, news)
     out = []
     for article in news:
-        found: list[tuple[tuple[int, int, int], Sentence]] = []
-        for s in story.per_article[article.id][1:]:
-            plain = [w for w in s.words if not w.startswith("#")]
-            if len(plain) < 7 or _SPECULATION.search(s.text) or _quoted_share(s) > 0.5 or s.text[:1] in "\"“‘'":
+        found: list[tuple[float, int, Sentence]] = []
+        for s in story.per_article[article.id][1:]:  # the lede restates the event
+            novel = [w for w in s.words | _duration_tokens(s) if used_by[w] == {s.outlet}]
+            worth = _claim_worth(s, novel)
+            if not worth or len(_stems(s.text) & event) < MIN_EVENT_WORDS:
                 continue
-            figures = number_tokens(s.facts.quantities)
-            if not (_ATTRIBUTED.search(s.text) or figures) or (_PRONOUN_SPEECH.search(s.text) and not figures):
+            if max((sim for _, sim in story.counterparts(s, RELATED_MIN).values()), default=0.0) >= ALIGN_MIN:
                 continue
-            novel = [w for w in s.words if used_by[w] == {s.outlet}]
-            if len(novel) < 3 or len(novel) < NOVEL_SHARE * len(s.words):
-                continue
-            best = max((sim for _, sim in story.counterparts(s, RELATED_MIN).values()), default=0.0)
-            if best >= ALIGN_MIN:
-                continue
-            # most specific first: figures and names nobody else gives, then novel words
-            specific = sum(1 for w in novel if w.startswith("#") or w in s.node.entities)
-            found.append(((-specific, -len(novel), s.index), s))
-        found.sort(key=lambda f: f[0])
-        for _, s in found[:MAX_UNCORROBORATED]:
+            found.append((-worth, s.index, s))
+        found.sort(key=lambda f: f[:2])
+        for _, _, s in found[:MAX_UNCORROBORATED]:
             out.append(_divergence("uncorroborated", [s], [], f"only {article.outlet}: {s.text[:80]}"))
     return out
 
 
-MAX_UNCORROBORATED = 3
+def _claim_worth(s: Sentence, novel: list[str]) -> float:
+    """How much a sentence reads as a checkable claim of the outlet's own (0: not a claim).
+
+    Surface cues any news text has, whatever its subject: a figure, date or duration (more if no
+    other outlet gives it); a source the claim is attributed to ("told reporters", "reportedly",
+    "added that"); a reported action or plan ("agreed to", "plans to"); a named actor; and the
+    share of words only this outlet uses. Questions, weighing of possibilities, quotations and
+    speech set off by a pronoun ("Low pay, she said, drives ...") or of an unnamed group ("They
+    said they want ...") are the speaker's view or colour, not a claim of the outlet.
+    """
+    plain = [w for w in s.words if not w.startswith("#")]
+    if len(plain) < 7 or _SPECULATION.search(s.text) or _quoted_share(s) > 0.5 or s.text[:1] in "\"“‘'":
+        return 0.0
+    if _PRONOUN_SPEECH.search(s.text):
+        return 0.0
+    # a duration nobody else gives ("within 24 hours") weighs in the ranking but does not make the sentence new
+    own = [w for w in novel if not w.startswith("#d")]
+    if len(own) < 3 or len(own) < NOVEL_SHARE * len(s.words):
+        return 0.0
+    facts = s.facts
+    figure = any(not q.quoted for q in facts.quantities) or bool(facts.durations or facts.days or facts.ordinals)
+    sourced = bool(_SOURCED.search(s.text))
+    acted = bool(_ATTRIBUTED.search(s.text))
+    if not (figure or sourced or acted):
+        return 0.0
+    novel_figure = any(w.startswith("#") for w in novel)
+    named = any(w in s.node.entities for w in s.words)
+    return (2.0 * novel_figure + 1.0 * figure + 1.5 * sourced + 0.75 * acted + 0.5 * named
+            + len(novel) / max(1, len(s.words)))  # fmt: skip
+
+
+def _event_words(story: AlignedStory, news: list[Article]) -> frozenset[str]:
+    """What the story is about: stems of the words of any outlet's title and first two sentences that 2+ outlets use.
+
+    A claim about the event names some of them; a sentence naming none is background or an
+    aside ("Copper futures rose 1.1 per cent") however specific it is. Any outlet's opening
+    counts (a feature may open on colour), as long as another outlet uses the word somewhere.
+    """
+    opening: set[str] = set()
+    used: dict[str, set[str]] = defaultdict(set)
+    for article in news:
+        sents = story.per_article[article.id]
+        opening |= _stems(" ".join([article.title or "", *(s.text for s in sents[:2])]))
+        for w in _stems(" ".join(s.text for s in sents)):
+            used[w].add(article.outlet)
+    return frozenset(w for w in opening if len(used[w]) >= 2)
+
+
+def _stems(text: str) -> frozenset[str]:
+    """Content words cut to a crude stem, so that word forms meet ("dropped", "drops" -> "drop")."""
+    out = set()
+    for word in content_words(text):
+        w = _SUFFIX.sub("", word)
+        w = w if len(w) >= 3 else word
+        if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "aeiousl":
+            w = w[:-1]  # "dropp" -> "drop", but "call" stays
+        out.add(w[:6])
+    return frozenset(out - _HOW_REPORTED)
+
+
+def _duration_tokens(s: Sentence) -> frozenset[str]:
+    """Durations as figure tokens ("#d63875" for "175 years"), to tell whether another outlet gives the same one."""
+    return frozenset(f"#d{d:g}" for d, _ in s.facts.durations)
+
+
+MAX_UNCORROBORATED = 1
+MIN_EVENT_WORDS = 2  # stems of the story's event (:func:`_event_words`) a claim about it names
 NOVEL_SHARE = 0.45  # share of a sentence's words no other outlet uses, for it to be a claim only one makes
+_SUFFIX = re.compile(r"(?:’s|'s|ing|ed|es|s|ly)$")
+_HOW_REPORTED = frozenset({"accord", "report", "announ", "confir", "statem"})  # how a thing is told, not what
+_SOURCED = re.compile(
+    r"\b(?:said|says|told|added|reported|reportedly|according to|announced|confirmed|revealed|found|testified|"
+    r"disclosed|estimated)\b",
+    re.IGNORECASE,
+)
+# "She added that ..." continues the attribution to the person the article has just named and is a
+# reported claim; "they" is most often a group never named ("They said they want a voice ...")
 _PRONOUN_SPEECH = re.compile(
-    r"^(?:he|she|they)\s+(?:said|says|told|added|argued)\b|,\s*(?:he|she|they)\s+(?:said|says|added)\s*,", re.I
+    r"^they\s+(?:said|say|told|added|argued)\b|,\s*(?:he|she|they)\s+(?:said|says|added)\s*,", re.IGNORECASE
 )
 
 
