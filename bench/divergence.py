@@ -9,8 +9,9 @@ real-stories-dev. For each set it prints precision and recall per divergence typ
 matches a label of the same type sharing at least two articles, or the one article a
 single-article label has, with overlapping evidence), syndication precision/recall and how many
 negative controls were flagged. Stories with no labels, controls or relations at all are not
-scored (the demo labels only its central story), and a story labelled only for its syndicated
-copies is scored on syndication alone; their predictions are counted and shown.
+scored (the demo labels only its central story), and a story marked ``"divergences_labelled": false``
+(the demo's side stories, labelled for their syndicated copies) is scored on syndication alone;
+their predictions are counted and shown.
 Then the analysis time of one story of 10, 100, 1,000 and 5,000
 synthetic articles. The last line is one JSON object with the figures.
 """
@@ -138,9 +139,10 @@ def score(results: list[tuple[dict[str, Any], Any]], predictions: list[dict[str,
             # a story nobody labelled (the demo labels only its central story) is not scored
             unlabelled += len(result.divergences)
             continue
-        # a story labelled for its syndicated copies only (no divergence labels, no controls: the demo's
-        # side stories) is scored on syndication; its divergences were never labelled, so none is "false"
-        divergences_labelled = bool(labels or story.get("controls"))
+        # a story whose file says its divergences were never labelled (the demo's side stories, in it for their
+        # syndicated copies) is scored on syndication alone. Only an explicit false does that: in a labelled set a
+        # story with no divergence labels means that nothing is to be found there.
+        divergences_labelled = story.get("divergences_labelled", True) is not False
         if not divergences_labelled:
             unlabelled += len(result.divergences)
         for pred in result.divergences if divergences_labelled else ():

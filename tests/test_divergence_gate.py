@@ -50,3 +50,32 @@ def test_the_bench_runs_on_any_folder_of_the_layout_and_ends_with_one_json_line(
     (written,) = [json.loads(line) for line in predictions.read_text(encoding="utf-8").splitlines()]
     assert written["story_id"] == "s1"
     assert any(d["type"] == "numeric_conflict" for d in written["divergences"])
+
+
+def _storm_story(story_id: str, **labels: object) -> dict:
+    text = "The storm damaged about {} homes along the Porthaven coast, Mayor Ana Ruiz said on Tuesday."
+    return {
+        "story_id": story_id,
+        "articles": [
+            {"id": f"{story_id}-{n}", "outlet": f"Outlet {n}", "url": f"https://o{n}.example/{story_id}",
+             "published_at": f"2025-03-04T0{n}:00:00Z", "title": "Storm", "text": text.format(v)}
+            for n, v in enumerate(["140", "nearly 300", "nearly 300"])
+        ],
+        "divergences": [], "controls": [], "relations": [], **labels,
+    }  # fmt: skip
+
+
+def test_a_story_counts_its_findings_as_false_unless_its_file_says_they_were_never_labelled() -> None:
+    labelled = _storm_story(
+        "s1",
+        divergences=[{"type": "numeric_conflict", "articles": ["s1-0", "s1-1"],
+                      "evidence": {"s1-0": "about 140 homes", "s1-1": "nearly 300 homes"}}],
+    )  # fmt: skip
+    copies = {"relations": [{"type": "syndicated", "articles": ["s2-1", "s2-2"]}]}
+    strict = score(analyse([labelled, _storm_story("s2", **copies)]))
+    marked = score(analyse([labelled, _storm_story("s2", **copies, divergences_labelled=False)]))
+    # the same conflict in a story labelled only for its copies: a false finding, unless marked as never labelled
+    assert strict["per_type"]["numeric_conflict"]["precision"] < 1.0
+    assert marked["per_type"]["numeric_conflict"]["precision"] == 1.0
+    assert marked["unscored_predictions"] > strict["unscored_predictions"]
+    assert strict["syndication_recall"] == marked["syndication_recall"] == 1.0
