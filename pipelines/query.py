@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipelines.wordlists import CJK
+
 _TOKEN = re.compile(r'\s*(?:(?P<phrase>"[^"]*")|(?P<paren>[()])|(?P<word>-?[^\s()"]+))')
 _OPERATORS = {"OR", "AND", "NOT"}
 
@@ -17,9 +19,8 @@ _OPERATORS = {"OR", "AND", "NOT"}
 # "停戦" would never match "停戦合意". Every Han or kana character is its own token instead (as Elasticsearch's
 # standard tokenizer does for Han), and a term written in them becomes the phrase of its characters: it matches
 # wherever those characters stand in a row.
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
-_WORDS = re.compile(rf"[{_CJK}]|(?:(?![{_CJK}])\w)+")
-_CJK_CHAR = re.compile(f"([{_CJK}])")
+_WORDS = re.compile(rf"[{CJK}]|(?:(?![{CJK}])\w)+")
+_CJK_CHAR = re.compile(f"([{CJK}])")
 # what the SQLite index puts around each CJK character: FTS5's unicode61 tokenizer splits on it, and it is
 # invisible, so a snippet reads as the original once it is removed (a space would change the text)
 _CJK_SEPARATOR = "\u2060"  # WORD JOINER, a format character: not a token character for unicode61

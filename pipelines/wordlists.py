@@ -5,6 +5,10 @@ Language data, kept apart from the logic that uses it (English for now).
 
 from __future__ import annotations
 
+# Han and kana: Chinese and Japanese are written without spaces between words, so their text is not split into
+# words by spaces; the search index and the story grouping take its characters (or pairs of them) instead.
+CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())

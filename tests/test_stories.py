@@ -126,3 +126,48 @@ def test_pieces_sharing_a_topic_but_no_phrases_stay_apart_and_a_report_that_does
     follow_up = index.add("follow-up", *FOLLOW_UP, t0 + timedelta(hours=2))
     assert rumour != review
     assert follow_up == review
+
+
+# Invented reports in Japanese (no spaces between words) and German (umlauts): two of one event and one of
+# another, in each language.
+JAPANESE = [
+    (
+        "jp-1",
+        "台風10号が沖縄本島に上陸、那覇で最大風速40メートル",
+        "気象庁によると、台風10号は28日午前、沖縄本島に上陸した。那覇市では最大風速40メートルを観測し、"
+        "約3万戸が停電した。県は全域に避難指示を出している。",
+    ),
+    (
+        "jp-2",
+        "沖縄本島に台風10号上陸　3万戸停電",
+        "台風10号は28日午前に沖縄本島へ上陸し、那覇市で最大風速40メートルを記録した。沖縄電力によると"
+        "約3万戸が停電している。気象庁は引き続き警戒を呼びかけた。",
+    ),
+    (
+        "jp-3",
+        "日銀、政策金利を据え置き　物価見通しを上方修正",
+        "日本銀行は28日の金融政策決定会合で、政策金利を据え置くことを決めた。物価見通しは上方修正した。",
+    ),
+]
+GERMAN = [
+    ("de-1", "Brückeneinsturz in Großwörth: Verkehr über die Mühlbach-Brücke gesperrt",
+     "Nach dem Einsturz eines Teils der Mühlbach-Brücke in Großwörth bleibt die Straße gesperrt, teilte die"
+     " Stadtverwaltung am Montag mit. Verletzt wurde niemand; Gutachter prüfen die übrigen Pfeiler."),
+    ("de-2", "Großwörth: Mühlbach-Brücke nach Teileinsturz gesperrt",
+     "Die Mühlbach-Brücke in Großwörth ist nach einem Teileinsturz gesperrt. Laut Stadtverwaltung wurde"
+     " niemand verletzt, Gutachter untersuchen nun die übrigen Pfeiler der Brücke."),
+    ("de-3", "Ärztestreik in Süddeutschland: Praxen bleiben geschlossen",
+     "Tausende Ärztinnen und Ärzte in Süddeutschland streiken am Montag für höhere Honorare; viele Praxen"
+     " bleiben geschlossen, teilte der Verband mit."),
+]  # fmt: skip
+
+
+def test_articles_in_languages_without_spaces_or_with_accents_group_by_their_own_words() -> None:
+    t0 = datetime.fromisoformat("2025-08-28T03:00+00:00")
+    for reports in (JAPANESE, GERMAN):
+        index = StoryIndex()
+        first, second, other = (
+            index.add(aid, title, text, t0 + timedelta(hours=n)) for n, (aid, title, text) in enumerate(reports)
+        )
+        assert first == second, reports[0][0]
+        assert other != first, reports[2][0]
