@@ -42,6 +42,8 @@ TRAFILATURA_BASIC_CLEAN_XPATH = (
 )
 # what re:test does: Python's re.search, UNICODE, IGNORECASE for the 'i' flag
 _COOKIE_CONSENT_RE = re.compile(_COOKIE_CONSENT, re.UNICODE | re.IGNORECASE)
+# every match of the pattern holds one of these words
+_WORDS = ("cookie", "consent", "borlabs", "cmplz", "onetrust", "moove")
 # every element trafilatura's expression can select, in document order: the plain branches, and
 # every element with a class or an id (the candidates of the footer and cookie-banner tests)
 _CANDIDATES = XPath("|".join(f".//{tag}" for tag in _TAGS) + "|.//*[@class or @id]")
@@ -56,11 +58,21 @@ def basic_clean_nodes(tree: HtmlElement) -> list[HtmlElement]:
             out.append(node)
             continue
         cls, ident = node.get("class"), node.get("id")
-        if (tag == "div" and "footer" in _first_of(node, cls, ident)) or (
-            (cls and _COOKIE_CONSENT_RE.search(cls)) or (ident and _COOKIE_CONSENT_RE.search(ident))
-        ):
+        if (tag == "div" and "footer" in _first_of(node, cls, ident)) or _cookie_mark(cls) or _cookie_mark(ident):
             out.append(node)
     return out
+
+
+def _cookie_mark(value: str | None) -> bool:
+    """``re:test(value, _COOKIE_CONSENT, 'i')``, with a shortcut for the usual ASCII class or id that holds
+    none of the pattern's words (in ASCII, IGNORECASE is lower case; elsewhere it folds more letters)."""
+    if not value:
+        return False
+    if value.isascii():
+        lowered = value.lower()
+        if not any(word in lowered for word in _WORDS):
+            return False
+    return _COOKIE_CONSENT_RE.search(value) is not None
 
 
 def _first_of(node: HtmlElement, cls: str | None, ident: str | None) -> str:
