@@ -245,9 +245,12 @@ def _join_lost_parts(tree: lxml.html.HtmlElement, text: str) -> bool:
     the text has the first part's paragraph and misses a later part's are the later parts moved
     into the first, in page order. True when something was joined.
     """
+    parts = _split_body_parts(tree)
+    if not parts:  # most pages: no need to normalise the text
+        return False
     kept = norm(text)
     joined = False
-    for nodes in _split_body_parts(tree):
+    for nodes in parts:
         first, rest = nodes[0], nodes[1:]
         if _first_paragraph(first) not in kept or all(_first_paragraph(n) in kept for n in rest):
             continue
