@@ -155,7 +155,8 @@ def _trafilatura(tree: lxml.html.HtmlElement, url: str, *, fast: bool) -> str:
 
 @functools.cache
 def _options(fast: bool) -> Extractor:
-    """What ``bare_extraction(with_metadata=False, include_comments=False, fast=fast)`` builds, made once."""
+    """What ``bare_extraction(with_metadata=False, include_comments=False, fast=fast)`` builds, made once
+    (the date limit it sets is for metadata, which is off)."""
     return Extractor(output_format="python", fast=fast, comments=False, with_metadata=False)
 
 
