@@ -82,6 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     secrets = known_secrets(config)
     for handler in logging.getLogger().handlers:
         handler.setFormatter(RedactingFormatter(secrets=secrets, inner=handler.formatter))
+    # Scrapy leaves the root logger at NOTSET and filters in its handler: every debug line of every
+    # request ("Crawled (200) ...") would be made into a record and then thrown away
+    logging.getLogger().setLevel(settings["LOG_LEVEL"])
     process.start()
     stats = dict((crawler.stats.get_stats() if crawler.stats else {}).items())
     try:

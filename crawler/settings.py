@@ -48,6 +48,7 @@ def build_settings(config: Config) -> dict[str, Any]:
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": "INFO",
+        "STATS_CLASS": "crawler.runstats.PlainStatsCollector",
         # pages waiting for extraction wait here, in memory: Scrapy's 5 MB keeps the workers fed
         # (20 MB only held more pages: 20 MB more RSS in the bench)
         "SCRAPER_SLOT_MAX_ACTIVE_SIZE": 5_000_000,

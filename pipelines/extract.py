@@ -16,19 +16,23 @@ Bad input is a value: :func:`extract_article` never raises for a page, it return
 
 from __future__ import annotations
 
+import functools
 import json
 import re
+from copy import copy
 from datetime import UTC
 from urllib.parse import urlsplit
 
 import lxml.html
 import trafilatura
 from lxml import etree
+from trafilatura.settings import Extractor
 from trafilatura.utils import load_html
 
 from pipelines.access import access_state
 from pipelines.cleaning import TRAILING_LIST_MIN_ITEMS, clean_text, norm, trailing_list
 from pipelines.dates import offset_of
+from pipelines.fast_cleaning import use_fast_basic_cleaning
 from pipelines.metadata import PageMetadata, clean_title, headline, modified_date, page_authors, published_date
 from pipelines.models import AccessState, Article, Extraction, ExtractionStatus, RawPage, count_words
 from pipelines.syndication import signature, wire_agency
@@ -138,11 +142,22 @@ def _main_text(tree: lxml.html.HtmlElement, url: str) -> str:
 
 
 def _trafilatura(tree: lxml.html.HtmlElement, url: str, *, fast: bool) -> str:
-    doc = trafilatura.bare_extraction(tree, url=url, with_metadata=False, include_comments=False, fast=fast)
+    use_fast_basic_cleaning()
+    # a copy of one prepared set of options: building them reads trafilatura's config file settings each time
+    options = copy(_options(fast))
+    options.url, options.source = url, url.encode("utf-8", "replace").decode("utf-8")  # as Extractor(url=url) sets them
+    doc = trafilatura.bare_extraction(tree, options=options)
     if doc is None:
         return ""
     text = doc.get("text") if isinstance(doc, dict) else doc.text  # a dict only with as_dict=True
     return text or ""
+
+
+@functools.cache
+def _options(fast: bool) -> Extractor:
+    """What ``bare_extraction(with_metadata=False, include_comments=False, fast=fast)`` builds, made once
+    (the date limit it sets is for metadata, which is off)."""
+    return Extractor(output_format="python", fast=fast, comments=False, with_metadata=False)
 
 
 def _drawn_by_script(tree: lxml.html.HtmlElement, url: str) -> str:
@@ -231,9 +246,12 @@ def _join_lost_parts(tree: lxml.html.HtmlElement, text: str) -> bool:
     the text has the first part's paragraph and misses a later part's are the later parts moved
     into the first, in page order. True when something was joined.
     """
+    parts = _split_body_parts(tree)
+    if not parts:  # most pages: no need to normalise the text
+        return False
     kept = norm(text)
     joined = False
-    for nodes in _split_body_parts(tree):
+    for nodes in parts:
         first, rest = nodes[0], nodes[1:]
         if _first_paragraph(first) not in kept or all(_first_paragraph(n) in kept for n in rest):
             continue

@@ -27,6 +27,7 @@ import lxml.html
 
 from pipelines.dates import declares_offset, has_time_of_day, is_future, parse_datetime, same_wall_clock
 from pipelines.models import AccessState, RawPage
+from pipelines.patterns import GuardedPattern
 from pipelines.wordlists import DATE_WORDS
 
 _WORD = re.compile(r"\w+")
@@ -131,11 +132,14 @@ _RELATED_WORDS = frozenset({"related", "more", "read", "see", "also", "share", "
 
 STANDFIRST_PREFIX_CHARS = 40
 _STANDFIRST_CLASS = re.compile(r"standfirst|subtitle|sub-head|subhead|dek|summary|teaser|intro|lead|excerpt", re.I)
-_PAYWALL_TEXT = re.compile(
-    r"(subscribe (now )?to (continue|read|unlock)|to continue reading|already a subscriber|"
-    r"this (article|content|story) is (only )?(available )?(for|to) (subscribers|members)|"
-    r"sign in to (continue|read)|become a (subscriber|member) to)",
-    re.IGNORECASE,
+_PAYWALL_TEXT = GuardedPattern(
+    re.compile(
+        r"(subscribe (now )?to (continue|read|unlock)|to continue reading|already a subscriber|"
+        r"this (article|content|story) is (only )?(available )?(for|to) (subscribers|members)|"
+        r"sign in to (continue|read)|become a (subscriber|member) to)",
+        re.IGNORECASE,
+    ),
+    ("subscribe", "to continue reading", "members", "sign in to", "become a"),
 )
 PAYWALL_TAIL_CHARS = 600
 

@@ -9,6 +9,7 @@ a few more tracking parameters news sites use, no fragment, no trailing slash.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -19,6 +20,9 @@ TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "_hs")
 TRACKING_PARAMS = frozenset({"fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "cmpid", "ocid", "ref", "smid"})
 
 
+# the crawl asks for the same URL's form several times (when a feed lists it, for its request, when it is
+# recorded): each asks courlan and w3lib once
+@functools.lru_cache(maxsize=8192)
 def canonical_url(url: str) -> str:
     """The canonical form of an article URL, used for identity and deduplication."""
     url = url.strip()

@@ -6,7 +6,10 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from pipelines import syndication
 from pipelines.models import Article
 from pipelines.syndication import (
     decode_signature,
@@ -143,3 +146,23 @@ def test_stored_signatures_are_used_instead_of_the_text() -> None:
     # a copy whose stored text was lost but whose signature was kept is still recognised
     b = art("south", "", hours=2, signature=signature("\n".join(STORY)))
     assert detect_copies([a, b]).original == {b.id: a.id}
+
+
+FOOT_LINES = [
+    "The council met on Tuesday.", "AP", "(Reuters)", "- AFP", "dpa contributed to this report.",
+    "Copyright 2024 Reuters", "© AP", "Reporting by Jane Doe", "The Associated Press contributed.", "CONTRIBUTED",
+    "copyright", "Kyodo News", "  ", "ap news and more", "x" * 120,
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(FOOT_LINES), max_size=12))
+def test_the_credit_at_the_foot_is_the_one_the_whole_credit_pattern_finds_first(lines: list[str]) -> None:
+    # three plain paragraphs first: no dateline, no author, the foot decides
+    text = "\n".join(["The vote.", "The budget.", "The harbour.", *lines])
+    first = next(syndication._CREDIT.finditer(text[-600:]), None)  # the reference: the whole pattern
+    expected = ""
+    if first is not None:
+        agency = first.group("agency") or first.group("owner") or first.group("sign")
+        expected = syndication.AGENCIES.get(agency.lower(), agency)
+    assert wire_agency(text, ()) == expected
