@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import functools
 import hashlib
 import itertools
 import re
@@ -876,14 +877,21 @@ def _uncorroborated(story: AlignedStory, news: list[Article]) -> list[Divergence
     for s in story.sentences():
         for w in s.words | _duration_tokens(s):
             used_by[w].add(s.outlet)
-    event = _event_words(story, news)
+    stems: dict[str, frozenset[str]] = {}
+
+    def stems_of(text: str) -> frozenset[str]:  # a sentence is stemmed once: for the event words and as a claim
+        if text not in stems:
+            stems[text] = _stems(text)
+        return stems[text]
+
+    event = _event_words(story, news, stems_of)
     out = []
     for article in news:
         found: list[tuple[float, int, Sentence]] = []
         for s in story.per_article[article.id][1:]:  # the lede restates the event
             novel = [w for w in s.words | _duration_tokens(s) if used_by[w] == {s.outlet}]
             worth = _claim_worth(s, novel)
-            if not worth or len(_stems(s.text) & event) < MIN_EVENT_WORDS:
+            if not worth or len(stems_of(s.text) & event) < MIN_EVENT_WORDS:
                 continue
             if max((sim for _, sim in story.counterparts(s, RELATED_MIN).values()), default=0.0) >= ALIGN_MIN:
                 continue
@@ -925,33 +933,38 @@ def _claim_worth(s: Sentence, novel: list[str]) -> float:
             + len(novel) / max(1, len(s.words)))  # fmt: skip
 
 
-def _event_words(story: AlignedStory, news: list[Article]) -> frozenset[str]:
+def _event_words(
+    story: AlignedStory, news: list[Article], stems_of: Callable[[str], frozenset[str]] | None = None
+) -> frozenset[str]:
     """What the story is about: stems of the words of any outlet's title and first two sentences that 2+ outlets use.
 
     A claim about the event names some of them; a sentence naming none is background or an
     aside ("Copper futures rose 1.1 per cent") however specific it is. Any outlet's opening
     counts (a feature may open on colour), as long as another outlet uses the word somewhere.
     """
+    stems_of = stems_of or _stems
     opening: set[str] = set()
     used: dict[str, set[str]] = defaultdict(set)
     for article in news:
         sents = story.per_article[article.id]
-        opening |= _stems(" ".join([article.title or "", *(s.text for s in sents[:2])]))
-        for w in _stems(" ".join(s.text for s in sents)):
+        opening |= _stems(article.title or "").union(*(stems_of(s.text) for s in sents[:2]))
+        for w in frozenset().union(*(stems_of(s.text) for s in sents)):
             used[w].add(article.outlet)
     return frozenset(w for w in opening if len(used[w]) >= 2)
 
 
 def _stems(text: str) -> frozenset[str]:
     """Content words cut to a crude stem, so that word forms meet ("dropped", "drops" -> "drop")."""
-    out = set()
-    for word in content_words(text):
-        w = _SUFFIX.sub("", word)
-        w = w if len(w) >= 3 else word
-        if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "aeiousl":
-            w = w[:-1]  # "dropp" -> "drop", but "call" stays
-        out.add(w[:6])
-    return frozenset(out - _HOW_REPORTED)
+    return frozenset(_stem(word) for word in content_words(text)) - _HOW_REPORTED
+
+
+@functools.lru_cache(maxsize=65536)  # a vocabulary's worth: the same words recur in every story
+def _stem(word: str) -> str:
+    w = _SUFFIX.sub("", word)
+    w = w if len(w) >= 3 else word
+    if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "aeiousl":
+        w = w[:-1]  # "dropp" -> "drop", but "call" stays
+    return w[:6]
 
 
 def _duration_tokens(s: Sentence) -> frozenset[str]:
