@@ -21,6 +21,7 @@ from crawler.item_pipelines import ExtractStage
 from pipelines.config import Config
 from pipelines.extract import extract_article
 from pipelines.models import AccessState, ExtractionStatus, RawPage
+from tests.stagecrawler import StageCrawler
 
 NOW = datetime(2025, 7, 10, tzinfo=UTC)
 JAPANESE = "東京都は十日、新しい防災計画を発表した。計画では、地震や台風に備えて避難所の数を増やす。" * 6
@@ -115,23 +116,9 @@ def test_binary_content_is_not_html() -> None:
     assert result.status is ExtractionStatus.NOT_HTML
 
 
-class _Stats:
-    def __init__(self) -> None:
-        self.values: dict[str, int] = {}
-
-    def inc_value(self, key: str, count: int = 1) -> None:
-        self.values[key] = self.values.get(key, 0) + count
-
-
-class _Crawler:
-    def __init__(self, config: Config) -> None:
-        self.settings = {"NEWSWATCH_CONFIG": config}
-        self.stats = _Stats()
-
-
 @pytest.fixture
 def stage(demo_config: Config) -> ExtractStage:
-    return ExtractStage(_Crawler(demo_config))  # type: ignore[arg-type]
+    return ExtractStage(StageCrawler(demo_config))  # type: ignore[arg-type]
 
 
 def _raw_for(outlet: str, html: str) -> RawPage:

@@ -17,6 +17,7 @@ from crawler.workers import WorkerError, extract_article, extract_articles, star
 from pipelines.config import Config
 from pipelines.extract import extract_article as extract_here  # imported at collection, as the other extraction tests
 from pipelines.models import Extraction, ExtractionStatus, RawPage
+from tests.stagecrawler import StageCrawler
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -88,7 +89,7 @@ def test_the_extract_stage_hands_pages_to_its_workers_in_batches_and_drops_only_
     demo_config: Config,
 ) -> None:
     config = demo_config.model_copy(update={"crawl": demo_config.crawl.model_copy(update={"extract_processes": 1})})
-    stage = ExtractStage(_Crawler(config))  # type: ignore[arg-type]
+    stage = ExtractStage(StageCrawler(config))  # type: ignore[arg-type]
     outlet = config.outlets[0].id
     body = "".join(f"<p>Paragraph {i}: the council met on Tuesday and voted on the budget.</p>" for i in range(8))
     pages = [
@@ -121,17 +122,3 @@ def test_the_extract_stage_hands_pages_to_its_workers_in_batches_and_drops_only_
     assert all(r.extraction.status is ExtractionStatus.OK for r in extracted)
     assert stage.crawler.stats.values["newswatch/extraction/ok"] == len(pages) - 1
     assert stage.crawler.stats.values["newswatch/extraction/error"] == 1
-
-
-class _Stats:
-    def __init__(self) -> None:
-        self.values: dict[str, int] = {}
-
-    def inc_value(self, key: str, count: int = 1) -> None:
-        self.values[key] = self.values.get(key, 0) + count
-
-
-class _Crawler:
-    def __init__(self, config: Config) -> None:
-        self.settings = {"NEWSWATCH_CONFIG": config}
-        self.stats = _Stats()
