@@ -123,13 +123,13 @@ def wire_agency(text: str, authors: Sequence[str] = ()) -> str:
         if author.lower().strip() in AGENCIES:
             return AGENCIES[author.lower().strip()]
     tail = text[-600:]
-    if _CREDIT_WORDS.may_match(tail) or "©" in tail:
-        for match in _CREDIT.finditer(tail):
-            agency = match.group("agency") or match.group("owner") or match.group("sign")
-            return AGENCIES.get(agency.lower(), agency)
+    pattern = _CREDIT if _CREDIT_WORDS.may_match(tail) or "©" in tail else _SIGNED
+    match = pattern.search(tail)
+    if match is None:
         return ""
-    signed = _SIGNED.search(tail)
-    return AGENCIES.get(signed.group("sign").lower(), signed.group("sign")) if signed else ""
+    groups = match.groupdict()
+    agency = groups.get("agency") or groups.get("owner") or groups["sign"]
+    return AGENCIES.get(agency.lower(), agency)
 
 
 # -- signatures -----------------------------------------------------------------------------------

@@ -933,16 +933,13 @@ def _claim_worth(s: Sentence, novel: list[str]) -> float:
             + len(novel) / max(1, len(s.words)))  # fmt: skip
 
 
-def _event_words(
-    story: AlignedStory, news: list[Article], stems_of: Callable[[str], frozenset[str]] | None = None
-) -> frozenset[str]:
+def _event_words(story: AlignedStory, news: list[Article], stems_of: Callable[[str], frozenset[str]]) -> frozenset[str]:
     """What the story is about: stems of the words of any outlet's title and first two sentences that 2+ outlets use.
 
     A claim about the event names some of them; a sentence naming none is background or an
     aside ("Copper futures rose 1.1 per cent") however specific it is. Any outlet's opening
     counts (a feature may open on colour), as long as another outlet uses the word somewhere.
     """
-    stems_of = stems_of or _stems
     opening: set[str] = set()
     used: dict[str, set[str]] = defaultdict(set)
     for article in news:
