@@ -11,6 +11,7 @@ import pytest
 from pipelines.models import Article
 from pipelines.store import SQLiteStore
 from pipelines.syndication import signature
+from tests.contracts.test_store import article
 
 
 def test_an_unwritable_location_is_a_store_error(tmp_path: Path) -> None:
@@ -79,38 +80,22 @@ def test_a_store_from_the_first_release_gains_the_new_article_columns_in_place(t
 def test_a_store_indexed_before_cjk_splitting_is_reindexed_once_on_opening(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     store = SQLiteStore(path)
-    jp = Article(
-        id="jp",
-        outlet="north",
-        url="https://n.example/jp",
-        canonical_url="https://n.example/jp",
-        title="停戦合意",
-        text="イスラエルとハマスの停戦合意が発効した。",
-        fetched_at=datetime(2025, 7, 8, tzinfo=UTC),
-    )
-    en = Article(
-        id="en",
-        outlet="south",
-        url="https://s.example/en",
-        canonical_url="https://s.example/en",
-        title="Truce",
-        text="The truce holds.",
-        fetched_at=datetime(2025, 7, 8, tzinfo=UTC),
-    )
+    jp = article("https://n.example/jp", "イスラエルとハマスの停戦合意が発効した。", title="停戦合意")
+    en = article("https://s.example/en", "The truce holds.", outlet="south", title="Truce")
     store.upsert_many([jp, en])
     store.close()
     # as an earlier release left it: the text indexed as written, whole CJK clauses as single tokens
     db = sqlite3.connect(path)
     with db:
-        db.execute("UPDATE articles_fts SET title = ?, text = ? WHERE article_id = 'jp'", (jp.title, jp.text))
+        db.execute("UPDATE articles_fts SET title = ?, text = ? WHERE article_id = ?", (jp.title, jp.text, jp.id))
         db.execute("PRAGMA user_version = 0")
     assert db.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH '\"停 戦\"'").fetchone() == (0,)
     db.close()
 
     store = SQLiteStore(path)
     try:
-        assert [h.article.id for h in store.search("停戦")] == ["jp"]
-        assert [h.article.id for h in store.search("truce")] == ["en"]
+        assert [h.article.id for h in store.search("停戦")] == [jp.id]
+        assert [h.article.id for h in store.search("truce")] == [en.id]
         assert len(store.articles()) == 2
     finally:
         store.close()
