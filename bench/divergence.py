@@ -1,6 +1,6 @@
 """Divergence engine quality and speed.
 
-    python bench/divergence.py [--data PATH ...] [--predictions FILE] [--no-speed]
+    python bench/divergence.py [--data PATH ...] [--predictions FILE] [--no-speed] [--show-errors]
 
 PATH is a folder holding ``stories.jsonl`` or a ``.jsonl`` file in that format (the shared
 divergence-dev and real-stories-dev sets, the demo newsroom's ground truth). Without --data it
@@ -116,7 +116,9 @@ def analyse(stories: list[dict[str, Any]]) -> list[tuple[dict[str, Any], Any]]:
     return out
 
 
-def score(results: list[tuple[dict[str, Any], Any]], predictions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def score(results: list[tuple[dict[str, Any], Any]], predictions: list[dict[str, Any]] | None = None,
+          errors: list[str] | None = None) -> dict[str, Any]:  # fmt: skip
+    """Precision and recall per type; ``errors`` (when given) collects a line per false finding and per miss."""
     tp_p, fp, tp_r, fn = Counter(), Counter(), Counter(), Counter()
     syn = Counter()
     controls_flagged = 0
@@ -152,11 +154,15 @@ def score(results: list[tuple[dict[str, Any], Any]], predictions: list[dict[str,
                 tp_p[pred.type] += 1
             else:
                 fp[pred.type] += 1
+                if errors is not None:
+                    errors.append(_error_line("false", story["story_id"], pred.type, pred.evidence))
         for label in labels:
             if any(p.type == label["type"] and _overlap(p, label) for p in result.divergences):
                 tp_r[label["type"]] += 1
             else:
                 fn[label["type"]] += 1
+                if errors is not None:
+                    errors.append(_error_line("missed", story["story_id"], label["type"], label["evidence"]))
         for control in story.get("controls", []):
             if any(p.type == "numeric_conflict" and _flags_control(p, control) for p in result.divergences):
                 controls_flagged += 1
@@ -178,6 +184,11 @@ def score(results: list[tuple[dict[str, Any], Any]], predictions: list[dict[str,
     return {"per_type": per_type, "precision": all_p, "recall": all_r, "syndication_precision": syn_p,
             "syndication_recall": syn_r, "controls_flagged": controls_flagged,
             "unscored_predictions": unlabelled, "unjudged_types": dict(sorted(unjudged.items()))}  # fmt: skip
+
+
+def _error_line(kind: str, story_id: str, type_: str, evidence: dict[str, str]) -> str:
+    shown = "\n".join(f"      {a}: {text[:160]}" for a, text in evidence.items())
+    return f"  {kind} {type_} in {story_id}\n{shown}"
 
 
 def print_table(name: str, figures: dict[str, Any]) -> None:
@@ -250,6 +261,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, action="append", help="stories.jsonl folder or file (repeatable)")
     parser.add_argument("--predictions", type=Path, help="write one JSON object per story here")
     parser.add_argument("--no-speed", action="store_true", help="skip the timing of growing stories")
+    parser.add_argument("--show-errors", action="store_true", help="list each false finding and each missed label")
     parser.add_argument("--sizes", default="10,100,1000,5000", help="story sizes for the timing")
     args = parser.parse_args()
     paths = args.data or [DEMO] + [p for p in (SHARED_DATA / "divergence-dev", SHARED_DATA / "real-stories-dev")
@@ -261,8 +273,11 @@ def main() -> None:
         if path == DEMO:
             name = "demo"
         results = analyse(load(path))
-        result = score(results, predictions)
+        errors: list[str] = []
+        result = score(results, predictions, errors)
         print_table(name, result)
+        if args.show_errors:
+            print("\n".join(errors) or "  no errors")
         figures[name] = {"precision": round(result["precision"], 3), "recall": round(result["recall"], 3),
                          "controls_flagged": result["controls_flagged"],
                          "syndication_recall": result["syndication_recall"]}  # fmt: skip
