@@ -466,6 +466,50 @@ def test_a_quotation_broken_by_its_attribution_is_one_quotation_with_that_speake
     assert len(quotes("She called it ‘terribly disruptive’ but said, ‘we won’t roll the dice on safety.’")) == 1
 
 
+def test_a_speech_verb_inside_a_quotation_is_not_its_speaker() -> None:
+    (quote,) = quotes(
+        '"Reed says he will run the harbour like he\'s running his shipyard? Spare us," said Okafor, '
+        'who added that "the only thing Reed ever launched is a lawsuit."'
+    )
+    assert quote.speaker == "Okafor"
+    (whole,) = quotes("“Reed says he will run the harbour like he’s run his shipyard,” Ms. Okafor said on Monday.")
+    assert whole.speaker == "Okafor"
+
+
+@pytest.mark.parametrize("sentence", ["he told CBS’s Face the Nation", "he told CBS' Face the Nation"])
+def test_a_possessive_does_not_make_another_venue(sentence: str) -> None:
+    from pipelines.compare.claims import venue_of
+
+    assert venue_of(sentence) == "CBS"
+
+
+def test_fragments_of_one_statement_and_two_speakers_sharing_words_are_not_a_reworded_quote() -> None:
+    # two outlets quote different halves of one statement; a third quotes it whole, linking them
+    arts = story(
+        "“I feel very sorry for the harbour master,” Reed told reporters before the vote.",
+        "“The council ignored every warning. The harbour master warned them and they ruined his career,” Reed said.",
+        "“I feel very sorry. He has served this town for years and I feel very sorry. The council ignored every "
+        "warning. The harbour master warned them and they ruined his career,” Reed said.",
+    )
+    assert found(arts, "quote_wording") == []
+    # the same phrase in the mouths of two different people is two quotes, not one reworded
+    arts = story(
+        "“I don’t think we can promise a date but the stronger the seawall plan, the better its odds,” Ms. Ruiz said.",
+        "“I asked him to back the seawall plan. He said, ‘I don’t think we can promise that,’” said Mr. Bell.",
+    )
+    assert found(arts, "quote_wording") == []
+
+
+def test_british_and_american_spellings_in_a_quote_are_not_a_rewording() -> None:
+    said = "is a terror {} and nothing else, and our {} will not sit across a table with it"
+    arts = story(
+        f"“The militia {said.format('organisation', 'defence')},” Defence Minister Ana Ruiz said.",
+        f'"The militia {said.format("organization", "defense")}," Defense Minister Ana Ruiz said.',
+        f"“The militia {said.format('organization', 'defense')},” said Defense Minister Ana Ruiz.",
+    )
+    assert found(arts, "quote_wording") == []
+
+
 def test_a_fact_without_figures_or_names_is_an_omission_when_the_article_has_none_of_its_words() -> None:
     fact = "Engineers warned that the cracked seawall could collapse during the next spring tide."
     arts = story(

@@ -393,25 +393,25 @@ def quotes(sentence: str, previous_speaker: str = "") -> tuple[Quote, ...]:
     out = []
     venue = venue_of(sentence)
     matches = list(_QUOTE.finditer(sentence))
-    parts: list[tuple[str, int, int]] = []  # (text, start, end) after joining broken quotations
+    parts: list[tuple[str, int, int, str]] = []  # (text, start, end, attribution between parts) after joining
     for m in matches:
         text = (m["d"] or m["s"] or "").strip(" ,.")
         # broken only where the first part ends with a comma inside its marks ("carnage," he said)
         broken = parts and re.search(r",\s*[\"”’']$", sentence[parts[-1][1] : parts[-1][2]])
         if broken and _BROKEN.fullmatch(sentence[parts[-1][2] : m.start()]):
-            previous, start, _ = parts.pop()
-            parts.append((f"{previous} {text}", start, m.end()))
+            previous, start, previous_end, _ = parts.pop()
+            parts.append((f"{previous} {text}", start, m.end(), sentence[previous_end : m.start()]))
         else:
-            parts.append((text, m.start(), m.end()))
-    for text, start, end in parts:
+            parts.append((text, m.start(), m.end(), ""))
+    for text, start, end, between in parts:
         # "I.R.S." and "IRS" are the same word
         plain = re.sub(r"\b(?:[A-Za-z]\.){2,}", lambda a: a.group().replace(".", ""), text)
         words = tuple(w.lower() for w in _WORD.findall(plain))
         if len(words) < 4:
             continue
-        inside = sentence[start:end]
-        between = _BROKEN_SPEAKER.search(inside)
-        speaker = _speaker(between.group() if between else sentence[end:], sentence[:start]) or previous_speaker
+        # a joined quotation names its speaker between its parts; a speech verb inside the quoted words is the
+        # speaker's own ("Trump says he wants to run the nation ...," said Bloomberg)
+        speaker = _speaker(between or sentence[end:], sentence[:start]) or previous_speaker
         out.append(Quote(text=text, words=words, speaker=speaker, venue=venue))
     return tuple(out)
 
@@ -419,7 +419,6 @@ def quotes(sentence: str, previous_speaker: str = "") -> tuple[Quote, ...]:
 # the attribution that breaks a quotation in two: ', he declared, ' / ', said Ms Ruiz, '
 _GAP = r"[^\"“”‘’'.!?]{0,40}"
 _BROKEN = re.compile(rf"\s*(?:{_GAP}\b{_SAID}\b{_GAP}|{_GAP}\b{_SAID})\s*[,:]?\s*")
-_BROKEN_SPEAKER = re.compile(rf"(?<=[\"”’'])\s*{_GAP}\b{_SAID}\b{_GAP}(?=[\"“‘'])")
 
 
 def _speaker(after: str, before: str) -> str:
@@ -505,6 +504,9 @@ def is_media(name: str) -> bool:
     return bool(_MEDIA.search(name))
 
 
+_POSSESSIVE = re.compile(r"(?:['’]s|(?<=[sS])['’])(?=\s|$)")
+
+
 def venue_of(sentence: str) -> str:
     """Where something was said: a named outlet interview, or a setting (statement, press conference)."""
     for m in _VENUE.finditer(sentence):
@@ -514,7 +516,8 @@ def venue_of(sentence: str) -> str:
                 return kind
             setting = re.sub(r"^(?:in|at|during) an? ", "", kind)
             return "in a " + _VENUE_KINDS.get(setting, setting)
-        venue = (m["venue"] or "").strip().rstrip(".")
+        # an outlet's programme is that outlet ("CBS’s Face the Nation", "CBS' Face the Nation")
+        venue = _POSSESSIVE.split((m["venue"] or "").strip().rstrip("."))[0]
         interview = "interview" in m.group().lower()
         if venue and (interview or _MEDIA.search(venue)):
             return venue

@@ -411,19 +411,30 @@ def _quote_words(quote: Quote, cache: dict[tuple[str, ...], frozenset[str]]) -> 
 
 
 def _reworded(a: object, b: object) -> bool:
-    """Words changed inside the quote (not one quote a shortened version of the other).
+    """Words changed inside one quote (not one quote a shortened version of the other, nor two quotes).
 
-    ``a`` and ``b`` are quotes' normalised words (:func:`_wording`). An ellipsis ("…") marks
-    words the outlet left out ("we would be remiss … if we did not"): a quote whose pieces all
-    stand, in order, in the other quote is shortened, not reworded. Spelling variants (British
-    and American, hyphenation, curly apostrophes, initialisms) are not changes.
+    ``a`` and ``b`` are a quote's normalised words (:func:`_wording`) and its speaker's surname
+    ("" when unnamed). An ellipsis ("…") marks words the outlet left out ("we would be remiss …
+    if we did not"): a quote whose pieces all stand, in order, in the other quote is shortened,
+    not reworded. Spelling variants (British and American, hyphenation, curly apostrophes,
+    initialisms) are not changes. Quotes linked into one group through a third (two fragments of
+    a long statement, each quoted by another outlet) are compared too, so the two must keep
+    ``QUOTE_SAME`` of the shorter one's words in order to be one quote, and words given to two
+    different named speakers are two quotes (the same words are an attribution question).
     """
     assert isinstance(a, tuple)
     assert isinstance(b, tuple)
-    if a == b or _elided_from(a, b) or _elided_from(b, a):
+    (a_words, a_speaker), (b_words, b_speaker) = a, b
+    if a_speaker and b_speaker and a_speaker != b_speaker:
         return False
-    wa, wb = [w for w in a if w != "…"], [w for w in b if w != "…"]
-    ops = difflib.SequenceMatcher(a=wa, b=wb, autojunk=False).get_opcodes()
+    if a_words == b_words or _elided_from(a_words, b_words) or _elided_from(b_words, a_words):
+        return False
+    wa, wb = [w for w in a_words if w != "…"], [w for w in b_words if w != "…"]
+    matcher = difflib.SequenceMatcher(a=wa, b=wb, autojunk=False)
+    kept = sum(block.size for block in matcher.get_matching_blocks())
+    if kept < QUOTE_SAME * min(len(wa), len(wb)):
+        return False
+    ops = matcher.get_opcodes()
     inner = [op for op in ops[1:-1] if op[0] != "equal"] if len(ops) > 2 else []
     if any(op[0] == "replace" for op in ops):
         return True
@@ -462,11 +473,17 @@ def _wording(quote: Quote, cache: dict[str, tuple[str, ...]]) -> tuple[str, ...]
 
 
 def _norm_words(words: tuple[str, ...]) -> list[str]:
+    """Words with British and American spellings folded to one ("organisation", "defence", "colour")."""
     out: list[str] = []
     for w in words:
-        w = w.replace("’", "'").replace("ise", "ize").replace("our", "or")
+        w = _SPELLING.sub(lambda m: _AMERICAN[m.group()], w.replace("’", "'"))
         out += [part for part in w.split("-") if part]
     return out
+
+
+# British endings and their American forms: -ise/-isation, -yse, -our, -ence (defence, licence), -tre (centre)
+_AMERICAN = {"ise": "ize", "isa": "iza", "yse": "yze", "our": "or", "ence": "ense", "tre": "ter"}
+_SPELLING = re.compile("|".join(sorted(_AMERICAN, key=len, reverse=True)))
 
 
 def _passages(words: tuple[str, ...], n: int) -> frozenset[tuple[str, ...]]:
@@ -531,7 +548,8 @@ def _quotes(story: AlignedStory, opts: Options) -> list[Divergence]:
         nodes = _one_per_article([occurrences[k] for i in members for k in distinct[entries[i]]])
         if len(nodes) < 2:
             continue
-        odd, rest = _odd_ones([(s, _wording(q, wordings)) for s, q in nodes], lambda a, b: not _reworded(a, b))  # type: ignore[attr-defined]
+        said = [(s, (_wording(q, wordings), _surname(q.speaker))) for s, q in nodes]  # type: ignore[attr-defined]
+        odd, rest = _odd_ones(said, lambda a, b: not _reworded(a, b))
         if odd:
             shown = {s.article: q.text for s, q in nodes}  # type: ignore[attr-defined]
             found = _divergence("quote_wording", [s for s, _ in odd], [s for s, _ in rest],
