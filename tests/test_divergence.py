@@ -466,6 +466,32 @@ def test_a_quotation_broken_by_its_attribution_is_one_quotation_with_that_speake
     assert len(quotes("She called it ‘terribly disruptive’ but said, ‘we won’t roll the dice on safety.’")) == 1
 
 
+def test_the_same_role_word_of_another_portfolio_is_a_role_title_conflict() -> None:
+    arts = story(
+        "Harbour Secretary Dana Whitlock defended the ferry contract on Monday.",
+        "Transport Secretary Dana Whitlock defended the ferry contract on Monday.",
+        "Dana Whitlock, the country's transport secretary, defended the ferry contract on Monday.",
+        "British Transport Secretary Dana Whitlock said the ferry contract would stand.",
+    )
+    (conflict,) = found(arts, "role_title")
+    assert conflict.articles[0] == "a0"
+    assert "Harbour Secretary" in conflict.note
+
+
+@pytest.mark.parametrize(
+    "titles_of_one_person",
+    [
+        ("Defence Minister", "Defense Minister", "Israeli Defence Minister"),
+        ("Republican National Committee Chairman", "RNC Chairman", "Chairman"),
+        ("Fed Chair", "Federal Reserve Chairman", "Federal Reserve chair"),
+        ("House Minority Leader", "House Democratic Leader", "Democratic leader"),
+    ],
+)
+def test_spellings_initialisms_nationalities_and_sides_are_not_other_portfolios(titles_of_one_person) -> None:
+    arts = story(*(f"{t} Dana Whitlock spoke about the ferry contract on Monday." for t in titles_of_one_person))
+    assert found(arts, "role_title") == []
+
+
 def test_a_speech_verb_inside_a_quotation_is_not_its_speaker() -> None:
     (quote,) = quotes(
         '"Reed says he will run the harbour like he\'s running his shipyard? Spare us," said Okafor, '

@@ -543,6 +543,48 @@ def role_words(title: str) -> frozenset[str]:
     return frozenset(_ROLE_SYNONYMS.get(_role_form(w), _role_form(w)) for w in title.split() if _is_role(w))
 
 
+def american_spelling(word: str) -> str:
+    """A lower-case word with British endings in their American form: -ise/-isation, -yse, -our, -ence, -tre."""
+    return _SPELLING.sub(lambda m: _AMERICAN[m.group()], word)
+
+
+_AMERICAN = {"ise": "ize", "isa": "iza", "yse": "yze", "our": "or", "ence": "ense", "tre": "ter"}
+_SPELLING = re.compile("|".join(sorted(_AMERICAN, key=len, reverse=True)))
+
+
+def portfolio(title: str) -> frozenset[str]:
+    """What a title is a role *of*: "Foreign Secretary" -> {foreign}, "the country's interior minister" -> {interior}.
+
+    The words of the title that are neither role words nor their modifiers ("deputy", "acting"),
+    less those that say whose role it is rather than which one: a nationality ("Austrian"), a
+    party or side ("Republican", "opposition", "minority"), a possessive ("the country's") or a
+    scope ("state", "national"), and initialisms ("RNC"). Two titles of one person with the same role word but disjoint
+    portfolios ("Brexit Secretary", "Foreign Secretary") are different offices.
+    """
+    out = set()
+    for word in title.split():
+        w = _role_form(word)
+        if word.endswith(("’s", "'s")) or _is_role(word) or w in ROLE_MODIFIERS or w in _NOT_PORTFOLIO:
+            continue
+        if word.isupper() or "." in word.rstrip("."):
+            continue  # an initialism ("RNC", "N.A.A.C.P.") cannot be compared with the name it stands for
+        if len(w) > 2 and not _DEMONYM.search(w) and w not in STOPWORDS:
+            out.add(american_spelling(w))
+    return frozenset(out)
+
+
+def same_portfolio(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Portfolios agree when either is unknown or they share a word (a prefix counts: "fed", "federal")."""
+    return not a or not b or any(x.startswith(y) or y.startswith(x) for x in a for y in b)
+
+
+_DEMONYM = re.compile(r"(?:an|ian|ese|ish|i)$")  # "Austrian", "Israeli", "British", "Chinese"
+_NOT_PORTFOLIO = frozenset({
+    "democratic", "labour", "conservative", "liberal", "green", "opposition", "ruling", "majority", "minority",
+    "party", "state", "national", "top", "us", "u.s", "uk", "eu", "un", "house", "senate", "country",
+})  # fmt: skip
+
+
 # words for the same role ("Strzok's lawyer", "Strzok's attorney")
 _ROLE_SYNONYMS = {
     "attorney": "lawyer", "counsel": "lawyer", "spokeswoman": "spokesman", "spokesperson": "spokesman",

@@ -46,7 +46,18 @@ from pipelines.compare.align import (
     is_opinion,
     similarity,
 )
-from pipelines.compare.claims import Facts, Quantity, Quote, content_words, number_tokens, read, role_words
+from pipelines.compare.claims import (
+    Facts,
+    Quantity,
+    Quote,
+    american_spelling,
+    content_words,
+    number_tokens,
+    portfolio,
+    read,
+    role_words,
+    same_portfolio,
+)
 from pipelines.compare.framing import framing, unquoted
 from pipelines.models import AccessState, Article, Divergence
 from pipelines.sentences import sentences
@@ -476,14 +487,9 @@ def _norm_words(words: tuple[str, ...]) -> list[str]:
     """Words with British and American spellings folded to one ("organisation", "defence", "colour")."""
     out: list[str] = []
     for w in words:
-        w = _SPELLING.sub(lambda m: _AMERICAN[m.group()], w.replace("’", "'"))
+        w = american_spelling(w.replace("’", "'"))
         out += [part for part in w.split("-") if part]
     return out
-
-
-# British endings and their American forms: -ise/-isation, -yse, -our, -ence (defence, licence), -tre (centre)
-_AMERICAN = {"ise": "ize", "isa": "iza", "yse": "yze", "our": "or", "ence": "ense", "tre": "ter"}
-_SPELLING = re.compile("|".join(sorted(_AMERICAN, key=len, reverse=True)))
 
 
 def _passages(words: tuple[str, ...], n: int) -> frozenset[tuple[str, ...]]:
@@ -585,14 +591,19 @@ GENERIC_ROLES = frozenset({"official", "aide", "officer", "leader", "head", "exe
 
 
 def _same_role(a: object, b: object) -> bool:
-    """Titles agree when they share a role word, or when one is only a vague role ("official", "aide").
+    """Titles agree when they share a role word of the same portfolio, or when one is only a vague role ("official").
 
-    ``a`` and ``b`` are the role words an article gives a person (all its sentences together: a
-    person may hold two offices, "Representative" and "the committee's chairman").
+    ``a`` and ``b`` map the role words an article gives a person (all its sentences together: a
+    person may hold two offices, "Representative" and "the committee's chairman") to what the
+    role is of (:func:`claims.portfolio`): "Foreign Secretary" and "Brexit Secretary" share the
+    role word and still name two offices.
     """
     assert isinstance(a, frozenset)
     assert isinstance(b, frozenset)
-    return bool(a & b) or a <= GENERIC_ROLES or b <= GENERIC_ROLES
+    roles_a, roles_b = {r for r, _ in a}, {r for r, _ in b}
+    if roles_a <= GENERIC_ROLES or roles_b <= GENERIC_ROLES:
+        return True
+    return any(r == q and same_portfolio(pa, pb) for r, pa in a for q, pb in b)
 
 
 _PAST = re.compile(r"\b(?:former|ex|onetime|then|retired|late|previous)\b", re.I)
@@ -613,7 +624,7 @@ def _titles(story: AlignedStory, opts: Options) -> list[Divergence]:
         nodes: list[tuple[Sentence, object]] = []
         shown: dict[str, str] = {}
         for article, mentions in sorted(per_article.items()):
-            roles = frozenset().union(*(role_words(t) for _, t in mentions))
+            roles = frozenset((r, portfolio(t)) for _, t in mentions for r in role_words(t))
             nodes.append((mentions[0][0], roles))
             shown[article] = mentions[0][1]
         odd, rest = _odd_ones(nodes, _same_role)
