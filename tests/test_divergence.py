@@ -415,6 +415,8 @@ def test_a_different_calendar_day_is_a_date_conflict_and_day_month_order_is_not(
         ("speaking to reporters outside Belmarsh prison, he said:", "outside Belmarsh prison"),
         ("he wrote on Twitter", "Twitter"),
         ("he told The New York Times", "The New York Times"),
+        ("the chief executive of the charity told the BBC on Tuesday", "the BBC"),
+        ("he told the committee on Tuesday", ""),
         ("he told his neighbour Tom", ""),
     ],
 )
@@ -490,6 +492,26 @@ def test_the_same_role_word_of_another_portfolio_is_a_role_title_conflict() -> N
 def test_spellings_initialisms_nationalities_and_sides_are_not_other_portfolios(titles_of_one_person) -> None:
     arts = story(*(f"{t} Dana Whitlock spoke about the ferry contract on Monday." for t in titles_of_one_person))
     assert found(arts, "role_title") == []
+
+
+def test_a_generation_suffix_is_not_the_speaker_and_the_bbc_is_a_venue() -> None:
+    said = "Threats are not speech, and no disagreement makes them so"
+    arts = story(
+        f"“{said},” U.S. Attorney James P. Whitlock Jr. said in a statement.",
+        f'"{said}," Whitlock said in a statement.',
+        f"‘{said},’ said James P. Whitlock Jr. in a statement.",
+    )
+    assert found(arts, "quote_attribution") == []
+    claim = "It was an attempt to mislead voters on the night of the debate"
+    arts = story(
+        f"“{claim},” Dana Moy, the head of the charity, told the BBC.",
+        f'"{claim}," Dana Moy told the BBC.',
+        f"“{claim},” Dana Moy, chief executive of the charity, told Sky News.",
+        f'"{claim}," said Dana Moy in an interview with the BBC.',
+    )
+    (venue,) = found(arts, "quote_attribution")
+    assert venue.articles[0] == "a2"
+    assert "Sky News" in venue.note
 
 
 def test_a_speech_verb_inside_a_quotation_is_not_its_speaker() -> None:

@@ -35,6 +35,7 @@ from pipelines.compare.claims import (
     Quote,
     content_words,
     entities,
+    family_name,
     is_media,
     number_tokens,
     read,
@@ -146,7 +147,7 @@ class AlignedStory:
             quotes = tuple(people.resolve(q) for q in node.facts.quotes)
             ages = tuple((name or people.subject(), age) for name, age in node.facts.ages)
             sentence = Sentence(article.id, article.outlet, index, start, end, text, node, quotes,
-                                tuple((n.split()[-1], a) for n, a in ages if n))  # fmt: skip
+                                tuple((family_name(n), a) for n, a in ages if n))  # fmt: skip
             node.members.append(sentence)
             out.append(sentence)
         return out
@@ -286,15 +287,15 @@ class _People:
             self.known.add(surname)
         for name in (*speakers(text), *(q.speaker for q in facts.quotes)):
             if name and name[0].isupper() and " " in name:  # a full name; one word does not vouch for itself
-                self.known.add(name.split()[-1])
+                self.known.add(family_name(name))
         self.previous, self.current = self.current, self._subject(text)
 
     def _subject(self, text: str) -> str:
         name, honorific = sentence_subject(text)
         if name and is_media(name):
             return ""  # "Fox News reported": an outlet, not a person a pronoun can stand for
-        if name and (honorific or name.split()[-1] in self.known):
-            self.known.add(name.split()[-1])
+        if name and (honorific or family_name(name) in self.known):
+            self.known.add(family_name(name))
             return name
         return ""
 

@@ -104,7 +104,7 @@ _SPEAKER_BEFORE = re.compile(
 _ACCORDING = re.compile(rf"according to (?P<who>{_NAME})")
 _VENUE = re.compile(
     rf"(?:in an? (?:exclusive |recent |televised )?interview with|told|speaking to|speaking with|in remarks to|"
-    rf"(?:wrote|posted|said) on|on)\s+(?P<venue>(?:The\s+)?{_NAME})"
+    rf"(?:wrote|posted|said) on|on)\s+(?P<venue>(?:[Tt]he\s+)?{_NAME})"
     r"|(?P<kind>in an? (?:press conference|(?:written |joint )?statement|news conference|briefing|closed-door meeting|"
     r"speech|(?:social media |blog )?post|letter|memo|radio interview|television interview|tweet|video|email|"
     r"(?:court )?filing|testimony|news release|press release|podcast)|outside [A-Z][\w ]{2,40}|"
@@ -485,6 +485,17 @@ def _speaker_of_last_verb(before: str) -> str:
 _NOT_SPEAKERS = frozenset({"but", "and", "in", "on", "at", "the", "a", "an", "it", "this", "that"})
 
 
+def family_name(name: str) -> str:
+    """The family name of a full name: "James P. Kennedy Jr." -> "Kennedy" (a generation suffix is not a name)."""
+    words = name.split()
+    while len(words) > 1 and words[-1].lower().rstrip(".,") in _GENERATION:
+        words.pop()
+    return words[-1].rstrip(".,") if words else ""
+
+
+_GENERATION = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
 def _strip_titles(name: str) -> str:
     words = name.split()
     while len(words) > 1 and (words[0].lower().strip(".") in ROLE_WORDS or words[0].endswith(".")):
@@ -606,7 +617,7 @@ def titles(sentence: str) -> dict[str, str]:
         words = m["title"].split()
         # a relative clause or a reported claim after the comma is not a title
         if any(_is_role(w) for w in words) and not {w.lower() for w in words} & _CLAUSE_WORDS:
-            out[m["name"].split()[-1]] = _title_words(m["title"])
+            out[family_name(m["name"])] = _title_words(m["title"])
     tokens = _TOKEN.findall(sentence)
     i = 0
     while i < len(tokens):
@@ -732,12 +743,12 @@ def ages(sentence: str) -> tuple[tuple[str, int], ...]:
     for m in _AGE_AFTER.finditer(sentence):
         name = _clean_name(m["name"])
         if name and name.lower() not in ("he", "she", "they") and 0 < int(m["age"]) < 120:
-            out.append((_strip_titles(name).split()[-1], int(m["age"])))
+            out.append((family_name(_strip_titles(name)), int(m["age"])))
     for m in _AGE_BEFORE.finditer(sentence):
         name = _clean_name(m["name"] or "")
         full = name if len(name.split()) >= 2 else ""
         if 0 < int(m["age"]) < 120:
-            out.append((_strip_titles(full).split()[-1] if full else "", int(m["age"])))
+            out.append((family_name(_strip_titles(full)) if full else "", int(m["age"])))
     return tuple(out)
 
 

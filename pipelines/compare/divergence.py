@@ -52,6 +52,7 @@ from pipelines.compare.claims import (
     Quote,
     american_spelling,
     content_words,
+    family_name,
     number_tokens,
     portfolio,
     read,
@@ -498,7 +499,8 @@ def _passages(words: tuple[str, ...], n: int) -> frozenset[tuple[str, ...]]:
 
 
 def _surname(name: str) -> str:
-    return name.split()[-1].lower() if name and name[0].isupper() else ""
+    """A speaker's family name in lower case, "" for a pronoun or a description ("a spokesman")."""
+    return family_name(name).lower() if name and name[0].isupper() else ""
 
 
 def _quotes(story: AlignedStory, opts: Options) -> list[Divergence]:
@@ -569,7 +571,7 @@ def _quotes(story: AlignedStory, opts: Options) -> list[Divergence]:
             out.append(_divergence("quote_attribution", [s for s, _ in odd], [s for s, _ in rest],
                                    f"said by {speaker[odd[0][0].article]} vs {speaker[rest[0][0].article]}",
                                    max_listed=opts.max_listed))  # fmt: skip
-        placed = [(s, q.venue.lower()) for s, q in nodes if q.venue]  # type: ignore[attr-defined]
+        placed = [(s, q.venue.lower().removeprefix("the ")) for s, q in nodes if q.venue]  # type: ignore[attr-defined]
         odd, rest = _odd_ones(placed, lambda a, b: a == b)  # type: ignore[arg-type]
         if odd:
             venue = {s.article: q.venue for s, q in nodes if q.venue}  # type: ignore[attr-defined]
