@@ -514,6 +514,25 @@ def test_a_generation_suffix_is_not_the_speaker_and_the_bbc_is_a_venue() -> None
     assert "Sky News" in venue.note
 
 
+def test_a_weekday_is_compared_with_the_weekday_of_the_same_event_in_a_sentence_dating_two() -> None:
+    arts = story(
+        "The council was criticised on Wednesday after its ferry vote during Monday night's harbour meeting.",
+        "The council was criticised on Wednesday after its ferry vote during Tuesday night's harbour meeting.",
+        "On Wednesday critics attacked the council's ferry vote during Tuesday night's harbour meeting.",
+        "Criticism grew on Wednesday over the ferry vote the council took at Tuesday night's harbour meeting.",
+    )
+    (conflict,) = found(arts, "date_conflict")
+    assert conflict.articles[0] == "a0"
+    assert "monday" in conflict.note
+    # two weekdays of two events, the same in every outlet, agree
+    arts = story(
+        "The council was criticised on Wednesday after its ferry vote during Tuesday night's harbour meeting.",
+        "On Wednesday critics attacked the ferry vote taken at Tuesday night's harbour meeting.",
+        "During Tuesday night's harbour meeting the council voted to cancel the ferry contract.",
+    )
+    assert found(arts, "date_conflict") == []
+
+
 def test_a_speech_verb_inside_a_quotation_is_not_its_speaker() -> None:
     (quote,) = quotes(
         '"Reed says he will run the harbour like he\'s running his shipyard? Spare us," said Okafor, '

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from pipelines.wordlists import ABBREVIATIONS, ROLE_MODIFIERS, ROLE_WORDS, STOPWORDS
+from pipelines.wordlists import ABBREVIATIONS, DATE_WORDS, ROLE_MODIFIERS, ROLE_WORDS, STOPWORDS
 
 NUMBER_WORDS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -180,6 +180,8 @@ class Facts:
     duration_context: frozenset[str] = frozenset()
     years: frozenset[str] = frozenset()
     weekdays: frozenset[str] = frozenset()
+    # each weekday with the words around it: which event it dates ("Tuesday night's debate", "accused on Wednesday")
+    weekday_context: tuple[tuple[str, frozenset[str]], ...] = ()
     months: frozenset[str] = frozenset()
     ordinals: tuple[tuple[int, str], ...] = ()
     quotes: tuple[Quote, ...] = ()
@@ -702,6 +704,7 @@ def read(sentence: str, previous_speaker: str = "") -> Facts:
         duration_context=_duration_context(sentence),
         years=frozenset(_YEAR.findall(sentence)),
         weekdays=frozenset(_WEEKDAY.findall(lowered)),
+        weekday_context=weekday_context(lowered),
         months=frozenset(m for m in _MONTH.findall(lowered) if not (m == "may" and _may_verb(lowered))),
         ordinals=tuple((ORDINALS[m["ord"].lower()], m["unit"].lower()) for m in _ORDINAL_RUN.finditer(sentence)),
         quotes=quotes(sentence, previous_speaker),
@@ -710,6 +713,20 @@ def read(sentence: str, previous_speaker: str = "") -> Facts:
         ages=ages(sentence),
         days=month_days(sentence),
     )
+
+
+def weekday_context(lowered: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """Each weekday of a lower-cased sentence with the content words of the few words either side of it."""
+    out = []
+    for m in _WEEKDAY.finditer(lowered):
+        before = lowered[: m.start()].split()[-WEEKDAY_WINDOW:]
+        after = lowered[m.end() :].split()[:WEEKDAY_WINDOW]
+        near = content_words(" ".join(before + after)) - DATE_WORDS
+        out.append((m.group(), frozenset(near)))
+    return tuple(out)
+
+
+WEEKDAY_WINDOW = 4  # words either side of a weekday that say what happened that day
 
 
 def month_days(sentence: str) -> frozenset[str]:

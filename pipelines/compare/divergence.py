@@ -345,7 +345,7 @@ def _numeric(story: AlignedStory, opts: Options) -> list[Divergence]:
 def _date_keys(facts: Facts) -> dict[str, frozenset[object]]:
     keys: dict[str, frozenset[object]] = {}
     if facts.weekdays:
-        keys["weekday"] = facts.weekdays
+        keys["weekday"] = frozenset(facts.weekday_context)
     if facts.months:
         keys["month"] = facts.months
     if facts.days:
@@ -380,16 +380,44 @@ def _dates(story: AlignedStory, opts: Options) -> list[Divergence]:
                 return other, sim
 
             matches = _best_per_outlet(story, node, pick)
-            against = [m for m in matches if not values & m.value]  # type: ignore[operator]
-            agree: Callable[[object, object], bool] = lambda a, b: bool(a & b)  # type: ignore[operator]  # noqa: E731
+            agree = _same_weekdays if key == "weekday" else _share_value
+            against = [m for m in matches if not agree(values, m.value)]
             consensus = _consensus(against, agree)
             if not _majority_against(story, node, matches, consensus, agree):
                 continue
-            shown = lambda v: "/".join(sorted(map(str, v)))  # noqa: E731
+            shown = _shown_weekdays if key == "weekday" else lambda v: "/".join(sorted(map(str, v)))
             note = f"{key}: {shown(values)} vs {shown(consensus[0].value)}"
             out.append(_divergence("date_conflict", node.members, [m.sentence for m in consensus], note,
                                    max_listed=opts.max_listed))  # fmt: skip
     return out
+
+
+def _share_value(a: object, b: object) -> bool:
+    return bool(a & b)  # type: ignore[operator]
+
+
+def _same_weekdays(a: object, b: object) -> bool:
+    """Two sentences' weekdays agree: each weekday against the other's weekday said of the same thing.
+
+    A sentence may date two events ("accused on Wednesday after Monday's debate"), so weekdays are
+    paired by the words around them (:func:`claims.weekday_context`); a weekday with no such
+    partner is not compared. When nothing pairs, sharing any weekday is agreement.
+    """
+    assert isinstance(a, frozenset)
+    assert isinstance(b, frozenset)
+    verdicts = []
+    for day, near in a:
+        overlap, same = max(((len(near & other_near), day == other) for other, other_near in b), default=(0, False))
+        if overlap:
+            verdicts.append(same)
+    if verdicts:
+        return all(verdicts)
+    return bool({day for day, _ in a} & {day for day, _ in b})
+
+
+def _shown_weekdays(days: object) -> str:
+    assert isinstance(days, frozenset)
+    return "/".join(sorted({day for day, _ in days}))
 
 
 def _consensus(matches: list[_Match], agree: Callable[[object, object], bool]) -> list[_Match]:
