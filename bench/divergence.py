@@ -155,17 +155,22 @@ def score(results: list[tuple[dict[str, Any], Any]], predictions: list[dict[str,
             else:
                 fp[pred.type] += 1
                 if errors is not None:
-                    errors.append(_error_line("false", story["story_id"], pred.type, pred.evidence))
+                    errors.append(_error_line("false", story["story_id"], pred.type, pred.evidence, pred.articles[0]))
         for label in labels:
             if any(p.type == label["type"] and _overlap(p, label) for p in result.divergences):
                 tp_r[label["type"]] += 1
             else:
                 fn[label["type"]] += 1
                 if errors is not None:
-                    errors.append(_error_line("missed", story["story_id"], label["type"], label["evidence"]))
+                    errors.append(_error_line("missed", story["story_id"], label["type"], label["evidence"],
+                                              label["articles"][0]))  # fmt: skip
         for control in story.get("controls", []):
-            if any(p.type == "numeric_conflict" and _flags_control(p, control) for p in result.divergences):
+            flagging = [p for p in result.divergences if p.type == "numeric_conflict" and _flags_control(p, control)]
+            if flagging:
                 controls_flagged += 1
+                if errors is not None:
+                    errors.append(_error_line("control flagged", story["story_id"], "numeric_conflict",
+                                              flagging[0].evidence, flagging[0].articles[0]))  # fmt: skip
         gold_pairs = {frozenset(r["articles"]) for r in story.get("relations", [])}
         got_pairs = {frozenset((c, o)) for c, o in result.copies.items()}
         syn["tp"] += len(gold_pairs & got_pairs)
@@ -186,9 +191,10 @@ def score(results: list[tuple[dict[str, Any], Any]], predictions: list[dict[str,
             "unscored_predictions": unlabelled, "unjudged_types": dict(sorted(unjudged.items()))}  # fmt: skip
 
 
-def _error_line(kind: str, story_id: str, type_: str, evidence: dict[str, str]) -> str:
+def _error_line(kind: str, story_id: str, type_: str, evidence: dict[str, str], first: str) -> str:
+    """One finding or label: its type, the article it names first (the omitting one) and its evidence."""
     shown = "\n".join(f"      {a}: {text[:160]}" for a, text in evidence.items())
-    return f"  {kind} {type_} in {story_id}\n{shown}"
+    return f"  {kind} {type_} in {story_id} (first: {first})\n{shown}"
 
 
 def print_table(name: str, figures: dict[str, Any]) -> None:

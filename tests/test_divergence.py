@@ -533,6 +533,26 @@ def test_a_weekday_is_compared_with_the_weekday_of_the_same_event_in_a_sentence_
     assert found(arts, "date_conflict") == []
 
 
+def test_an_omission_is_told_by_the_fact_s_own_words_not_by_names_every_report_repeats() -> None:
+    fined = "The maritime agency fined Reed Lines over the Porthaven collision on Monday."
+    fact = ("Harbour pilot Ana Ruiz was suspended for one week and ordered to retrain after steering the Reed Lines "
+            "ferry into the Porthaven breakwater.")  # fmt: skip
+    arts = story(
+        f"{fined} {fact}",
+        f"{fined} {fact.replace('Harbour pilot Ana Ruiz', 'Ruiz, a harbour pilot,')}",
+        f"{fined} {fact.replace('for one week', 'for a week')}",
+        # names Reed Lines and Porthaven again, never the pilot or her suspension
+        f"{fined} Reed Lines said on Tuesday that its twelve crew members were unhurt, that insurers had inspected "
+        "the damaged hull and that its ticket office in Porthaven would stay open all winter.",
+    )
+    assert [d.articles[0] for d in found(arts, "omission")] == ["a3"]
+    # the same fact over two sentences of the fourth article is stated, not left out
+    arts[3] = replace(arts[3], text=arts[3].text.replace(
+        "Reed Lines said", "Ana Ruiz, the harbour pilot, was ordered to retrain. She was suspended for one week after "
+        "steering the ferry into the breakwater. Reed Lines said"))  # fmt: skip
+    assert found(arts, "omission") == []
+
+
 def test_a_speech_verb_inside_a_quotation_is_not_its_speaker() -> None:
     (quote,) = quotes(
         '"Reed says he will run the harbour like he\'s running his shipyard? Spare us," said Okafor, '

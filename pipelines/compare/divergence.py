@@ -127,7 +127,7 @@ def analyse_story(
     found += _titles(story, opts)
     found += _ages(story, opts)
     conflicting = {(a, d.evidence[a]) for d in found for a in d.articles[:1] if a in d.evidence}
-    found += _omissions(story, news, readable, opts)
+    found += _omissions(story, news, readable, opts, conflicts=list(found))
     found += [d for d in _uncorroborated(story, news) if (d.articles[0], d.evidence[d.articles[0]]) not in conflicting]
     found += _framing(story, news)
     found += _first_reports(story, opts)
@@ -683,16 +683,30 @@ def _ages(story: AlignedStory, opts: Options) -> list[Divergence]:
 
 
 # -- omissions and uncorroborated claims --------------------------------------------------
+def _states_otherwise(omission: Divergence, conflicts: Sequence[Divergence]) -> bool:
+    """Whether the omitting article is the odd one of a conflict over the same sentences.
+
+    It states the fact, differently ("nearly 5 million users" where the others say "more than 10 million").
+    """
+    gap = omission.articles[0]
+    return any(
+        c.articles[0] == gap and any(c.evidence.get(a) == text for a, text in omission.evidence.items() if a != gap)
+        for c in conflicts
+    )
+
+
 def _quoted_share(s: Sentence) -> float:
     quoted = sum(len(q.words) for q in s.quotes)
     return quoted / max(1, len(s.text.split()))
 
 
-def _omissions(story: AlignedStory, news: list[Article], readable: set[str], opts: Options) -> list[Divergence]:
+def _omissions(story: AlignedStory, news: list[Article], readable: set[str], opts: Options,
+               conflicts: Sequence[Divergence] = ()) -> list[Divergence]:  # fmt: skip
     """Facts stated by most comparable outlets that a full-length news article has nothing about.
 
     An omitted passage is one finding: facts that sit next to each other in the stating articles
-    are merged. A quotation alone is colour, not a fact, and is not counted.
+    are merged. A quotation alone is colour, not a fact, and is not counted. An article that is
+    the odd one of one of ``conflicts`` over the same sentences states the fact, differently.
     """
     news_ids = {a.id for a in news}
     if len({a.outlet for a in news}) < opts.omission_min_outlets + 1:
@@ -704,10 +718,10 @@ def _omissions(story: AlignedStory, news: list[Article], readable: set[str], opt
     if not gaps:
         return []
     least = min(len(c) for c in comparable.values())
-    used_by: dict[str, set[str]] = defaultdict(set)
-    for s in story.sentences():
-        for w in s.words:
-            used_by[w].add(s.outlet)
+    sentences_with: Counter[str] = Counter()  # in how many news sentences of the story each word stands
+    for a in news:
+        for s in story.per_article[a.id]:
+            sentences_with.update(s.words)
     vocabulary = {a.id: frozenset(w for s in story.per_article[a.id] for w in s.words) for a in gaps}
     found: dict[str, list[tuple[Node, dict[str, Sentence]]]] = defaultdict(list)
     for node in story.nodes:
@@ -722,16 +736,16 @@ def _omissions(story: AlignedStory, news: list[Article], readable: set[str], opt
         if len(outlets) < max(opts.omission_min_outlets, opts.omission_share * least):
             continue
         probes = list(dict.fromkeys([node, *(t.node for t in stating.values())]))[:7]
-        # what marks this fact: figures and names its statements share that the rest of the story hardly uses
+        statements = list(stating.values())
+        # the words its statements share, and of them those the rest of the story hardly uses: what tells
+        # this fact from the others (a name every report repeats, "Rudolph", tells nothing)
         core = Counter(w for p in probes for w in p.words)
+        shared = {w for w, n in core.items() if n >= min(2, len(probes))}  # one probe: outlets wrote it alike
+        in_statements = Counter(w for t in statements for w in t.words)
+        distinct = {w for w in shared if sentences_with[w] - in_statements[w] <= OMISSION_ELSEWHERE}
         names = frozenset().union(*(p.entities for p in probes))
-        marks = {
-            w
-            for w, n in core.items()
-            if n >= 2 and (w.startswith("#") or w in names) and len(used_by[w]) <= len(outlets) + 1
-        }
-        # without figures or names, the words its statements share that the rest of the story hardly uses
-        words = {w for w, n in core.items() if n >= 2 and w not in marks and len(used_by[w]) <= len(outlets) + 1}
+        marks = {w for w in distinct if w.startswith("#") or w in names}  # its own figures and names
+        words = distinct - marks
         for gap in gaps:
             if gap.outlet in outlets:
                 continue
@@ -739,11 +753,14 @@ def _omissions(story: AlignedStory, news: list[Article], readable: set[str], opt
             if have < opts.omission_min_outlets or have < opts.omission_share * len(comparable[gap.id]):
                 continue
             near = max(story.best_in(p, gap.id)[1] for p in probes)
+            written = vocabulary[gap.id]
+            if near >= ALIGN_MIN or (shared and len(shared & written) >= OMISSION_WORDS_WRITTEN * len(shared)):
+                continue  # said in a sentence of its own, or in pieces (a fact split over two sentences)
             if marks:
-                if near >= ALIGN_MIN or len(marks & vocabulary[gap.id]) >= 0.5 * len(marks):
+                if len(marks & written) >= 0.5 * len(marks):
                     continue
             elif len(words) >= 2:
-                if near >= ALIGN_MIN or words & vocabulary[gap.id]:
+                if len(words & written) >= 0.5 * len(words):
                     continue
             elif near >= RELATED_MIN:
                 continue
@@ -753,11 +770,15 @@ def _omissions(story: AlignedStory, news: list[Article], readable: set[str], opt
         for group in _adjacent_groups(facts):
             node, stating = max(group, key=lambda f: (len(f[1]), -f[0].id))
             evidence = [stating[a] for a in sorted(stating, key=lambda a: (story.outlet[a], a))]
-            out.append(_divergence("omission", [], evidence, f"{gap_id} leaves out: {node.text[:80]}", lead=[gap_id],
-                                   max_listed=opts.max_listed))  # fmt: skip
+            omission = _divergence("omission", [], evidence, f"{gap_id} leaves out: {node.text[:80]}", lead=[gap_id],
+                                   max_listed=opts.max_listed)  # fmt: skip
+            if not _states_otherwise(omission, conflicts):
+                out.append(omission)
     return out + _dropped_words(story, news, gaps, comparable, vocabulary, opts)
 
 
+OMISSION_ELSEWHERE = 0  # other sentences of the story a word of a fact may stand in and still tell the fact apart
+OMISSION_WORDS_WRITTEN = 0.6  # share of a fact's shared words an article writes somewhere to have stated it
 _NOT_A_VERB_AFTER = "has|have|had|was|were|is|are|be|been|being|will|would|can|could|should|must|may|might|did|does|do"
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 DROPS_EXAMINED = 24  # stating outlets examined for one word and one article (large stories)
