@@ -553,6 +553,31 @@ def test_an_omission_is_told_by_the_fact_s_own_words_not_by_names_every_report_r
     assert found(arts, "omission") == []
 
 
+def test_either_part_of_a_name_is_the_same_speaker_and_a_shared_phrase_is_not_the_same_quote() -> None:
+    said = "Other than coming out to surrender, I don't see any viable option for them"
+    arts = story(
+        f"“{said},” said Cheuk Hau-yip, the district commander.",
+        f'"{said}," Cheuk said.',
+        f"‘{said},’ Cheuk Hau-yip told reporters.",
+    )
+    assert found(arts, "quote_attribution") == []
+    arts = story(
+        "“I boarded a flight on May 15 and reached Mexico via Moscow and Paris,” Dana Jabar said.",
+        "“He sent me to Mexico on June 2 via Moscow and Paris,” Ravi Singh said.",
+        '"I boarded a flight on May 15 and reached Mexico via Moscow and Paris," said Dana Jabar.',
+    )
+    assert found(arts, "quote_attribution") == []
+
+
+def test_a_pronoun_set_off_after_a_body_s_name_is_not_that_body() -> None:
+    arts = story(
+        "Ambassador Liu Xiao spoke in London. The Harbour Guard, he said, is “already there in the garrison town.”",
+        "Ambassador Liu Xiao spoke in London. Liu said the guard was “already there in the garrison town.”",
+        "Ambassador Liu Xiao spoke in London. “They are already there in the garrison town,” Liu said.",
+    )
+    assert found(arts, "quote_attribution") == []
+
+
 def test_a_speech_verb_inside_a_quotation_is_not_its_speaker() -> None:
     (quote,) = quotes(
         '"Reed says he will run the harbour like he\'s running his shipyard? Spare us," said Okafor, '

@@ -292,8 +292,9 @@ class _People:
 
     def _subject(self, text: str) -> str:
         name, honorific = sentence_subject(text)
-        if name and is_media(name):
-            return ""  # "Fox News reported": an outlet, not a person a pronoun can stand for
+        if name and (is_media(name) or name.split()[0].lower() == "the"):
+            # "Fox News reported", "The People's Liberation Army, he said, ...": an outlet or a body, not a person
+            return ""
         if name and (honorific or family_name(name) in self.known):
             self.known.add(family_name(name))
             return name

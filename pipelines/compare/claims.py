@@ -490,12 +490,12 @@ _NOT_SPEAKERS = frozenset({"but", "and", "in", "on", "at", "the", "a", "an", "it
 def family_name(name: str) -> str:
     """The family name of a full name: "James P. Kennedy Jr." -> "Kennedy" (a generation suffix is not a name)."""
     words = name.split()
-    while len(words) > 1 and words[-1].lower().rstrip(".,") in _GENERATION:
+    while len(words) > 1 and words[-1].lower().rstrip(".,") in GENERATION:
         words.pop()
     return words[-1].rstrip(".,") if words else ""
 
 
-_GENERATION = frozenset({"jr", "sr", "ii", "iii", "iv"})
+GENERATION = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 
 def _strip_titles(name: str) -> str:

@@ -47,6 +47,7 @@ from pipelines.compare.align import (
     similarity,
 )
 from pipelines.compare.claims import (
+    GENERATION,
     Facts,
     Quantity,
     Quote,
@@ -63,9 +64,11 @@ from pipelines.compare.framing import framing, unquoted
 from pipelines.models import AccessState, Article, Divergence
 from pipelines.sentences import sentences
 from pipelines.syndication import find_copies
+from pipelines.wordlists import ROLE_WORDS
 
 DATE_ALIGN_MIN = 0.3  # dates differ legitimately between loosely related sentences (follow-up days)
 QUOTE_SAME = 0.5  # share of the shorter quote's words for two quotes to be the same quote
+QUOTE_SAME_WORDS = 0.8  # share of the shorter quote's words kept in order for two speakers to have said the same
 QUOTE_POSTINGS = 64  # earlier quotes per word a quote is compared with
 SAME_NEWS_CYCLE_S = 18 * 3600
 SEVERITY = {
@@ -526,6 +529,32 @@ def _passages(words: tuple[str, ...], n: int) -> frozenset[tuple[str, ...]]:
     return frozenset(words[i : i + n] for i in range(len(words) - n + 1))
 
 
+def _name_words(name: str) -> frozenset[str]:
+    """The words of a speaker's name, lower case ("Cheuk Hau-yip" -> {cheuk, hau-yip}), generation suffix dropped."""
+    words = [w.lower().strip(".,") for w in name.split()]
+    roles = [i for i, w in enumerate(words) if w in ROLE_WORDS]
+    if roles and roles[-1] < len(words) - 1:
+        words = words[roles[-1] + 1 :]  # "Defence Minister Yoav Gallant": the name follows the title
+    return frozenset(w for w in words if w and w not in GENERATION)
+
+
+def _same_speaker(a: object, b: object) -> bool:
+    """Two renderings agree on who spoke unless they are the same words and the names share no word.
+
+    A name may be given in full or by either part ("Cheuk Hau-yip", "Cheuk"; "Singh Jabarjung",
+    "Jabarjung"), and two quotations that only share a phrase ("via Moscow and Paris") are two
+    quotations, which two people may well have said.
+    """
+    assert isinstance(a, tuple)
+    assert isinstance(b, tuple)
+    (a_name, a_words), (b_name, b_words) = a, b
+    if a_name & b_name:
+        return True
+    wa, wb = [w for w in a_words if w != "…"], [w for w in b_words if w != "…"]
+    kept = sum(block.size for block in difflib.SequenceMatcher(a=wa, b=wb, autojunk=False).get_matching_blocks())
+    return kept < QUOTE_SAME_WORDS * min(len(wa), len(wb))
+
+
 def _surname(name: str) -> str:
     """A speaker's family name in lower case, "" for a pronoun or a description ("a spokesman")."""
     return family_name(name).lower() if name and name[0].isupper() else ""
@@ -592,10 +621,10 @@ def _quotes(story: AlignedStory, opts: Options) -> list[Divergence]:
                                 f"{shown[odd[0][0].article]!r} vs {shown[rest[0][0].article]!r}",
                                 max_listed=opts.max_listed)  # fmt: skip
             wording.append((tuple(sorted(s.article for s, _ in odd)), odd[0][0].index, found))
-        named = [(s, q) for s, q in nodes if _surname(q.speaker)]  # type: ignore[attr-defined]
-        odd, rest = _odd_ones([(s, _surname(q.speaker)) for s, q in named], lambda a, b: a == b)  # type: ignore[attr-defined]
+        named = [(s, (_name_words(q.speaker), _wording(q, wordings))) for s, q in nodes if _surname(q.speaker)]  # type: ignore[attr-defined]
+        odd, rest = _odd_ones(named, _same_speaker)
         if odd:
-            speaker = {s.article: q.speaker for s, q in named}  # type: ignore[attr-defined]
+            speaker = {s.article: q.speaker for s, q in nodes}  # type: ignore[attr-defined]
             out.append(_divergence("quote_attribution", [s for s, _ in odd], [s for s, _ in rest],
                                    f"said by {speaker[odd[0][0].article]} vs {speaker[rest[0][0].article]}",
                                    max_listed=opts.max_listed))  # fmt: skip
