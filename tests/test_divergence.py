@@ -417,6 +417,10 @@ def test_a_different_calendar_day_is_a_date_conflict_and_day_month_order_is_not(
         ("he told The New York Times", "The New York Times"),
         ("the chief executive of the charity told the BBC on Tuesday", "the BBC"),
         ("he told the committee on Tuesday", ""),
+        ("Richardson told ESPN.", "ESPN"),
+        ("Richardson said, according to USA Today.", "USA Today"),
+        ("according to the police", ""),
+        ("she said at Vox Media’s Code Media conference in Hollywood", "at Vox Media’s Code Media conference"),
         ("he told his neighbour Tom", ""),
     ],
 )
@@ -574,6 +578,16 @@ def test_a_pronoun_set_off_after_a_body_s_name_is_not_that_body() -> None:
         "Ambassador Liu Xiao spoke in London. The Harbour Guard, he said, is “already there in the garrison town.”",
         "Ambassador Liu Xiao spoke in London. Liu said the guard was “already there in the garrison town.”",
         "Ambassador Liu Xiao spoke in London. “They are already there in the garrison town,” Liu said.",
+    )
+    assert found(arts, "quote_attribution") == []
+
+
+def test_a_venue_named_more_fully_is_the_same_venue() -> None:
+    said = "We will not let one storm decide the future of this harbour town"
+    arts = story(
+        f"“{said},” Dana Reed told Fox News Sunday.",
+        f'"{said}," Dana Reed told Fox News.',
+        f"‘{said},’ Dana Reed said on Fox News.",
     )
     assert found(arts, "quote_attribution") == []
 

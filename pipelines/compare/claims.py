@@ -104,7 +104,9 @@ _SPEAKER_BEFORE = re.compile(
 _ACCORDING = re.compile(rf"according to (?P<who>{_NAME})")
 _VENUE = re.compile(
     rf"(?:in an? (?:exclusive |recent |televised )?interview with|told|speaking to|speaking with|in remarks to|"
-    rf"(?:wrote|posted|said) on|on)\s+(?P<venue>(?:[Tt]he\s+)?{_NAME})"
+    rf"according to|(?:wrote|posted|said) on|on)\s+(?P<venue>(?:[Tt]he\s+)?{_NAME})"
+    # a named event: "at Vox Media's Code Media conference", "during the Aspen Ideas Festival"
+    rf"|(?:at|during)\s+(?:the\s+)?(?P<event>{_NAME}(?:\s+(?:conference|summit|forum|festival|convention)))\b"
     r"|(?P<kind>in an? (?:press conference|(?:written |joint )?statement|news conference|briefing|closed-door meeting|"
     r"speech|(?:social media |blog )?post|letter|memo|radio interview|television interview|tweet|video|email|"
     r"(?:court )?filing|testimony|news release|press release|podcast)|outside [A-Z][\w ]{2,40}|"
@@ -508,7 +510,8 @@ def _strip_titles(name: str) -> str:
 _MEDIA = re.compile(
     r"\b(?:News|Times|Post|Journal|Radio|TV|Television|Network|Channel|Agency|Press|Reuters|Magazine|Herald|"
     r"Telegraph|Guardian|Tribune|Gazette|Chronicle|Broadcasting|BBC|CNN|NPR|PBS|ABC|CBS|NBC|AFP|AP|"
-    r"Twitter|Facebook|Instagram|Telegram|YouTube|TikTok|LinkedIn)\b"
+    r"Twitter|Facebook|Instagram|Telegram|YouTube|TikTok|LinkedIn|ESPN|CNBC|MSNBC|Bloomberg|Sky|Fox|Today|Axios|"
+    r"Politico)\b"
 )
 
 
@@ -529,6 +532,8 @@ def venue_of(sentence: str) -> str:
                 return kind
             setting = re.sub(r"^(?:in|at|during) an? ", "", kind)
             return "in a " + _VENUE_KINDS.get(setting, setting)
+        if m["event"]:
+            return "at " + m["event"].strip()
         # an outlet's programme is that outlet ("CBS’s Face the Nation", "CBS' Face the Nation")
         venue = _POSSESSIVE.split((m["venue"] or "").strip().rstrip("."))[0]
         interview = "interview" in m.group().lower()

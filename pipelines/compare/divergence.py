@@ -529,6 +529,13 @@ def _passages(words: tuple[str, ...], n: int) -> frozenset[tuple[str, ...]]:
     return frozenset(words[i : i + n] for i in range(len(words) - n + 1))
 
 
+def _same_venue(a: object, b: object) -> bool:
+    """One venue named more or less fully is the same venue ("Fox News", "Fox News Sunday")."""
+    assert isinstance(a, str)
+    assert isinstance(b, str)
+    return a in b or b in a
+
+
 def _name_words(name: str) -> frozenset[str]:
     """The words of a speaker's name, lower case ("Cheuk Hau-yip" -> {cheuk, hau-yip}), generation suffix dropped."""
     words = [w.lower().strip(".,") for w in name.split()]
@@ -628,8 +635,8 @@ def _quotes(story: AlignedStory, opts: Options) -> list[Divergence]:
             out.append(_divergence("quote_attribution", [s for s, _ in odd], [s for s, _ in rest],
                                    f"said by {speaker[odd[0][0].article]} vs {speaker[rest[0][0].article]}",
                                    max_listed=opts.max_listed))  # fmt: skip
-        placed = [(s, q.venue.lower().removeprefix("the ")) for s, q in nodes if q.venue]  # type: ignore[attr-defined]
-        odd, rest = _odd_ones(placed, lambda a, b: a == b)  # type: ignore[arg-type]
+        placed = [(s, q.venue.lower().replace("’", "'").removeprefix("the ")) for s, q in nodes if q.venue]  # type: ignore[attr-defined]
+        odd, rest = _odd_ones(placed, _same_venue)  # type: ignore[arg-type]
         if odd:
             venue = {s.article: q.venue for s, q in nodes if q.venue}  # type: ignore[attr-defined]
             out.append(_divergence("quote_attribution", [s for s, _ in odd], [s for s, _ in rest],
