@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import sys
 import time
 from collections import Counter
@@ -32,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import ROOT, SHARED_DATA, finish, peak_rss_mb
 from bench.scoring import half_of
+from pipelines.compare.claims import NUMBER_WORDS
 from pipelines.compare.divergence import Divergence, analyse_story
 from pipelines.models import Article
 
@@ -75,10 +77,12 @@ def _overlap(pred: Divergence, label: dict[str, Any]) -> bool:
 
 
 def _flags_control(pred: Divergence, control: dict[str, Any]) -> bool:
-    """A finding contradicts a control (two compatible statements) when its evidence holds both statements.
+    """A finding contradicts a control (two compatible statements) when it sets one against the other.
 
-    One sentence holding one of them is not enough: a finding about another figure of the same
-    sentence ("five prisoners" next to the control's "more than three years") does not call the
+    Its evidence must hold both statements, one of them in the divergent article (named first),
+    and its note must name the control's figures: a finding about another figure of the same
+    sentences ("five prisoners" next to the control's "more than three years"), or one naming a
+    third outlet divergent with both control statements on the majority side, does not call the
     control's two statements incompatible.
     """
     hits = 0
@@ -86,7 +90,19 @@ def _flags_control(pred: Divergence, control: dict[str, Any]) -> bool:
         got = pred.evidence.get(article, "")
         if got and (gold in got or got in gold or len(_words(gold) & _words(got)) >= 4):
             hits += 1
-    return hits >= 2
+    if hits < 2 or pred.articles[0] not in control.get("evidence", {}):
+        return False  # both compatible statements on the majority side: the finding is about another outlet
+    # both statements stand in the finding's sentences; it flags them only if it is about their figures (a
+    # finding on "400,000 settlers" in a sentence that also gives the control's "3 million Palestinians" is not)
+    figures = {f for gold in control.get("evidence", {}).values() for f in _figures(gold)}
+    return not figures or bool(figures & _figures(pred.note))
+
+
+_FIGURE = re.compile(r"\d[\d,.]*|\b(?:" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
+
+
+def _figures(text: str) -> set[str]:
+    return {m.group().lower().rstrip(".,").replace(",", "") for m in _FIGURE.finditer(text)}
 
 
 def _evidence_meets(pred: Divergence, label: dict[str, Any]) -> bool:

@@ -753,3 +753,18 @@ def test_a_thing_said_in_other_words_is_not_an_omission() -> None:
         "Raiders attacked the Porthaven harbour on Tuesday night and seized captives, the coastguard said."
     )
     assert found(arts, "omission") == []
+
+
+def test_indian_scales_long_durations_and_centuries_are_read() -> None:
+    (lakh,) = quantities("He said he had spent Rs 24 lakh on the four attempts.")
+    (million,) = quantities("The attempts cost him Rs 2.4 million.")
+    assert lakh.value == million.value == 2_400_000
+    assert lakh.money
+    assert durations("She signed up for the free weeklong trial.")[0][0] == durations("a free one-week trial")[0][0]
+    arts = story(
+        "In the 15th century the Black Death swept across Europe and killed millions of people.",
+        "In the 14th century the Black Death swept across Europe, killing millions of people.",
+        "The Black Death swept across Europe in the fourteenth century and killed millions of people.",
+    )
+    (conflict,) = found(arts, "date_conflict")
+    assert conflict.articles[0] == "a0"

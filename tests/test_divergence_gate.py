@@ -79,3 +79,19 @@ def test_a_story_counts_its_findings_as_false_unless_its_file_says_they_were_nev
     assert marked["per_type"]["numeric_conflict"]["precision"] == 1.0
     assert marked["unscored_predictions"] > strict["unscored_predictions"]
     assert strict["syndication_recall"] == marked["syndication_recall"] == 1.0
+
+
+def test_a_control_is_flagged_only_by_a_finding_that_sets_its_two_statements_against_each_other() -> None:
+    # three outlets: "140" is wrong; "nearly 300" twice is the control (compatible); the finding is right
+    story = _storm_story(
+        "s3",
+        divergences=[{"type": "numeric_conflict", "articles": ["s3-0", "s3-1", "s3-2"],
+                      "evidence": {"s3-0": "about 140 homes", "s3-1": "nearly 300 homes"}}],
+        controls=[{"type": "compatible_numbers", "articles": ["s3-1", "s3-2"],
+                   "evidence": {"s3-1": "nearly 300 homes", "s3-2": "nearly 300 homes"}}],
+    )  # fmt: skip
+    assert score(analyse([story]))["controls_flagged"] == 0
+    # the same control between the wrong figure and a right one is flagged by that finding
+    story["controls"] = [{"type": "compatible_numbers", "articles": ["s3-0", "s3-1"],
+                          "evidence": {"s3-0": "about 140 homes", "s3-1": "nearly 300 homes"}}]  # fmt: skip
+    assert score(analyse([story]))["controls_flagged"] == 1

@@ -29,9 +29,11 @@ NUMBER_WORDS = {
 }  # fmt: skip
 ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
-    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
+    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
+    "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20,
 }  # fmt: skip
-SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+# "lakh" and "crore" are the hundred thousand and ten million of Indian English ("Rs 24 lakh" = Rs 2.4 million)
+SCALES = {"thousand": 1e3, "lakh": 1e5, "million": 1e6, "crore": 1e7, "billion": 1e9, "trillion": 1e12}
 VAGUE = {"dozens": (24, 120), "hundreds": (200, 999), "thousands": (2000, 9999), "millions": (2e6, 9e6)}
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -54,18 +56,21 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _HEDGE = "|".join(sorted((re.escape(h) for h in HEDGES), key=len, reverse=True))
 _NUMWORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _QUANTITY = re.compile(
-    rf"(?:(?P<hedge>{_HEDGE})\s+)?(?P<cur>[$€£])?"
+    rf"(?:(?P<hedge>{_HEDGE})\s+)?(?P<cur>[$€£¥₹]|\bRs\.?\s?|\bINR\s?)?"
     rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?"
     rf"|(?:{_NUMWORD})(?:-(?:{_NUMWORD}))?(?: and a half)?|a dozen)(?![A-Za-z])"
     rf"(?P<pct>\s?%|\s?percent|\s?per cent)?"
-    rf"(?:\s+(?P<scale>thousand|million|billion|trillion))?"
+    rf"(?:\s+(?P<scale>thousand|lakh|million|crore|billion|trillion))?"
     rf"(?P<tail>(?:[-\s]+[A-Za-z][A-Za-z'’-]*){{0,3}})",
     re.IGNORECASE,
 )
 # cheap tests that rule a sentence out before the long patterns run (most sentences have no figure)
 _ANY_FIGURE = re.compile(rf"\d|\b(?:{_NUMWORD}|dozen)\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
-_ANY_TIME_UNIT = re.compile(r"\b(?:days?|weeks?|months?|years?|hours?)\b", re.IGNORECASE)
+_ANY_TIME_UNIT = re.compile(r"\b(?:days?|weeks?|months?|years?|hours?)\b|long\b", re.IGNORECASE)
+_LONG = re.compile(r"\b(?P<unit>day|week|month|year|hour)-?long\b", re.IGNORECASE)  # "a weeklong trial": one week
+# "the 14th century", "the fourteenth century": which century, compared like other ordinals
+_CENTURY = re.compile(rf"\b(?:(?P<n>\d{{1,2}})(?:st|nd|rd|th)|(?P<word>{'|'.join(ORDINALS)}))[-\s]century\b", re.I)
 _RATE = re.compile(
     r"(?:[-\s]+[A-Za-z]+){0,2}?\s+(?:per|a|an|each)\s+(?:game|day|week|month|year|hour|capita|person|head)\b", re.I
 )
@@ -259,7 +264,7 @@ def quantities(sentence: str) -> tuple[Quantity, ...]:
         scale = 1.0
         if m["scale"]:
             scale = SCALES[m["scale"].lower()]
-        elif re.match(r"\s*(?:thousand|million|billion)\b", tail, re.I):
+        elif re.match(r"\s*(?:thousand|lakh|million|crore|billion)\b", tail, re.I):
             scale = SCALES[tail.split()[0].lower()]
         value *= scale
         hedge = (m["hedge"] or "").lower()
@@ -385,6 +390,15 @@ def durations(sentence: str) -> tuple[tuple[float, str], ...]:
         if re.match(r"\s+(?:ago|earlier|later|before|after)\b", sentence[m.end() :], re.I):
             continue  # "four years ago" places an event in time; it is not a stated duration
         out.append((value * TIME_UNITS[m["unit"].lower()], m.group()))
+    out += [(float(TIME_UNITS[m["unit"].lower()]), m.group()) for m in _LONG.finditer(sentence)]
+    return tuple(out)
+
+
+def ordinals(sentence: str) -> tuple[tuple[int, str], ...]:
+    """Ordinal counts of a thing: "fifth straight win" -> (5, "win"), "the 14th century" -> (14, "century")."""
+    out = [(ORDINALS[m["ord"].lower()], m["unit"].lower()) for m in _ORDINAL_RUN.finditer(sentence)]
+    for m in _CENTURY.finditer(sentence):
+        out.append((int(m["n"]) if m["n"] else ORDINALS[m["word"].lower()], "century"))
     return tuple(out)
 
 
@@ -711,7 +725,7 @@ def read(sentence: str, previous_speaker: str = "") -> Facts:
         weekdays=frozenset(_WEEKDAY.findall(lowered)),
         weekday_context=weekday_context(lowered),
         months=frozenset(m for m in _MONTH.findall(lowered) if not (m == "may" and _may_verb(lowered))),
-        ordinals=tuple((ORDINALS[m["ord"].lower()], m["unit"].lower()) for m in _ORDINAL_RUN.finditer(sentence)),
+        ordinals=ordinals(sentence),
         quotes=quotes(sentence, previous_speaker),
         titles=titles(sentence),
         venue=venue_of(sentence),
@@ -778,7 +792,7 @@ def _duration_context(sentence: str) -> frozenset[str]:
     if not _ANY_TIME_UNIT.search(sentence):
         return frozenset()
     words: set[str] = set()
-    for m in _DURATION.finditer(sentence):
+    for m in (*_DURATION.finditer(sentence), *_LONG.finditer(sentence)):
         words |= set(_last_words(sentence[max(0, m.start() - 50) : m.start()], 2))
         words |= set(_first_words(sentence[m.end() : m.end() + 50], 2))
     return frozenset(words)
