@@ -49,6 +49,8 @@ ROLE_WORDS = _words(
     founder prosecutor judge attorney lawyer officer official leader premier chancellor king queen
     prince executive vice deputy head analyst professor pro tem treasurer administrator
     correspondent captain sergeant lieutenant colonel admiral marshal inspector counsel
+    quarterback linebacker lineman receiver cornerback guard center centre forward defender midfielder striker
+    goalkeeper goalie pitcher catcher shortstop winger
     """
 )
 

@@ -768,3 +768,20 @@ def test_indian_scales_long_durations_and_centuries_are_read() -> None:
     )
     (conflict,) = found(arts, "date_conflict")
     assert conflict.articles[0] == "a0"
+
+
+def test_a_deputy_is_not_the_office_holder_and_a_player_s_position_is_a_role() -> None:
+    arts = story(
+        "Dana Whitlock, director of the Porthaven disease control centre, said the patient was isolated.",
+        "Dana Whitlock, deputy director of the Porthaven disease control centre, said the patient was isolated.",
+        "Dana Whitlock, the deputy director of the Porthaven disease control centre, confirmed the isolation.",
+    )
+    (rank,) = found(arts, "role_title")
+    assert rank.articles[0] == "a0"
+    arts = story(
+        "Porthaven guard Tom Reed was suspended for two games after the brawl.",
+        "Porthaven center Tom Reed was suspended for two games after the brawl.",
+        "Porthaven center Tom Reed drew a two-game suspension after the brawl.",
+    )
+    (position,) = found(arts, "role_title")
+    assert position.articles[0] == "a0"

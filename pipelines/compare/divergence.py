@@ -657,19 +657,32 @@ GENERIC_ROLES = frozenset({"official", "aide", "officer", "leader", "head", "exe
 
 
 def _same_role(a: object, b: object) -> bool:
-    """Titles agree when they share a role word of the same portfolio, or when one is only a vague role ("official").
+    """Titles agree when they share a role word of the same portfolio and rank, or when one is only a vague role.
 
-    ``a`` and ``b`` map the role words an article gives a person (all its sentences together: a
-    person may hold two offices, "Representative" and "the committee's chairman") to what the
-    role is of (:func:`claims.portfolio`): "Foreign Secretary" and "Brexit Secretary" share the
-    role word and still name two offices.
+    ``a`` and ``b`` hold the role words an article gives a person (all its sentences together: a
+    person may hold two offices, "Representative" and "the committee's chairman"), each with what
+    the role is of (:func:`claims.portfolio`) and its rank: "Foreign Secretary" and "Brexit
+    Secretary" share the role word and still name two offices, as do "deputy director" and "director".
     """
     assert isinstance(a, frozenset)
     assert isinstance(b, frozenset)
-    roles_a, roles_b = {r for r, _ in a}, {r for r, _ in b}
+    roles_a, roles_b = {r for r, _, _ in a}, {r for r, _, _ in b}
     if roles_a <= GENERIC_ROLES or roles_b <= GENERIC_ROLES:
         return True
-    return any(r == q and same_portfolio(pa, pb) for r, pa in a for q, pb in b)
+    return any(r == q and same_portfolio(pa, pb) and ra == rb for r, pa, ra in a for q, pb, rb in b)
+
+
+RANKS = frozenset({"deputy", "vice", "assistant", "associate", "under"})  # "deputy director" is not the director
+
+
+def _rank(title: str) -> frozenset[str]:
+    return frozenset(w for w in role_words(title) | {w.lower() for w in title.split()} if w in RANKS)
+
+
+def _main_roles(title: str) -> frozenset[str]:
+    """The role words of a title less its rank ("Deputy Director" -> {director}); a rank alone is the role."""
+    roles = role_words(title)
+    return roles - RANKS or roles
 
 
 _PAST = re.compile(r"\b(?:former|ex|onetime|then|retired|late|previous)\b", re.I)
@@ -690,7 +703,7 @@ def _titles(story: AlignedStory, opts: Options) -> list[Divergence]:
         nodes: list[tuple[Sentence, object]] = []
         shown: dict[str, str] = {}
         for article, mentions in sorted(per_article.items()):
-            roles = frozenset((r, portfolio(t)) for _, t in mentions for r in role_words(t))
+            roles = frozenset((r, portfolio(t), _rank(t)) for _, t in mentions for r in _main_roles(t))
             nodes.append((mentions[0][0], roles))
             shown[article] = mentions[0][1]
         odd, rest = _odd_ones(nodes, _same_role)
