@@ -785,3 +785,13 @@ def test_a_deputy_is_not_the_office_holder_and_a_player_s_position_is_a_role() -
     )
     (position,) = found(arts, "role_title")
     assert position.articles[0] == "a0"
+
+
+def test_a_short_quote_of_one_speaker_reworded_is_found_through_a_shared_passage() -> None:
+    arts = story(
+        "“This was the fourth time they have sent me back,” said Ravi Jabar, 24.",
+        "“This was the fourth time I have been deported,” said Ravi Jabar, 24, from Porthaven.",
+        '"This was the fourth time I have been deported," Ravi Jabar said.',
+    )
+    (wording,) = found(arts, "quote_wording")
+    assert wording.articles[0] == "a0"

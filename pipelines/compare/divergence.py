@@ -599,16 +599,18 @@ def _quotes(story: AlignedStory, opts: Options) -> list[Divergence]:
         # first entries of each word's list are looked at (blocking: no all-pairs over variants)
         shared: Counter[int] = Counter(j for w in wq for j in index[w][:QUOTE_POSTINGS] if j < i)
         for j, count in sorted(shared.items()):
-            if count < 3 or find(i) == find(j):
-                continue  # too little in common, or already one quote through another variant
+            if find(i) == find(j):
+                continue  # already one quote through another variant
             r = entries[j]
             share = count / max(1, min(len(wq), len(_quote_words(r, cache))))
             same_speaker = bool(_surname(q.speaker)) and _surname(q.speaker) == _surname(r.speaker)
+            if count < 3 and not same_speaker:
+                continue  # a short quote ("the fourth time I have been deported") is matched only to its speaker
             if share < QUOTE_SAME and not (same_speaker and share >= 0.3):
                 continue
             # the same quote keeps a passage of three or more words as it was; two different
             # quotes of one speaker share words, not passages
-            size = 3 if share >= QUOTE_SAME else 4
+            size = 3 if share >= QUOTE_SAME and count >= 3 else 4
             if passages(q, size) & passages(r, size):
                 parent[find(i)] = find(j)
     components: dict[int, list[int]] = defaultdict(list)
