@@ -1050,13 +1050,11 @@ def _claim_worth(s: Sentence, novel: list[str]) -> float:
         return 0.0
     # a duration nobody else gives ("within 24 hours") weighs in the ranking but does not make the sentence new
     own = [w for w in novel if not w.startswith("#d")]
-    sourced = bool(_SOURCED.search(s.text))
-    # a claim attributed to a source names the story's actors and the source ("Labour said on Wednesday that
-    # ..."), words every outlet uses, so less of it needs to be new
-    if len(own) < 3 or len(own) < (SOURCED_NOVEL_SHARE if sourced else NOVEL_SHARE) * len(s.words):
+    if len(own) < 3 or len(own) < NOVEL_SHARE * len(s.words):
         return 0.0
     facts = s.facts
     figure = any(not q.quoted for q in facts.quantities) or bool(facts.durations or facts.days or facts.ordinals)
+    sourced = bool(_SOURCED.search(s.text))
     acted = bool(_ATTRIBUTED.search(s.text))
     if not (figure or sourced or acted):
         return 0.0
@@ -1105,7 +1103,6 @@ def _duration_tokens(s: Sentence) -> frozenset[str]:
 MAX_UNCORROBORATED = 1
 MIN_EVENT_WORDS = 2  # stems of the story's event (:func:`_event_words`) a claim about it names
 NOVEL_SHARE = 0.45  # share of a sentence's words no other outlet uses, for it to be a claim only one makes
-SOURCED_NOVEL_SHARE = 0.3  # ... when the sentence attributes the claim to a source
 _SUFFIX = re.compile(r"(?:’s|'s|ing|ed|es|s|ly)$")
 _HOW_REPORTED = frozenset({"accord", "report", "announ", "confir", "statem"})  # how a thing is told, not what
 _SOURCED = re.compile(
