@@ -795,3 +795,12 @@ def test_a_short_quote_of_one_speaker_reworded_is_found_through_a_shared_passage
     )
     (wording,) = found(arts, "quote_wording")
     assert wording.articles[0] == "a0"
+
+
+def test_a_word_ending_in_a_hedge_is_no_hedge_and_a_price_is_no_clock_time() -> None:
+    (cover,) = quantities("Plains cover 65 percent of the moon's surface.")
+    assert cover.hedge == ""
+    assert cover.high == 65
+    price = quantities("The company earned $2.53 a share, ahead of the $2.52 analysts expected.")
+    assert [q.value for q in price] == [2.53, 2.52]
+    assert quantities("The last check was at 10:30 p.m. and the next at 6.30am.") == ()

@@ -56,7 +56,7 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _HEDGE = "|".join(sorted((re.escape(h) for h in HEDGES), key=len, reverse=True))
 _NUMWORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _QUANTITY = re.compile(
-    rf"(?:(?P<hedge>{_HEDGE})\s+)?(?P<cur>[$€£¥₹]|\bRs\.?\s?|\bINR\s?)?"
+    rf"(?:\b(?P<hedge>{_HEDGE})\s+)?(?P<cur>[$€£¥₹]|\bRs\.?\s?|\bINR\s?)?"
     rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?"
     rf"|(?:{_NUMWORD})(?:-(?:{_NUMWORD}))?(?: and a half)?|a dozen)(?![A-Za-z])"
     rf"(?P<pct>\s?%|\s?percent|\s?per cent)?"
@@ -75,7 +75,12 @@ _RATE = re.compile(
     r"(?:[-\s]+[A-Za-z]+){0,2}?\s+(?:per|a|an|each)\s+(?:game|day|week|month|year|hour|capita|person|head)\b", re.I
 )
 _VAGUE = re.compile(r"\b(dozens|hundreds|thousands|millions)\b", re.IGNORECASE)
-_CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:a\.?m\.?|p\.?m\.?)?|\b\d{1,2}\s*(?:a\.m\.|p\.m\.|am\b|pm\b)", re.I)
+# "10:30", "10:30 p.m.", "6.30pm", "6 a.m."; a figure with a decimal point and no am/pm ("$2.53") is not a time
+_CLOCK = re.compile(
+    r"\b\d{1,2}:\d{2}\s*(?:a\.?m\.?|p\.?m\.?)?|\b\d{1,2}\.\d{2}\s*(?:a\.?m\.?|p\.?m\.?)|"
+    r"\b\d{1,2}\s*(?:a\.m\.|p\.m\.|am\b|pm\b)",
+    re.I,
+)
 _DATE_NUMBER = re.compile(
     rf"\b(?:{'|'.join(m[:3] for m in MONTHS)})[a-z]*\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{'|'.join(MONTHS)})\b", re.I
 )
