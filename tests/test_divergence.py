@@ -804,3 +804,14 @@ def test_a_word_ending_in_a_hedge_is_no_hedge_and_a_price_is_no_clock_time() -> 
     price = quantities("The company earned $2.53 a share, ahead of the $2.52 analysts expected.")
     assert [q.value for q in price] == [2.53, 2.52]
     assert quantities("The last check was at 10:30 p.m. and the next at 6.30am.") == ()
+
+
+def test_a_slipped_zero_in_the_same_statement_is_a_numeric_conflict() -> None:
+    arts = story(
+        "The clinic offered 1,000 doses of flu vaccine and four volunteer nurses to the Porthaven camp.",
+        "The clinic offered 100 doses of flu vaccine and four volunteer nurses to the Porthaven camp.",
+        "The clinic offered the Porthaven camp 100 doses of flu vaccine and four volunteer nurses.",
+    )
+    (conflict,) = found(arts, "numeric_conflict")
+    assert conflict.articles[0] == "a0"
+    assert "1,000" in conflict.note

@@ -147,11 +147,16 @@ class Quantity:
     quoted: bool = False  # inside quotation marks: the speaker's figure, not the outlet's
     precision: float = 0.0  # a round figure's last stated unit ("$43 million": 1 million; "57,000": 1,000)
 
-    def same_thing(self, other: Quantity) -> bool:
-        """Whether two figures count the same thing: same kind, the same counted noun (or context)."""
+    def same_thing(self, other: Quantity, any_magnitude: bool = False) -> bool:
+        """Whether two figures count the same thing: same kind, the same counted noun (or context).
+
+        Figures an order of magnitude apart are taken for different quantities unless the caller
+        knows the two sentences state the same fact (``any_magnitude``): "100 doses" against
+        "1,000 doses" in the same statement is a slip of a zero, not two counts.
+        """
         if self.percent != other.percent or self.money != other.money or self.rate != other.rate:
             return False
-        if max(self.value, other.value) > 5 * max(1e-9, min(self.value, other.value)):
+        if not any_magnitude and max(self.value, other.value) > 5 * max(1e-9, min(self.value, other.value)):
             return False  # an order of magnitude apart: different quantities, not a disagreement
         if self.unit and other.unit:
             return bool(self.unit & other.unit)

@@ -319,7 +319,9 @@ def _numeric(story: AlignedStory, opts: Options) -> list[Divergence]:
                      figures: set[str] = own_figures) -> tuple[object, float] | None:  # fmt: skip
                 if not _same_subject(node, t.node):
                     return None
-                found = [r for r in t.facts.quantities if q.same_thing(r) and not r.quoted]
+                # in a sentence stating the same fact, the same counted thing at any magnitude
+                aligned = sim >= ALIGN_MIN and bool(q.unit)
+                found = [r for r in t.facts.quantities if q.same_thing(r, any_magnitude=aligned) and not r.quoted]
                 if not found:
                     return None
                 r = max(found, key=lambda r: (len(q.unit & r.unit), len(q.context & r.context)))
