@@ -815,3 +815,20 @@ def test_a_slipped_zero_in_the_same_statement_is_a_numeric_conflict() -> None:
     (conflict,) = found(arts, "numeric_conflict")
     assert conflict.articles[0] == "a0"
     assert "1,000" in conflict.note
+
+
+def test_a_bare_year_differs_only_between_statements_of_the_same_fact() -> None:
+    arts = story(
+        "The Porthaven survey drone is scheduled to reach the outer reef in 2036.",
+        "The Porthaven survey drone is scheduled to reach the outer reef in 2034.",
+        "The survey drone from Porthaven is expected to reach the outer reef in 2034.",
+    )
+    (conflict,) = found(arts, "date_conflict")
+    assert conflict.articles[0] == "a0"
+    # years of background in loosely related sentences are not compared
+    arts = story(
+        "The Porthaven survey drone, first proposed in 2010, will map the outer reef.",
+        "The survey team has mapped reefs near Porthaven since 2016, and the drone will map the outer reef.",
+        "The drone will map the outer reef, the Porthaven survey team said.",
+    )
+    assert found(arts, "date_conflict") == []

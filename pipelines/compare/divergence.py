@@ -359,7 +359,7 @@ def _date_keys(facts: Facts) -> dict[str, frozenset[object]]:
         keys["duration"] = frozenset(round(d, 1) for d, _ in facts.durations)
     for n, unit in facts.ordinals:
         keys[f"ordinal:{unit}"] = frozenset([n])
-    if facts.years and facts.months:
+    if facts.years:
         keys["year"] = facts.years
     return keys
 
@@ -445,6 +445,10 @@ def _dates_comparable(key: str, s: Sentence, t: Sentence, sim: float, story: Ali
         return bool(s.facts.duration_context & t.facts.duration_context)
     if key.startswith("ordinal"):
         return True
+    if key == "year" and not (s.facts.months and t.facts.months):
+        # a bare year ("due to arrive in 2034") is compared only between two statements of the same fact: years
+        # of background ("since 2010") stand in many loosely related sentences
+        return sim >= ALIGN_MIN
     return sim >= DATE_ALIGN_MIN
 
 
