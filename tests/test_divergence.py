@@ -491,6 +491,7 @@ def test_the_same_role_word_of_another_portfolio_is_a_role_title_conflict() -> N
         ("Republican National Committee Chairman", "RNC Chairman", "Chairman"),
         ("Fed Chair", "Federal Reserve Chairman", "Federal Reserve chair"),
         ("House Minority Leader", "House Democratic Leader", "Democratic leader"),
+        ("CEO", "Chief Executive", "chief executive"),
     ],
 )
 def test_spellings_initialisms_nationalities_and_sides_are_not_other_portfolios(titles_of_one_person) -> None:
@@ -832,3 +833,35 @@ def test_a_bare_year_differs_only_between_statements_of_the_same_fact() -> None:
         "The drone will map the outer reef, the Porthaven survey team said.",
     )
     assert found(arts, "date_conflict") == []
+
+
+def test_an_organisation_described_or_named_is_one_portfolio_and_an_emailed_statement_one_venue() -> None:
+    arts = story(
+        "Dana Whitlock, chief executive of the ferry line's parent, Harbour Holdings, said the deal would close.",
+        "Dana Whitlock, chief executive of Harbour Holdings, said the ferry deal would close in March.",
+        "Dana Whitlock, the chief executive of Harbour Holdings, which owns the ferry line, expects the deal to close.",
+    )
+    assert found(arts, "role_title") == []
+    said = "Operating a vaccine programme at the border stations is not feasible for a law enforcement agency"
+    arts = story(
+        f"“{said},” an agency spokeswoman said in a statement.",
+        f'"{said}," the agency said in an email.',
+        f"‘{said},’ the agency said in a statement.",
+    )
+    assert found(arts, "quote_attribution") == []
+
+
+def test_the_chief_officers_are_distinct_roles_and_descriptions_of_standing_are_no_portfolio() -> None:
+    arts = story(
+        "Harbour Lines chief executive Dana Whitlock said the ferry would sail again in spring.",
+        "Dana Whitlock, Harbour Lines' president and chief operating officer, said the ferry would sail in spring.",
+        "Dana Whitlock, president and chief operating officer of Harbour Lines, said the ferry would sail in spring.",
+    )
+    (conflict,) = found(arts, "role_title")
+    assert conflict.articles[0] == "a0"
+    arts = story(
+        "Longtime analyst Ravi Doctor said the ferry merger would buy the company time.",
+        "Veteran shipping industry analyst Ravi Doctor said the ferry merger would buy time.",
+        "Ravi Doctor, a shipping industry analyst, said the ferry merger would buy the company time.",
+    )
+    assert found(arts, "role_title") == []

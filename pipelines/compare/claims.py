@@ -126,7 +126,7 @@ _VENUE = re.compile(
 _VENUE_KINDS = {
     "written statement": "statement", "joint statement": "statement", "news release": "statement",
     "press release": "statement", "press conference": "news conference", "social media post": "post",
-    "blog post": "post", "court filing": "filing",
+    "blog post": "post", "court filing": "filing", "email": "statement",  # a statement is often sent by email
 }  # fmt: skip
 
 
@@ -581,8 +581,17 @@ def _is_role(word: str) -> bool:
 
 
 def role_words(title: str) -> frozenset[str]:
-    """The role words of a title: "Senate President Pro Tem" -> {president, pro, tem}; synonyms folded."""
-    return frozenset(_ROLE_SYNONYMS.get(_role_form(w), _role_form(w)) for w in title.split() if _is_role(w))
+    """The role words of a title: "Senate President Pro Tem" -> {president, pro, tem}; synonyms folded.
+
+    The chief officers are one role each, whichever way written: "chief executive" and "CEO" are
+    {ceo}, not the vague "executive" of "a Disney executive".
+    """
+    text = _C_SUITE.sub(lambda m: _C_SUITE_ROLES[m.group().lower().split()[1]], title)
+    return frozenset(_ROLE_SYNONYMS.get(_role_form(w), _role_form(w)) for w in text.split() if _is_role(w))
+
+
+_C_SUITE = re.compile(r"\bchief\s+(?:executive|operating|financial|technology)(?:\s+officer)?\b", re.I)
+_C_SUITE_ROLES = {"executive": "CEO", "operating": "COO", "financial": "CFO", "technology": "CTO"}
 
 
 def american_spelling(word: str) -> str:
@@ -597,14 +606,18 @@ _SPELLING = re.compile("|".join(sorted(_AMERICAN, key=len, reverse=True)))
 def portfolio(title: str) -> frozenset[str]:
     """What a title is a role *of*: "Foreign Secretary" -> {foreign}, "the country's interior minister" -> {interior}.
 
-    The words of the title that are neither role words nor their modifiers ("deputy", "acting"),
-    less those that say whose role it is rather than which one: a nationality ("Austrian"), a
-    party or side ("Republican", "opposition", "minority"), a possessive ("the country's") or a
-    scope ("state", "national"), and initialisms ("RNC"). Two titles of one person with the same role word but disjoint
-    portfolios ("Brexit Secretary", "Foreign Secretary") are different offices.
+    The words before the title's last role word that are neither role words nor their modifiers
+    ("deputy", "acting"), less those that say whose role it is rather than which one: a nationality
+    ("Austrian"), a party or side ("Republican", "opposition", "minority"), a possessive ("the
+    country's") or a scope ("state", "national"), and initialisms ("RNC"). What follows the role
+    ("chief executive of the ferry line's parent, Harbour Holdings") describes the organisation in
+    words outlets choose freely, and is left out. Two titles of one person with the same role word
+    but disjoint portfolios ("Brexit Secretary", "Foreign Secretary") are different offices.
     """
+    words = title.split()
+    roles = [i for i, word in enumerate(words) if _is_role(word)]
     out = set()
-    for word in title.split():
+    for word in words[: roles[-1]] if roles else words:
         w = _role_form(word)
         if word.endswith(("’s", "'s")) or _is_role(word) or w in ROLE_MODIFIERS or w in _NOT_PORTFOLIO:
             continue
@@ -624,6 +637,10 @@ _DEMONYM = re.compile(r"(?:an|ian|ese|ish|i)$")  # "Austrian", "Israeli", "Briti
 _NOT_PORTFOLIO = frozenset({
     "democratic", "labour", "conservative", "liberal", "green", "opposition", "ruling", "majority", "minority",
     "party", "state", "national", "top", "us", "u.s", "uk", "eu", "un", "house", "senate", "country",
+    # an organisation described rather than named ("chief executive of GateHouse's parent")
+    "parent", "company", "firm", "group", "owner", "unit", "subsidiary",
+    # how long or how well someone has held a role, not which role
+    "longtime", "veteran", "leading", "prominent", "independent", "noted", "respected", "influential",
 })  # fmt: skip
 
 
