@@ -865,3 +865,15 @@ def test_the_chief_officers_are_distinct_roles_and_descriptions_of_standing_are_
         "Ravi Doctor, a shipping industry analyst, said the ferry merger would buy the company time.",
     )
     assert found(arts, "role_title") == []
+
+
+def test_a_dropped_word_that_names_no_part_of_the_event_is_wording_not_an_omission() -> None:
+    lede = ("A herder in the Porthaven hills was diagnosed with bubonic plague on Tuesday. "
+            "He was taken to the district hospital and placed in isolation.")  # fmt: skip
+    arts = story(
+        f"{lede} Doctors said the bubonic form attacks the lymph nodes and responds to antibiotics.",
+        f"{lede} The bubonic form attacks the lymph nodes and responds to antibiotics, doctors said.",
+        f"{lede} Doctors noted that the bubonic form attacks the lymph nodes and responds to antibiotics.",
+        f"{lede} Doctors said it attacks the lymph nodes and responds to antibiotics.",
+    )
+    assert found(arts, "omission") == []

@@ -856,7 +856,9 @@ def _dropped_words(story: AlignedStory, news: list[Article], gaps: list[Article]
     A fact can be one noun inside sentences that otherwise match ("... when Hamas militants
     attacked southern Israel and seized hostages" against "... with an attack by Hamas militants
     on communities in southern Israel"), too small for the sentence-level test. Counted when the
-    word is written in lower case (a thing, not a name) and never after an auxiliary (not a verb),
+    word names part of the event (:func:`_event_words`: the outlets open their reports with it; a
+    "form" or a "city" dropped from a sentence is wording, not a fact), is written in lower case
+    (a thing, not a name) and never after an auxiliary (not a verb),
     the comparable outlets' share of :class:`Options` use it in their own words, the article never
     writes it (quotations included), and in ``omission_min_outlets`` of those outlets a sentence
     with the word is aligned with a sentence of the article that puts nothing of its own in its
@@ -871,6 +873,8 @@ def _dropped_words(story: AlignedStory, news: list[Article], gaps: list[Article]
                 where[w][a.outlet].append(s)
     least = min(len(c) for c in comparable.values())
     common = [w for w, per in where.items() if len(per) >= max(opts.omission_min_outlets, opts.omission_share * least)]
+    event = _event_words(story, news, _stems)  # a dropped word matters when it names part of the event itself
+    common = [w for w in common if _stem(w) in event]
     verbs: dict[str, bool] = {}
     stating_in: dict[tuple[str, int], int] = {}  # (word, pool) -> outlets of the pool using the word
     aligned: dict[int, list[Node]] = {}  # node -> the news sentences that say the same, most similar first
