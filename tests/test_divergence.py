@@ -877,3 +877,20 @@ def test_a_dropped_word_that_names_no_part_of_the_event_is_wording_not_an_omissi
         f"{lede} Doctors said it attacks the lymph nodes and responds to antibiotics.",
     )
     assert found(arts, "omission") == []
+
+
+def test_an_outlet_giving_the_same_figure_elsewhere_does_not_dispute_it() -> None:
+    arts = story(
+        "The 14 ferry companies may now bid for the Porthaven harbour contracts.",
+        "The five newcomers join the nine ferry companies already cleared to bid for Porthaven harbour contracts. "
+        "That brings the total to 14.",
+        "Five newcomers join the nine ferry companies already allowed to bid for Porthaven harbour contracts, "
+        "bringing the total to 14.",
+    )
+    assert found(arts, "numeric_conflict") == []
+    arts = story(
+        "The Porthaven fever caused more than 2.5 million sick days last year, the health board said.",
+        "The fever caused 9 million sick days nationwide last year, more than 2.5 million of them in Porthaven.",
+        "Nationwide the fever caused 9 million sick days last year, with more than 2.5 million of them in Porthaven.",
+    )
+    assert found(arts, "numeric_conflict") == []

@@ -308,6 +308,17 @@ def _numeric(story: AlignedStory, opts: Options) -> list[Divergence]:
     for node in story.nodes:
         for word in sorted({w for q in node.facts.quantities for w in q.unit}):
             by_unit[word].append(node)
+    figures_of: dict[str, list[Quantity]] = {}
+
+    def stated_in(article: str, q: Quantity) -> bool:
+        if article not in figures_of:
+            figures_of[article] = [r for t in story.per_article[article] for r in t.facts.quantities if not r.quoted]
+        # the same value of the same kind, counting the same thing or nothing named ("bringing the total to 14")
+        return any(
+            r.value == q.value and r.percent == q.percent and r.money == q.money and (not r.unit or q.same_thing(r))
+            for r in figures_of[article]
+        )
+
     out = []
     for node in story.nodes:
         for q in node.facts.quantities:
@@ -324,7 +335,9 @@ def _numeric(story: AlignedStory, opts: Options) -> list[Divergence]:
                 found = [r for r in t.facts.quantities if q.same_thing(r, any_magnitude=aligned) and not r.quoted]
                 if not found:
                     return None
-                r = max(found, key=lambda r: (len(q.unit & r.unit), len(q.context & r.context)))
+                # the sentence may give this figure beside another of the same thing ("2.5 million of the 9 million
+                # deaths"): the one that agrees, then the one counting the same thing with the same words before it
+                r = max(found, key=lambda r: (_agree_numbers(q, r), len(q.unit & r.unit), len(q.context & r.context)))
                 shared = len(figures & t.node.words)
                 return r, 100 * len(q.unit & r.unit) + 10 * len(q.context & r.context) + shared + sim
 
@@ -336,7 +349,9 @@ def _numeric(story: AlignedStory, opts: Options) -> list[Divergence]:
                 if any(len(q.unit & r.unit) >= 2 for r in other.facts.quantities)
             ]
             matches = _best_per_outlet(story, node, pick, extra=list(dict.fromkeys(extra)))
-            against = [m for m in matches if not _agree_numbers(q, m.value)]
+            # an outlet that gives this very figure for the same thing elsewhere in its article does not dispute it:
+            # the two sentences are about two counts ("the 14 companies", "join the nine companies already ...")
+            against = [m for m in matches if not _agree_numbers(q, m.value) and not stated_in(m.sentence.article, q)]
             if not _majority_against(story, node, matches, against, _agree_numbers):
                 continue
             kind = "understated" if q.high == float("inf") else "contradicts"
