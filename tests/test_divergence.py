@@ -894,3 +894,23 @@ def test_an_outlet_giving_the_same_figure_elsewhere_does_not_dispute_it() -> Non
         "Nationwide the fever caused 9 million sick days last year, with more than 2.5 million of them in Porthaven.",
     )
     assert found(arts, "numeric_conflict") == []
+
+
+def test_an_outlet_s_own_analysis_is_no_uncorroborated_claim_but_a_sourced_one_is() -> None:
+    lede = "The Porthaven ferry line ordered six new hybrid ferries from a Norwegian yard on Monday."
+    analysis = ("Taken together, the ferry order leaves Porthaven with a leaner fleet built around fuel economy "
+                "rather than sheer size.")  # fmt: skip
+    sourced = ("The ferry order also gives Porthaven options on two more hybrid vessels, according to a harbour "
+               "official briefed on the terms.")  # fmt: skip
+    others = [f"{lede} The ferries replace ageing diesel boats.", f"{lede} The hybrid ferries replace diesel boats."]
+    assert found(story(f"{lede} {analysis}", *others), "uncorroborated") == []
+    (claim,) = found(story(f"{lede} {sourced}", *others), "uncorroborated")
+    assert "options on two more" in claim.evidence["a0"]
+
+
+def test_a_figure_added_to_a_total_is_not_the_total() -> None:
+    (more,) = quantities("The deal gives the line options on two more hybrid ferries.")
+    (total,) = quantities("The line ordered six new hybrid ferries.")
+    assert more.increment
+    assert not more.same_thing(total)
+    assert quantities("The army sent another 300 troops.")[0].increment

@@ -67,6 +67,8 @@ _QUANTITY = re.compile(
 # cheap tests that rule a sentence out before the long patterns run (most sentences have no figure)
 _ANY_FIGURE = re.compile(rf"\d|\b(?:{_NUMWORD}|dozen)\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
+_INCREMENT = re.compile(r"[-\s]+(?:more|additional|extra|further|other)\b", re.I)
+_INCREMENT_BEFORE = re.compile(r"\b(?:another|an additional|an extra|a further)\s+$", re.I)
 _ANY_TIME_UNIT = re.compile(r"\b(?:days?|weeks?|months?|years?|hours?)\b|long\b", re.IGNORECASE)
 _LONG = re.compile(r"\b(?P<unit>day|week|month|year|hour)-?long\b", re.IGNORECASE)  # "a weeklong trial": one week
 # "the 14th century", "the fourteenth century": which century, compared like other ordinals
@@ -146,6 +148,7 @@ class Quantity:
     rate: bool = False
     quoted: bool = False  # inside quotation marks: the speaker's figure, not the outlet's
     precision: float = 0.0  # a round figure's last stated unit ("$43 million": 1 million; "57,000": 1,000)
+    increment: bool = False  # "two more vessels", "an additional 300 troops": added to a total, not the total
 
     def same_thing(self, other: Quantity, any_magnitude: bool = False) -> bool:
         """Whether two figures count the same thing: same kind, the same counted noun (or context).
@@ -155,6 +158,8 @@ class Quantity:
         "1,000 doses" in the same statement is a slip of a zero, not two counts.
         """
         if self.percent != other.percent or self.money != other.money or self.rate != other.rate:
+            return False
+        if self.increment != other.increment:
             return False
         if not any_magnitude and max(self.value, other.value) > 5 * max(1e-9, min(self.value, other.value)):
             return False  # an order of magnitude apart: different quantities, not a disagreement
@@ -293,6 +298,7 @@ def quantities(sentence: str) -> tuple[Quantity, ...]:
                 percent=bool(m["pct"]),
                 money=bool(m["cur"]),
                 rate=bool(_RATE.match(masked[m.end() - len(tail) :])),
+                increment=bool(_INCREMENT.match(tail) or _INCREMENT_BEFORE.search(masked[max(0, start - 25) : start])),
                 quoted=any(a < start < b for a, b in quoted),
                 precision=_precision(m["num"], scale),
             )

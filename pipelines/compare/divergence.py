@@ -48,6 +48,7 @@ from pipelines.compare.align import (
 )
 from pipelines.compare.claims import (
     GENERATION,
+    ORDINALS,
     Facts,
     Quantity,
     Quote,
@@ -1064,9 +1065,12 @@ def _claim_worth(s: Sentence, novel: list[str]) -> float:
     Surface cues any news text has, whatever its subject: a figure, date or duration (more if no
     other outlet gives it); a source the claim is attributed to ("told reporters", "reportedly",
     "added that"); a reported action or plan ("agreed to", "plans to"); a named actor; and the
-    share of words only this outlet uses. Questions, weighing of possibilities, quotations and
-    speech set off by a pronoun ("Low pay, she said, drives ...") or of an unnamed group ("They
-    said they want ...") are the speaker's view or colour, not a claim of the outlet.
+    share of words only this outlet uses. A sentence that is neither attributed to a source nor
+    gives a figure or a rank of its own is most often the outlet's analysis or colour ("The two
+    orders leave the airline with a narrower mix of jets"), not a claim, and scores nothing.
+    Questions, weighing of possibilities, quotations and speech set off by a pronoun ("Low pay,
+    she said, drives ...") or of an unnamed group ("They said they want ...") are the speaker's
+    view or colour, not a claim of the outlet.
     """
     plain = [w for w in s.words if not w.startswith("#")]
     if len(plain) < 7 or _SPECULATION.search(s.text) or _quoted_share(s) > 0.5 or s.text[:1] in "\"“‘'":
@@ -1081,9 +1085,12 @@ def _claim_worth(s: Sentence, novel: list[str]) -> float:
     figure = any(not q.quoted for q in facts.quantities) or bool(facts.durations or facts.days or facts.ordinals)
     sourced = bool(_SOURCED.search(s.text))
     acted = bool(_ATTRIBUTED.search(s.text))
+    novel_figure = any(w.startswith("#") for w in novel)
+    ranked = bool(_RANK.search(s.text))  # "sits in third place": a standing, as checkable as a figure
+    if not (sourced or novel_figure or ranked):
+        return 0.0  # neither attributed to a source nor a new figure: most often the outlet's own analysis
     if not (figure or sourced or acted):
         return 0.0
-    novel_figure = any(w.startswith("#") for w in novel)
     named = any(w in s.node.entities for w in s.words)
     return (2.0 * novel_figure + 1.0 * figure + 1.5 * sourced + 0.75 * acted + 0.5 * named
             + len(novel) / max(1, len(s.words)))  # fmt: skip
@@ -1130,6 +1137,7 @@ MIN_EVENT_WORDS = 2  # stems of the story's event (:func:`_event_words`) a claim
 NOVEL_SHARE = 0.45  # share of a sentence's words no other outlet uses, for it to be a claim only one makes
 _SUFFIX = re.compile(r"(?:’s|'s|ing|ed|es|s|ly)$")
 _HOW_REPORTED = frozenset({"accord", "report", "announ", "confir", "statem"})  # how a thing is told, not what
+_RANK = re.compile(rf"\b(?:{'|'.join(ORDINALS)})\b", re.IGNORECASE)
 _SOURCED = re.compile(
     r"\b(?:said|says|told|added|reported|reportedly|according to|announced|confirmed|revealed|found|testified|"
     r"disclosed|estimated)\b",
