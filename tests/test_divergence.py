@@ -418,6 +418,7 @@ def test_a_different_calendar_day_is_a_date_conflict_and_day_month_order_is_not(
         ("the chief executive of the charity told the BBC on Tuesday", "the BBC"),
         ("he told the committee on Tuesday", ""),
         ("Richardson told ESPN.", "ESPN"),
+        ("Apte said in a post on Twitter.", "Twitter"),
         ("Richardson said, according to USA Today.", "USA Today"),
         ("according to the police", ""),
         ("she said at Vox Media’s Code Media conference in Hollywood", "at Vox Media’s Code Media conference"),
@@ -914,3 +915,25 @@ def test_a_figure_added_to_a_total_is_not_the_total() -> None:
     assert more.increment
     assert not more.same_thing(total)
     assert quantities("The army sent another 300 troops.")[0].increment
+
+
+def test_a_relative_duration_of_the_same_step_is_compared_but_time_before_now_is_not() -> None:
+    arts = story(
+        "The patient was weaned off the Porthaven clinic's treatment six months later and recovered.",
+        "The patient was weaned off the Porthaven clinic's treatment a year later and recovered fully.",
+        "A year later the patient was weaned off the Porthaven clinic's treatment and recovered.",
+    )
+    (conflict,) = found(arts, "date_conflict")
+    assert conflict.articles[0] == "a0"
+    assert durations("prices were lower four years ago") == ()
+
+
+def test_a_rounded_figure_states_the_fact_it_rounds() -> None:
+    fact = "The yield on the ten-year Porthaven harbour bond fell to 1.786% from 1.808% late on Monday."
+    arts = story(
+        fact,
+        fact.replace("fell to", "slipped to"),
+        fact.replace("late on Monday", "on Monday evening"),
+        "Harbour bond yields slipped, with the ten-year Porthaven note yielding about 1.79% at the close.",
+    )
+    assert [d for d in found(arts, "omission") if d.articles[0] == "a3"] == []

@@ -403,7 +403,7 @@ def durations(sentence: str) -> tuple[tuple[float, str], ...]:
         value = 1.0 if head in ("a", "one") else _number(head)
         if value is None:
             continue
-        if re.match(r"\s+(?:ago|earlier|later|before|after)\b", sentence[m.end() :], re.I):
+        if re.match(r"\s+(?:ago|before|after)\b", sentence[m.end() :], re.I):
             continue  # "four years ago" places an event in time; it is not a stated duration
         out.append((value * TIME_UNITS[m["unit"].lower()], m.group()))
     out += [(float(TIME_UNITS[m["unit"].lower()]), m.group()) for m in _LONG.finditer(sentence)]
@@ -554,14 +554,20 @@ _POSSESSIVE = re.compile(r"(?:['’]s|(?<=[sS])['’])(?=\s|$)")
 
 
 def venue_of(sentence: str) -> str:
-    """Where something was said: a named outlet interview, or a setting (statement, press conference)."""
+    """Where something was said: a named outlet or event, else a setting (statement, press conference).
+
+    A named venue wins over a setting in the same sentence ("in a post on Twitter" is Twitter).
+    """
+    setting = ""
     for m in _VENUE.finditer(sentence):
         if m["kind"]:
             kind = m["kind"].strip()
             if kind.startswith("outside"):
-                return kind
-            setting = re.sub(r"^(?:in|at|during) an? ", "", kind)
-            return "in a " + _VENUE_KINDS.get(setting, setting)
+                setting = setting or kind
+                continue
+            plain = re.sub(r"^(?:in|at|during) an? ", "", kind)
+            setting = setting or "in a " + _VENUE_KINDS.get(plain, plain)
+            continue
         if m["event"]:
             return "at " + m["event"].strip()
         # an outlet's programme is that outlet ("CBS’s Face the Nation", "CBS' Face the Nation")
@@ -569,7 +575,7 @@ def venue_of(sentence: str) -> str:
         interview = "interview" in m.group().lower()
         if venue and (interview or _MEDIA.search(venue)):
             return venue
-    return ""
+    return setting
 
 
 _APPOSITIVE = re.compile(

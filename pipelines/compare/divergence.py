@@ -756,6 +756,15 @@ def _ages(story: AlignedStory, opts: Options) -> list[Divergence]:
 
 
 # -- omissions and uncorroborated claims --------------------------------------------------
+def _figure_written(token: str, values: list[float]) -> bool:
+    """Whether an article gives a figure token's value, rounded or not ("about 1.79%" for "#1.786%")."""
+    try:
+        value = float(token.lstrip("#").rstrip("%"))
+    except ValueError:
+        return False
+    return any(abs(v - value) <= 0.01 * max(abs(value), 1e-9) for v in values)
+
+
 def _states_otherwise(omission: Divergence, conflicts: Sequence[Divergence]) -> bool:
     """Whether the omitting article is the odd one of a conflict over the same sentences.
 
@@ -796,6 +805,7 @@ def _omissions(story: AlignedStory, news: list[Article], readable: set[str], opt
         for s in story.per_article[a.id]:
             sentences_with.update(s.words)
     vocabulary = {a.id: frozenset(w for s in story.per_article[a.id] for w in s.words) for a in gaps}
+    figures = {a.id: [q.value for s in story.per_article[a.id] for q in s.facts.quantities] for a in gaps}
     found: dict[str, list[tuple[Node, dict[str, Sentence]]]] = defaultdict(list)
     for node in story.nodes:
         first = next((m for m in node.members if m.article in news_ids), None)
@@ -830,7 +840,7 @@ def _omissions(story: AlignedStory, news: list[Article], readable: set[str], opt
             if near >= ALIGN_MIN or (shared and len(shared & written) >= OMISSION_WORDS_WRITTEN * len(shared)):
                 continue  # said in a sentence of its own, or in pieces (a fact split over two sentences)
             if marks:
-                if len(marks & written) >= 0.5 * len(marks):
+                if len({m for m in marks if m in written or _figure_written(m, figures[gap.id])}) >= 0.5 * len(marks):
                     continue
             elif len(words) >= 2:
                 if len(words & written) >= 0.5 * len(words):
