@@ -50,7 +50,8 @@ ROLE_WORDS = _words(
     prince executive vice deputy head analyst professor pro tem treasurer administrator
     correspondent captain sergeant lieutenant colonel admiral marshal inspector counsel
     quarterback linebacker lineman receiver cornerback guard center centre forward defender midfielder striker
-    goalkeeper goalie pitcher catcher shortstop winger ceo coo cfo cto
+    goalkeeper goalie pitcher catcher shortstop winger defenseman ceo coo cfo cto cio epidemiologist strategist
+    trader
     """
 )
 

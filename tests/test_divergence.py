@@ -937,3 +937,25 @@ def test_a_rounded_figure_states_the_fact_it_rounds() -> None:
         "Harbour bond yields slipped, with the ten-year Porthaven note yielding about 1.79% at the close.",
     )
     assert [d for d in found(arts, "omission") if d.articles[0] == "a3"] == []
+
+
+def test_short_titles_are_roles_and_a_place_set_off_is_no_person() -> None:
+    assert titles("Lt. Gov. Andy Beshear defeated Gov. Matt Bevin.") == {"Beshear": "Lt. Gov.", "Bevin": "Gov."}
+    assert "Kentucky" not in titles("In Kentucky, Attorney General Andy Beshear unseated Gov. Matt Bevin.")
+    arts = story(
+        "Lt. Gov. Andy Beshear defeated Republican Gov. Matt Bevin in Porthaven county.",
+        "Attorney General Andy Beshear unseated Gov. Matt Bevin, carrying Porthaven county.",
+        "Andy Beshear, the state's attorney general, beat Gov. Matt Bevin in Porthaven county.",
+    )
+    (conflict,) = found(arts, "role_title")
+    assert conflict.articles[0] == "a0"
+    assert [q.value for q in quantities("Hood lost by five-and-a-half points.")] == [5.5]
+
+
+def test_a_related_sentence_giving_the_same_figure_for_another_noun_agrees() -> None:
+    arts = story(
+        "The Porthaven rivals' three previous games had all gone to overtime.",
+        "Porthaven had lost eleven straight games in the series, and each of the last three matchups went to overtime.",
+        "Porthaven had lost 11 straight games to its rival, and the previous three meetings all needed overtime.",
+    )
+    assert found(arts, "numeric_conflict") == []

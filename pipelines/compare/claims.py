@@ -58,7 +58,7 @@ _NUMWORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _QUANTITY = re.compile(
     rf"(?:\b(?P<hedge>{_HEDGE})\s+)?(?P<cur>[$€£¥₹]|\bRs\.?\s?|\bINR\s?)?"
     rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?"
-    rf"|(?:{_NUMWORD})(?:-(?:{_NUMWORD}))?(?: and a half)?|a dozen)(?![A-Za-z])"
+    rf"|(?:{_NUMWORD})(?:-(?:{_NUMWORD}))?(?:[-\s]and[-\s]a[-\s]half)?|a dozen)(?![A-Za-z])"
     rf"(?P<pct>\s?%|\s?percent|\s?per cent)?"
     rf"(?:\s+(?P<scale>thousand|lakh|million|crore|billion|trillion))?"
     rf"(?P<tail>(?:[-\s]+[A-Za-z][A-Za-z'’-]*){{0,3}})",
@@ -224,7 +224,7 @@ def content_words(text: str) -> set[str]:
 
 
 def _number(text: str) -> float | None:
-    t = text.lower().replace(",", "")
+    t = text.lower().replace(",", "").replace("-and-a-half", " and a half")
     if t == "a dozen":
         return 12.0
     if t.endswith(" and a half"):
@@ -585,7 +585,16 @@ _TOKEN = re.compile(r"[A-Za-z][A-Za-z&’'-]*(?:\.[A-Za-z]+)*\.?|[,;:()]")
 
 
 def _role_form(word: str) -> str:
-    return word.lower().strip(".,’'").removesuffix("’s").removesuffix("'s")
+    form = word.lower().strip(".,’'").removesuffix("’s").removesuffix("'s")
+    return _ROLE_ABBREVIATIONS.get(form, form) if word.endswith(".") or form in _ROLE_ABBREVIATIONS else form
+
+
+# titles written short before a name ("Lt. Gov. Andy Beshear", "Sen. Ted Cruz")
+_ROLE_ABBREVIATIONS = {
+    "lt": "lieutenant", "gov": "governor", "sen": "senator", "rep": "representative", "gen": "general",
+    "sgt": "sergeant", "capt": "captain", "col": "colonel", "cmdr": "commander", "adm": "admiral",
+    "supt": "superintendent", "atty": "attorney", "pres": "president", "sec": "secretary",
+}  # fmt: skip
 
 
 def _is_role(word: str) -> bool:
@@ -602,8 +611,8 @@ def role_words(title: str) -> frozenset[str]:
     return frozenset(_ROLE_SYNONYMS.get(_role_form(w), _role_form(w)) for w in text.split() if _is_role(w))
 
 
-_C_SUITE = re.compile(r"\bchief\s+(?:executive|operating|financial|technology)(?:\s+officer)?\b", re.I)
-_C_SUITE_ROLES = {"executive": "CEO", "operating": "COO", "financial": "CFO", "technology": "CTO"}
+_C_SUITE = re.compile(r"\bchief\s+(?:executive|operating|financial|technology|investment)(?:\s+officer)?\b", re.I)
+_C_SUITE_ROLES = {"executive": "CEO", "operating": "COO", "financial": "CFO", "technology": "CTO", "investment": "CIO"}
 
 
 def american_spelling(word: str) -> str:
@@ -674,6 +683,8 @@ def titles(sentence: str) -> dict[str, str]:
     """
     out: dict[str, str] = {}
     for m in _APPOSITIVE.finditer(sentence):
+        if m["name"].split()[0].lower() in STOPWORDS:
+            continue  # "In Kentucky, Attorney General Andy Beshear ...": a place set off, not a person's title
         words = m["title"].split()
         # a relative clause or a reported claim after the comma is not a title
         if any(_is_role(w) for w in words) and not {w.lower() for w in words} & _CLAUSE_WORDS:

@@ -331,6 +331,12 @@ def _numeric(story: AlignedStory, opts: Options) -> list[Divergence]:
                      figures: set[str] = own_figures) -> tuple[object, float] | None:  # fmt: skip
                 if not _same_subject(node, t.node):
                     return None
+                # a related sentence giving this very figure agrees, whatever it names beside it ("the last three
+                # matchups" where this says "the three previous games")
+                same = [r for r in t.facts.quantities if not r.quoted and r.value == q.value and r.percent == q.percent
+                        and r.money == q.money]  # fmt: skip
+                if same:
+                    return same[0], 1000 + sim
                 # in a sentence stating the same fact, the same counted thing at any magnitude
                 aligned = sim >= ALIGN_MIN and bool(q.unit)
                 found = [r for r in t.facts.quantities if q.same_thing(r, any_magnitude=aligned) and not r.quoted]
