@@ -959,3 +959,15 @@ def test_a_related_sentence_giving_the_same_figure_for_another_noun_agrees() -> 
         "Porthaven had lost 11 straight games to its rival, and the previous three meetings all needed overtime.",
     )
     assert found(arts, "numeric_conflict") == []
+
+
+def test_the_age_of_someone_never_named_is_compared_when_each_outlet_gives_one() -> None:
+    arts = story(
+        "A 34-year-old man who became too breathless to stand had a reaction to his feather duvet.",
+        "The 43-year-old first went to his doctor in November, doctors in Porthaven wrote.",
+        "The report describes a 43-year-old man whose lungs reacted to his feather duvet.",
+        "A 43-year-old Porthaven musician fell ill because of his feather bedding, the report says.",
+    )
+    (conflict,) = found(arts, "numeric_conflict")
+    assert conflict.articles[0] == "a0"
+    assert "34" in conflict.note

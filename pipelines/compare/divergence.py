@@ -751,11 +751,18 @@ def _ages(story: AlignedStory, opts: Options) -> list[Divergence]:
     for s in story.sentences():
         for surname, age in s.ages:
             by_person[surname].append((s, age))
+    # a story about someone never named ("a 43-year-old man"): when every outlet gives one such age, it is his
+    unnamed: dict[str, list[tuple[Sentence, int]]] = defaultdict(list)
+    for s in story.sentences():
+        if not s.ages:
+            unnamed[s.article] += [(s, age) for name, age in s.node.facts.ages if not name]
+    if len(unnamed) >= 3 and all(len({age for _, age in found}) == 1 for found in unnamed.values()):
+        by_person[""] = [found[0] for found in unnamed.values()]
     out = []
     for surname, mentions in sorted(by_person.items()):
         odd, rest = _odd_ones(_one_per_article(mentions), lambda a, b: a == b)
         if odd:
-            note = f"age of {surname}: {odd[0][1]} vs {rest[0][1]}"
+            note = f"age of {surname or 'the person not named'}: {odd[0][1]} vs {rest[0][1]}"
             out.append(_divergence("numeric_conflict", [s for s, _ in odd], [s for s, _ in rest], note,
                                    max_listed=opts.max_listed))  # fmt: skip
     return out
