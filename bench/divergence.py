@@ -4,8 +4,9 @@
 
 PATH is a folder holding ``stories.jsonl`` or a ``.jsonl`` file in that format (the shared
 divergence-dev and real-stories-dev sets, the demo newsroom's ground truth). Without --data it
-runs on the demo ground truth and, when present, ../shared/data/divergence-dev and
-real-stories-dev. For each set it prints precision and recall per divergence type (a prediction
+runs on the demo ground truth, ../shared/data/divergence-dev and real-stories-dev when present,
+and the planted sets of bench/planted (written blind, see its README), then pools those. For
+each set it prints precision and recall per divergence type (a prediction
 matches a label of the same type sharing at least two articles, or the one article a
 single-article label has, with overlapping evidence), syndication precision/recall and how many
 negative controls were flagged. Stories with no labels, controls or relations at all are not
@@ -38,6 +39,7 @@ from pipelines.compare.divergence import Divergence, analyse_story
 from pipelines.models import Article
 
 DEMO = ROOT / "examples" / "newsroom" / "ground-truth.jsonl"
+PLANTED = ROOT / "bench" / "planted"  # planted-divergence sets written blind (bench/planted/README.md)
 BUDGET_S = 60.0  # once one size takes longer than this, larger sizes are skipped (reported as null)
 
 
@@ -286,15 +288,21 @@ def main() -> None:
     parser.add_argument("--show-errors", action="store_true", help="list each false finding and each missed label")
     parser.add_argument("--sizes", default="10,100,1000,5000", help="story sizes for the timing")
     args = parser.parse_args()
-    paths = args.data or [DEMO] + [p for p in (SHARED_DATA / "divergence-dev", SHARED_DATA / "real-stories-dev")
-                                   if (p / "stories.jsonl").exists()]  # fmt: skip
+    shared = [
+        p for p in (SHARED_DATA / "divergence-dev", SHARED_DATA / "real-stories-dev") if (p / "stories.jsonl").exists()
+    ]
+    paths = args.data or [DEMO, *shared, *sorted(PLANTED.glob("*/stories.jsonl"))]
     figures: dict[str, Any] = {}
     predictions: list[dict[str, Any]] = []
+    planted: list[tuple[dict[str, Any], Any]] = []
     for path in paths:
         name = path.parent.name if path.name == "stories.jsonl" else (path.name if path.is_dir() else path.stem)
         if path == DEMO:
             name = "demo"
         results = analyse(load(path))
+        if PLANTED in path.resolve().parents:
+            name = f"planted-{name}"
+            planted += results
         errors: list[str] = []
         result = score(results, predictions, errors)
         print_table(name, result)
@@ -314,6 +322,14 @@ def main() -> None:
                   f"controls flagged {part['controls_flagged']}")  # fmt: skip
             figures[name][f"half_{half}"] = {"precision": round(part["precision"], 3),
                                              "recall": round(part["recall"], 3)}  # fmt: skip
+    if planted:
+        pooled = score(planted)
+        print(f"\nplanted sets pooled ({len(planted)} stories): precision {pooled['precision']:.2f} "
+              f"recall {pooled['recall']:.2f}, controls flagged {pooled['controls_flagged']}")  # fmt: skip
+        figures["planted_pooled"] = {
+            "precision": round(pooled["precision"], 3), "recall": round(pooled["recall"], 3),
+            "controls_flagged": pooled["controls_flagged"], "stories": len(planted),
+        }  # fmt: skip
     if args.predictions:
         args.predictions.write_text("".join(json.dumps(p) + "\n" for p in predictions), encoding="utf-8")
     if not args.no_speed:

@@ -95,3 +95,21 @@ def test_a_control_is_flagged_only_by_a_finding_that_sets_its_two_statements_aga
     story["controls"] = [{"type": "compatible_numbers", "articles": ["s3-0", "s3-1"],
                           "evidence": {"s3-0": "about 140 homes", "s3-1": "nearly 300 homes"}}]  # fmt: skip
     assert score(analyse([story]))["controls_flagged"] == 1
+
+
+def test_the_planted_sets_are_well_formed_and_scored_with_no_control_flagged() -> None:
+    from bench.divergence import PLANTED
+
+    files = sorted(PLANTED.glob("*/stories.jsonl"))
+    assert len(files) >= 6
+    for path in files:
+        stories = load(path)
+        for story in stories:
+            texts = {a["id"]: a["text"] for a in story["articles"]}
+            for item in story["divergences"] + story.get("controls", []):
+                assert set(item["articles"]) <= texts.keys(), (path, item)
+                for article, evidence in item["evidence"].items():
+                    assert evidence in texts[article], (path, article, evidence)
+            for relation in story.get("relations", []):
+                assert set(relation["articles"]) <= texts.keys()
+        assert score(analyse(stories))["controls_flagged"] == 0, path
