@@ -51,7 +51,7 @@ ROLE_WORDS = _words(
     correspondent captain sergeant lieutenant colonel admiral marshal inspector counsel
     quarterback linebacker lineman receiver cornerback guard center centre forward defender midfielder striker
     goalkeeper goalie pitcher catcher shortstop winger defenseman ceo coo cfo cto cio epidemiologist strategist
-    trader
+    trader scientist researcher
     """
 )
 

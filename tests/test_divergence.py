@@ -493,6 +493,7 @@ def test_the_same_role_word_of_another_portfolio_is_a_role_title_conflict() -> N
         ("Fed Chair", "Federal Reserve Chairman", "Federal Reserve chair"),
         ("House Minority Leader", "House Democratic Leader", "Democratic leader"),
         ("CEO", "Chief Executive", "chief executive"),
+        ("NASA researcher", "NASA scientist", "scientist"),
     ],
 )
 def test_spellings_initialisms_nationalities_and_sides_are_not_other_portfolios(titles_of_one_person) -> None:

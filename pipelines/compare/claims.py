@@ -668,7 +668,7 @@ _NOT_PORTFOLIO = frozenset({
 # words for the same role ("Strzok's lawyer", "Strzok's attorney")
 _ROLE_SYNONYMS = {
     "attorney": "lawyer", "counsel": "lawyer", "spokeswoman": "spokesman", "spokesperson": "spokesman",
-    "chairwoman": "chairman", "chair": "chairman", "advisor": "adviser",
+    "chairwoman": "chairman", "chair": "chairman", "advisor": "adviser", "researcher": "scientist",
 }  # fmt: skip
 _CLAUSE_WORDS = frozenset({"who", "which", "that", "whose", "when", "where", "is", "was", "were", "are", "has",
                            "have", "had", "says", "said", "claim", "claims"})  # fmt: skip
