@@ -972,3 +972,18 @@ def test_the_age_of_someone_never_named_is_compared_when_each_outlet_gives_one()
     (conflict,) = found(arts, "numeric_conflict")
     assert conflict.articles[0] == "a0"
     assert "34" in conflict.note
+
+
+def test_a_quotation_changed_only_in_a_figure_is_a_numeric_conflict_and_short_words_keep_their_spelling() -> None:
+    said = "With eight launches your chance of success goes down to about {} percent"
+    arts = story(
+        f"“{said.format(30)},” Dana Reed told the Porthaven committee.",
+        f'"{said.format(50)}," Dana Reed told the Porthaven committee.',
+        f"‘{said.format(50)},’ Dana Reed said at the Porthaven hearing.",
+    )
+    (conflict,) = [d for d in analyse_story(arts).divergences if d.type in ("numeric_conflict", "quote_wording")]
+    assert conflict.type == "numeric_conflict"
+    assert conflict.articles[0] == "a0"
+    from pipelines.compare.claims import american_spelling
+
+    assert [american_spelling(w) for w in ("your", "four", "hour", "colour")] == ["your", "four", "hour", "color"]

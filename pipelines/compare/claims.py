@@ -616,12 +616,16 @@ _C_SUITE_ROLES = {"executive": "CEO", "operating": "COO", "financial": "CFO", "t
 
 
 def american_spelling(word: str) -> str:
-    """A lower-case word with British endings in their American form: -ise/-isation, -yse, -our, -ence, -tre."""
+    """A lower-case word with British endings in their American form: -ise/-isation, -yse, -our, -ence, -tre.
+
+    Only endings change, after a stem of three letters or more: "colour" and "organisation" do,
+    "your", "four" and "hour" do not.
+    """
     return _SPELLING.sub(lambda m: _AMERICAN[m.group()], word)
 
 
-_AMERICAN = {"ise": "ize", "isa": "iza", "yse": "yze", "our": "or", "ence": "ense", "tre": "ter"}
-_SPELLING = re.compile("|".join(sorted(_AMERICAN, key=len, reverse=True)))
+_AMERICAN = {"ise": "ize", "isation": "ization", "yse": "yze", "our": "or", "ence": "ense", "tre": "ter"}
+_SPELLING = re.compile(r"(?<=[a-z]{3})(?:isation|ise|yse|our|ence|tre)(?=(?:s|d|ed|ing|rs?|ations?)?$)")
 
 
 def portfolio(title: str) -> frozenset[str]:

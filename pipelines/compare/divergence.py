@@ -48,6 +48,7 @@ from pipelines.compare.align import (
 )
 from pipelines.compare.claims import (
     GENERATION,
+    NUMBER_WORDS,
     ORDINALS,
     Facts,
     Quantity,
@@ -512,6 +513,17 @@ def _reworded(a: object, b: object) -> bool:
     return bool(inner)
 
 
+def _figures_only_changed(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Whether two wordings of a quote differ only in figures ("about 30 percent" for "about 50 percent")."""
+    ops = difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
+    changed = [(a[i1:i2], b[j1:j2]) for op, i1, i2, j1, j2 in ops if op != "equal"]
+    return bool(changed) and all(x and y and all(_is_figure(w) for w in (*x, *y)) for x, y in changed)
+
+
+def _is_figure(word: str) -> bool:
+    return word[:1].isdigit() or word in NUMBER_WORDS
+
+
 def _elided_from(quote: tuple[str, ...], other: tuple[str, ...]) -> bool:
     """Whether ``quote`` has an ellipsis and each of its pieces stands, in order, in ``other``."""
     if "…" not in quote:
@@ -529,7 +541,7 @@ def _elided_from(quote: tuple[str, ...], other: tuple[str, ...]) -> bool:
     return True
 
 
-_QUOTE_WORD = re.compile(r"…|\.\s?\.\s?\.|[A-Za-z][A-Za-z'’-]*")
+_QUOTE_WORD = re.compile(r"…|\.\s?\.\s?\.|[A-Za-z][A-Za-z'’-]*|\d+(?:[.,]\d+)*")  # figures are words of a quote too
 
 
 def _wording(quote: Quote, cache: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
@@ -654,7 +666,9 @@ def _quotes(story: AlignedStory, opts: Options) -> list[Divergence]:
         odd, rest = _odd_ones(said, lambda a, b: not _reworded(a, b))
         if odd:
             shown = {s.article: q.text for s, q in nodes}  # type: ignore[attr-defined]
-            found = _divergence("quote_wording", [s for s, _ in odd], [s for s, _ in rest],
+            # a quotation whose only change is a figure misquotes the figure: a numeric conflict, said so
+            kind = "numeric_conflict" if _figures_only_changed(odd[0][1][0], rest[0][1][0]) else "quote_wording"
+            found = _divergence(kind, [s for s, _ in odd], [s for s, _ in rest],
                                 f"{shown[odd[0][0].article]!r} vs {shown[rest[0][0].article]!r}",
                                 max_listed=opts.max_listed)  # fmt: skip
             wording.append((tuple(sorted(s.article for s, _ in odd)), odd[0][0].index, found))
