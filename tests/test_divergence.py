@@ -987,3 +987,19 @@ def test_a_quotation_changed_only_in_a_figure_is_a_numeric_conflict_and_short_wo
     from pipelines.compare.claims import american_spelling
 
     assert [american_spelling(w) for w in ("your", "four", "hour", "colour")] == ["your", "four", "hour", "color"]
+
+
+def test_two_statements_of_a_maximum_must_agree_but_a_count_within_one_does() -> None:
+    arts = story(
+        "The Porthaven barge could deliver up to 10 metric tons of cargo to the island pier, its builder said.",
+        "The Porthaven barge could deliver up to 100 metric tons of cargo to the island pier, its builder said.",
+        "Its builder said the Porthaven barge could carry up to 100 metric tons of cargo to the island pier.",
+    )
+    (conflict,) = found(arts, "numeric_conflict")
+    assert conflict.articles[0] == "a0"
+    arts = story(
+        "Up to 200 people were evacuated from the Porthaven pier, police said.",
+        "As many as 200 people were evacuated from the Porthaven pier, police said.",
+        "Police said 180 people were evacuated from the Porthaven pier.",
+    )
+    assert found(arts, "numeric_conflict") == []

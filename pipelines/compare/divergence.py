@@ -48,6 +48,7 @@ from pipelines.compare.align import (
 )
 from pipelines.compare.claims import (
     GENERATION,
+    MAXIMA,
     NUMBER_WORDS,
     ORDINALS,
     Facts,
@@ -291,6 +292,8 @@ def _agree_numbers(a: object, b: object) -> bool:
     assert isinstance(b, Quantity)
     if a.understates(b) or b.understates(a):
         return False
+    if a.hedge in MAXIMA and b.hedge in MAXIMA:  # two statements of the maximum: the maxima must agree
+        return abs(a.value - b.value) <= max(0.02 * max(a.value, b.value), a.precision, b.precision)
     if a.overlaps(b):
         return True
     return abs(a.value - b.value) <= 0.02 * max(a.value, b.value)
