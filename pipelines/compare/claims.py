@@ -72,7 +72,7 @@ _ANY_FIGURE = re.compile(rf"\d|\b(?:{_NUMWORD}|dozen)\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _INCREMENT = re.compile(r"[-\s]+(?:more|additional|extra|further|other)\b", re.I)
 _INCREMENT_BEFORE = re.compile(r"\b(?:another|an additional|an extra|a further)\s+$", re.I)
-_ANY_TIME_UNIT = re.compile(r"\b(?:days?|weeks?|months?|years?|hours?)\b|long\b", re.IGNORECASE)
+_ANY_TIME_UNIT = re.compile(r"\b(?:day|week|month|year|hour)(?:s|-?long)?\b", re.IGNORECASE)
 _LONG = re.compile(r"\b(?P<unit>day|week|month|year|hour)-?long\b", re.IGNORECASE)  # "a weeklong trial": one week
 # "the 14th century", "the fourteenth century": which century, compared like other ordinals
 _CENTURY = re.compile(rf"\b(?:(?P<n>\d{{1,2}})(?:st|nd|rd|th)|(?P<word>{'|'.join(ORDINALS)}))[-\s]century\b", re.I)
@@ -589,7 +589,7 @@ _TOKEN = re.compile(r"[A-Za-z][A-Za-z&’'-]*(?:\.[A-Za-z]+)*\.?|[,;:()]")
 
 def _role_form(word: str) -> str:
     form = word.lower().strip(".,’'").removesuffix("’s").removesuffix("'s")
-    return _ROLE_ABBREVIATIONS.get(form, form) if word.endswith(".") or form in _ROLE_ABBREVIATIONS else form
+    return _ROLE_ABBREVIATIONS.get(form, form)
 
 
 # titles written short before a name ("Lt. Gov. Andy Beshear", "Sen. Ted Cruz")

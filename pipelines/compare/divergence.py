@@ -133,8 +133,10 @@ def analyse_story(
     found += _titles(story, opts)
     found += _ages(story, opts)
     conflicting = {(a, d.evidence[a]) for d in found for a in d.articles[:1] if a in d.evidence}
-    found += _omissions(story, news, readable, opts, conflicts=list(found))
-    found += [d for d in _uncorroborated(story, news) if (d.articles[0], d.evidence[d.articles[0]]) not in conflicting]
+    event_words = _EventWords(story, news)
+    found += _omissions(story, news, readable, opts, event_words, conflicts=list(found))
+    found += [d for d in _uncorroborated(story, news, event_words)
+              if (d.articles[0], d.evidence[d.articles[0]]) not in conflicting]  # fmt: skip
     found += _framing(story, news)
     found += _first_reports(story, opts)
     if revisions:
@@ -299,6 +301,11 @@ def _agree_numbers(a: object, b: object) -> bool:
     return abs(a.value - b.value) <= 0.02 * max(a.value, b.value)
 
 
+def _same_figure(q: Quantity, r: Quantity) -> bool:
+    """The same value of the same kind (a percentage, a sum of money, a count)."""
+    return r.value == q.value and r.percent == q.percent and r.money == q.money
+
+
 def _numeric(story: AlignedStory, opts: Options) -> list[Divergence]:
     """Each figure against the same figure in the other outlets: flag it when most of them disagree.
 
@@ -318,11 +325,8 @@ def _numeric(story: AlignedStory, opts: Options) -> list[Divergence]:
     def stated_in(article: str, q: Quantity) -> bool:
         if article not in figures_of:
             figures_of[article] = [r for t in story.per_article[article] for r in t.facts.quantities if not r.quoted]
-        # the same value of the same kind, counting the same thing or nothing named ("bringing the total to 14")
-        return any(
-            r.value == q.value and r.percent == q.percent and r.money == q.money and (not r.unit or q.same_thing(r))
-            for r in figures_of[article]
-        )
+        # the same figure, counting the same thing or nothing named ("bringing the total to 14")
+        return any(_same_figure(q, r) and (not r.unit or q.same_thing(r)) for r in figures_of[article])
 
     out = []
     for node in story.nodes:
@@ -337,8 +341,7 @@ def _numeric(story: AlignedStory, opts: Options) -> list[Divergence]:
                     return None
                 # a related sentence giving this very figure agrees, whatever it names beside it ("the last three
                 # matchups" where this says "the three previous games")
-                same = [r for r in t.facts.quantities if not r.quoted and r.value == q.value and r.percent == q.percent
-                        and r.money == q.money]  # fmt: skip
+                same = [r for r in t.facts.quantities if not r.quoted and _same_figure(q, r)]
                 if same:
                     return same[0], 1000 + sim
                 # in a sentence stating the same fact, the same counted thing at any magnitude
@@ -504,16 +507,21 @@ def _reworded(a: object, b: object) -> bool:
         return False
     if a_words == b_words or _elided_from(a_words, b_words) or _elided_from(b_words, a_words):
         return False
-    wa, wb = [w for w in a_words if w != "…"], [w for w in b_words if w != "…"]
-    matcher = difflib.SequenceMatcher(a=wa, b=wb, autojunk=False)
-    kept = sum(block.size for block in matcher.get_matching_blocks())
-    if kept < QUOTE_SAME * min(len(wa), len(wb)):
+    matcher, kept, shorter = _kept_in_order(a_words, b_words)
+    if kept < QUOTE_SAME * shorter:
         return False
     ops = matcher.get_opcodes()
     inner = [op for op in ops[1:-1] if op[0] != "equal"] if len(ops) > 2 else []
     if any(op[0] == "replace" for op in ops):
         return True
     return bool(inner)
+
+
+def _kept_in_order(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[difflib.SequenceMatcher[str], int, int]:
+    """Two quotes' words compared in order ("…" left out): the matcher, the words kept, the shorter one's length."""
+    wa, wb = [w for w in a if w != "…"], [w for w in b if w != "…"]
+    matcher = difflib.SequenceMatcher(a=wa, b=wb, autojunk=False)
+    return matcher, sum(block.size for block in matcher.get_matching_blocks()), min(len(wa), len(wb))
 
 
 def _figures_only_changed(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
@@ -600,9 +608,8 @@ def _same_speaker(a: object, b: object) -> bool:
     (a_name, a_words), (b_name, b_words) = a, b
     if a_name & b_name:
         return True
-    wa, wb = [w for w in a_words if w != "…"], [w for w in b_words if w != "…"]
-    kept = sum(block.size for block in difflib.SequenceMatcher(a=wa, b=wb, autojunk=False).get_matching_blocks())
-    return kept < QUOTE_SAME_WORDS * min(len(wa), len(wb))
+    _, kept, shorter = _kept_in_order(a_words, b_words)
+    return kept < QUOTE_SAME_WORDS * shorter
 
 
 def _surname(name: str) -> str:
@@ -812,7 +819,7 @@ def _quoted_share(s: Sentence) -> float:
     return quoted / max(1, len(s.text.split()))
 
 
-def _omissions(story: AlignedStory, news: list[Article], readable: set[str], opts: Options,
+def _omissions(story: AlignedStory, news: list[Article], readable: set[str], opts: Options, event_words: _EventWords,
                conflicts: Sequence[Divergence] = ()) -> list[Divergence]:  # fmt: skip
     """Facts stated by most comparable outlets that a full-length news article has nothing about.
 
@@ -887,7 +894,7 @@ def _omissions(story: AlignedStory, news: list[Article], readable: set[str], opt
                                    max_listed=opts.max_listed)  # fmt: skip
             if not _states_otherwise(omission, conflicts):
                 out.append(omission)
-    return out + _dropped_words(story, news, gaps, comparable, vocabulary, opts)
+    return out + _dropped_words(story, news, gaps, comparable, vocabulary, opts, event_words.event)
 
 
 OMISSION_ELSEWHERE = 0  # other sentences of the story a word of a fact may stand in and still tell the fact apart
@@ -906,7 +913,8 @@ def _thing_words(s: Sentence, cache: dict[int, frozenset[str]]) -> frozenset[str
 
 
 def _dropped_words(story: AlignedStory, news: list[Article], gaps: list[Article], comparable: dict[str, _Peers],
-                   vocabulary: dict[str, frozenset[str]], opts: Options) -> list[Divergence]:  # fmt: skip
+                   vocabulary: dict[str, frozenset[str]], opts: Options,
+                   event: frozenset[str]) -> list[Divergence]:  # fmt: skip
     """A thing most comparable outlets name that a full-length article never names, dropped from its own sentences.
 
     A fact can be one noun inside sentences that otherwise match ("... when Hamas militants
@@ -929,8 +937,7 @@ def _dropped_words(story: AlignedStory, news: list[Article], gaps: list[Article]
                 where[w][a.outlet].append(s)
     least = min(len(c) for c in comparable.values())
     common = [w for w, per in where.items() if len(per) >= max(opts.omission_min_outlets, opts.omission_share * least)]
-    event = _event_words(story, news, _stems)  # a dropped word matters when it names part of the event itself
-    common = [w for w in common if _stem(w) in event]
+    common = [w for w in common if _stem(w) in event]  # a dropped word matters when it names part of the event
     verbs: dict[str, bool] = {}
     stating_in: dict[tuple[str, int], int] = {}  # (word, pool) -> outlets of the pool using the word
     aligned: dict[int, list[Node]] = {}  # node -> the news sentences that say the same, most similar first
@@ -1056,7 +1063,7 @@ def _adjacent_groups(
     return list(groups.values())
 
 
-def _uncorroborated(story: AlignedStory, news: list[Article]) -> list[Divergence]:
+def _uncorroborated(story: AlignedStory, news: list[Article], event_words: _EventWords) -> list[Divergence]:
     """Substantive claims about the event that only one outlet makes, at most ``MAX_UNCORROBORATED`` per article.
 
     A candidate is a sentence no other outlet states: no aligned sentence, and most of its words
@@ -1074,21 +1081,14 @@ def _uncorroborated(story: AlignedStory, news: list[Article]) -> list[Divergence
     for s in story.sentences():
         for w in s.words | _duration_tokens(s):
             used_by[w].add(s.outlet)
-    stems: dict[str, frozenset[str]] = {}
-
-    def stems_of(text: str) -> frozenset[str]:  # a sentence is stemmed once: for the event words and as a claim
-        if text not in stems:
-            stems[text] = _stems(text)
-        return stems[text]
-
-    event = _event_words(story, news, stems_of)
+    event = event_words.event
     out = []
     for article in news:
         found: list[tuple[float, int, Sentence]] = []
         for s in story.per_article[article.id][1:]:  # the lede restates the event
             novel = [w for w in s.words | _duration_tokens(s) if used_by[w] == {s.outlet}]
             worth = _claim_worth(s, novel)
-            if not worth or len(stems_of(s.text) & event) < MIN_EVENT_WORDS:
+            if not worth or len(event_words.stems(s.text) & event) < MIN_EVENT_WORDS:
                 continue
             if max((sim for _, sim in story.counterparts(s, RELATED_MIN).values()), default=0.0) >= ALIGN_MIN:
                 continue
@@ -1134,6 +1134,26 @@ def _claim_worth(s: Sentence, novel: list[str]) -> float:
     named = any(w in s.node.entities for w in s.words)
     return (2.0 * novel_figure + 1.0 * figure + 1.5 * sourced + 0.75 * acted + 0.5 * named
             + len(novel) / max(1, len(s.words)))  # fmt: skip
+
+
+class _EventWords:
+    """A story's sentence stems, each computed once, and its event words (:func:`_event_words`), made on first use.
+
+    Omissions and uncorroborated claims both test sentences against the event words.
+    """
+
+    def __init__(self, story: AlignedStory, news: list[Article]) -> None:
+        self._story, self._news = story, news
+        self._stems: dict[str, frozenset[str]] = {}
+
+    def stems(self, text: str) -> frozenset[str]:
+        if text not in self._stems:
+            self._stems[text] = _stems(text)
+        return self._stems[text]
+
+    @functools.cached_property
+    def event(self) -> frozenset[str]:
+        return _event_words(self._story, self._news, self.stems)
 
 
 def _event_words(story: AlignedStory, news: list[Article], stems_of: Callable[[str], frozenset[str]]) -> frozenset[str]:
