@@ -1003,3 +1003,52 @@ def test_two_statements_of_a_maximum_must_agree_but_a_count_within_one_does() ->
         "Police said 180 people were evacuated from the Porthaven pier.",
     )
     assert found(arts, "numeric_conflict") == []
+
+
+def test_a_round_maximum_may_be_truncated_but_not_tenfold() -> None:
+    arts = story(
+        "Night nurses at Porthaven General can face up to 10,000 alarms in a single shift, the hospital said.",
+        "The hospital said night nurses at Porthaven General can face up to 1,000 alarms in a single shift.",
+        "Up to 1,000 alarms can sound in a single night shift for nurses at Porthaven General, the hospital said.",
+    )
+    (conflict,) = found(arts, "numeric_conflict")
+    assert conflict.articles[0] == "a0"
+    assert "10,000" in conflict.note
+
+
+def test_a_slipped_zero_only_one_outlet_words_alike_is_found_from_the_majority_s_side() -> None:
+    # tenfold apart, two figures are one quantity only in sentences stating the same fact: the odd outlet's
+    # sentence is aligned with a1's alone, but a1's figure is also given by a2 and a3 in other words
+    arts = story(
+        "The clinic offered 1,000 doses of flu vaccine and four volunteer nurses to the Porthaven camp.",
+        "The clinic offered 100 doses of flu vaccine and four volunteer nurses to the Porthaven camp.",
+        "Staffed by retired paramedics from the county, the mobile unit would have brought 100 doses of flu vaccine "
+        "and blankets for the children.",
+        "Camp officials on the western shore turned down 100 doses of flu vaccine from the charity last month, "
+        "citing insurance rules.",
+    )
+    conflicts = found(arts, "numeric_conflict")
+    assert [c.articles[0] for c in conflicts] == ["a0"]
+    assert "1,000" in conflicts[0].evidence["a0"]
+    assert {"a1", "a2", "a3"} <= set(conflicts[0].articles[1:])
+
+
+def test_measures_name_what_they_measure_and_short_scales_are_read() -> None:
+    (water,) = quantities("The outburst released roughly 5,000 tons of water.")
+    assert {"tons", "water"} <= water.unit
+    assert [q.value for q in quantities("The contracts are worth $6.2bn, and the fee £40m.")] == [6.2e9, 40e6]
+    assert quantities("He ran 5km before the 10m dive.") == ()
+    (people,) = quantities("The service reaches 1.2bn people.")
+    assert people.value == 1.2e9
+
+
+def test_a_name_made_into_a_description_or_a_possessive_names_the_same_subject() -> None:
+    arts = story(
+        "Harbour Foods earned $2.35 a share in the quarter, compared with the $2.52 a share Wall Street expected.",
+        "The Porthaven-based company reported earnings of $2.53 a share, ahead of the $2.52 analysts expected.",
+        "Quarterly earnings were $2.53 a share, against the average estimate of $2.52.",
+        "Harbour Foods' earnings came to $2.53 a share, just above the $2.52 that analysts expected.",
+    )
+    (conflict,) = found(arts, "numeric_conflict")
+    assert conflict.articles[0] == "a0"
+    assert "2.35" in conflict.note

@@ -34,6 +34,8 @@ ORDINALS = {
 }  # fmt: skip
 # "lakh" and "crore" are the hundred thousand and ten million of Indian English ("Rs 24 lakh" = Rs 2.4 million)
 SCALES = {"thousand": 1e3, "lakh": 1e5, "million": 1e6, "crore": 1e7, "billion": 1e9, "trillion": 1e12}
+# written short after the digits: "$6.2bn", "£40m", "€300k" ("m" and "k" only after a currency: "5m" may be metres)
+SHORT_SCALES = {"k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "tn": 1e12}
 VAGUE = {"dozens": (24, 120), "hundreds": (200, 999), "thousands": (2000, 9999), "millions": (2e6, 9e6)}
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -61,7 +63,7 @@ _NUMWORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _QUANTITY = re.compile(
     rf"(?:\b(?P<hedge>{_HEDGE})\s+)?(?P<cur>[$€£¥₹]|\bRs\.?\s?|\bINR\s?)?"
     rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?"
-    rf"|(?:{_NUMWORD})(?:-(?:{_NUMWORD}))?(?:[-\s]and[-\s]a[-\s]half)?|a dozen)(?![A-Za-z])"
+    rf"|(?:{_NUMWORD})(?:-(?:{_NUMWORD}))?(?:[-\s]and[-\s]a[-\s]half)?|a dozen)(?P<short>bn|mn|tn|m|k)?(?![A-Za-z])"
     rf"(?P<pct>\s?%|\s?percent|\s?per cent)?"
     rf"(?:\s+(?P<scale>thousand|lakh|million|crore|billion|trillion))?"
     rf"(?P<tail>(?:[-\s]+[A-Za-z][A-Za-z'’-]*){{0,3}})",
@@ -193,7 +195,16 @@ class Quote:
 def entities(sentence: str) -> frozenset[str]:
     """Capitalised words after the first word: a rough set of who and where a sentence is about."""
     words = _WORD.findall(sentence)[1:]
-    return frozenset(w.lower() for w in words if w[:1].isupper() and w.lower() not in STOPWORDS and len(w) > 2)
+    return frozenset(
+        _POSSESSIVE.sub("", w.lower())
+        for w in words
+        if w[:1].isupper() and w.lower() not in STOPWORDS and len(w) > 2 and not _DESCRIBING.search(w)
+    )
+
+
+# "Atlanta-based", "Saudi-led": a name made into a description of someone else, not who the sentence is about
+_DESCRIBING = re.compile(r"-[a-z]+$")
+_POSSESSIVE = re.compile(r"['’]s?$")  # "Swift's" names Swift
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,7 +291,11 @@ def quantities(sentence: str) -> tuple[Quantity, ...]:
         if _YEAR.fullmatch(m["num"]) and not m["hedge"] and not m["cur"]:
             continue  # a year
         scale = 1.0
-        if m["scale"]:
+        if m["short"]:
+            if (m["short"].lower() in ("m", "k") and not m["cur"]) or not m["num"][0].isdigit():
+                continue
+            scale = SHORT_SCALES[m["short"].lower()]
+        elif m["scale"]:
             scale = SCALES[m["scale"].lower()]
         elif re.match(r"\s*(?:thousand|lakh|million|crore|billion)\b", tail, re.I):
             scale = SCALES[tail.split()[0].lower()]
@@ -362,9 +377,13 @@ def _unit_words(tail: str) -> list[str]:
     three words, so a long clause after the figure does not become its unit.
     """
     out: list[str] = []
+    of = False  # "tons of water", "doses of vaccine": the measure and what it measures
     for word in _WORD.findall(re.split(r"[,.;:()“”\"‘]", tail, maxsplit=1)[0]):
         folded = content_words(word)
         if not folded:
+            if out and word.lower() == "of" and not of:
+                of = True
+                continue
             if out:
                 break
             continue

@@ -295,7 +295,9 @@ def _agree_numbers(a: object, b: object) -> bool:
     if a.understates(b) or b.understates(a):
         return False
     if a.hedge in MAXIMA and b.hedge in MAXIMA:  # two statements of the maximum: the maxima must agree
-        return abs(a.value - b.value) <= max(0.02 * max(a.value, b.value), a.precision, b.precision)
+        # a round maximum may be a truncated figure ("up to 1,000" for 1,400), never a tenfold one
+        slack = 0.02 * max(a.value, b.value)
+        return a.value <= b.value + max(slack, b.precision) and b.value <= a.value + max(slack, a.precision)
     if a.overlaps(b):
         return True
     return abs(a.value - b.value) <= 0.02 * max(a.value, b.value)
@@ -329,6 +331,8 @@ def _numeric(story: AlignedStory, opts: Options) -> list[Divergence]:
         return any(_same_figure(q, r) and (not r.unit or q.same_thing(r)) for r in figures_of[article])
 
     out = []
+    odd_seen: set[tuple[int, str]] = set()  # (sentence, figure) found odd from its own side
+    lone_found: dict[tuple[int, str], Divergence] = {}  # ... and from the majority's side
     for node in story.nodes:
         for q in node.facts.quantities:
             if q.quoted:
@@ -367,12 +371,47 @@ def _numeric(story: AlignedStory, opts: Options) -> list[Divergence]:
             # the two sentences are about two counts ("the 14 companies", "join the nine companies already ...")
             against = [m for m in matches if not _agree_numbers(q, m.value) and not stated_in(m.sentence.article, q)]
             if not _majority_against(story, node, matches, against, _agree_numbers):
+                lone = _lone_dissent(story, node, q, matches, against)
+                if lone is not None:
+                    value = lone.value
+                    assert isinstance(value, Quantity)
+                    agreeing = [m.sentence for m in matches if m is not lone and _agree_numbers(q, m.value)]
+                    kind = "understated" if value.high == float("inf") else "contradicts"
+                    lone_found.setdefault((lone.sentence.node.id, value.text), _divergence(
+                        "numeric_conflict", [lone.sentence], [*node.members, *agreeing],
+                        f"{value.text} ({kind}) vs {q.text}", max_listed=opts.max_listed))  # fmt: skip
                 continue
+            odd_seen.update((m.node.id, q.text) for m in node.members)
             kind = "understated" if q.high == float("inf") else "contradicts"
             others = ", ".join(sorted({m.value.text for m in against}))  # type: ignore[attr-defined]
             out.append(_divergence("numeric_conflict", node.members, [m.sentence for m in against],
                                    f"{q.text} ({kind}) vs {others}", max_listed=opts.max_listed))  # fmt: skip
-    return out
+    return out + [d for key, d in lone_found.items() if key not in odd_seen]
+
+
+def _lone_dissent(story: AlignedStory, node: Node, q: Quantity, matches: list[_Match],
+                  against: list[_Match]) -> _Match | None:  # fmt: skip
+    """The one outlet whose figure disagrees with ``q`` when every other outlet that gives it agrees.
+
+    The odd sentence itself may be worded too differently to find its peers ("roughly 5,000 tons"
+    beside "the researchers calculated that about 2,300 tons were present"), so the conflict is
+    also seen from the majority's side: at least two other outlets agree with this figure, one
+    outlet disagrees, and no other outlet gives that outlet's figure.
+    """
+    if len(against) != 1 or len(story.outlets) < 3:
+        return None
+    lone = against[0]
+    outlets = {m.outlet for m in node.members} | {m.sentence.outlet for m in matches if m is not lone}
+    if len(outlets) < 3 or lone.sentence.outlet in outlets:
+        return None
+    value = lone.value
+    assert isinstance(value, Quantity)
+    for article, sents in story.per_article.items():
+        if story.outlet[article] != lone.sentence.outlet and any(
+            _same_figure(value, r) for t in sents for r in t.facts.quantities
+        ):
+            return None  # another outlet gives this figure too: two counts, not one outlet's slip
+    return lone
 
 
 # -- dates and durations ------------------------------------------------------------------
