@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.compare.claims import durations, quantities, quotes, titles
+from pipelines.compare.claims import durations, quantities, quotes, titles, venue_of
 from pipelines.compare.divergence import analyse_story
 from pipelines.models import AccessState, Article
 
@@ -1052,3 +1052,24 @@ def test_a_name_made_into_a_description_or_a_possessive_names_the_same_subject()
     (conflict,) = found(arts, "numeric_conflict")
     assert conflict.articles[0] == "a0"
     assert "2.35" in conflict.note
+
+
+def test_accented_names_and_a_title_before_the_name_give_the_speaker() -> None:
+    (neu,) = quotes('"The ward alarms are finally under control," said André Neu, head of platform solutions.')
+    assert neu.speaker == "André Neu"
+    (zelnick,) = quotes("“Our strategy is to be where the consumer is,” said Take-Two chief executive Strauss Zelnick.")
+    assert zelnick.speaker == "Strauss Zelnick"
+    arts = story(
+        '"The ward alarms are finally under control at Porthaven General," Bosc said on Monday.',
+        '"The ward alarms are finally under control at Porthaven General," said André Neu, head of platforms.',
+        "“The ward alarms are finally under control at Porthaven General,” André Neu said.",
+    )
+    (moved,) = found(arts, "quote_attribution")
+    assert moved.articles[0] == "a0"
+
+
+def test_settings_named_with_the_or_a_possessive_are_venues() -> None:
+    assert venue_of("Claure told the town hall.") == "in a town hall"
+    assert venue_of("Claure said in the email.") == venue_of("Claure said in an e-mail.") == "in a statement"
+    assert venue_of("Halley wrote in a note to clients.") == "in a note"
+    assert venue_of("She said in her speech.") == "in a speech"

@@ -109,12 +109,19 @@ _QUOTE = re.compile(
     # in single quotes, a mark between letters ("won't", "he’s") is an apostrophe, not the closing quote
     r"|(?<![A-Za-z])[‘'](?P<s>(?:[^‘’']|(?<=[A-Za-z])[’'](?=[a-z])){8,}?)[’'](?![A-Za-z])"
 )
-_NAME = r"[A-Z][a-zA-Z'’.-]+(?:\s+(?:[A-Z][a-zA-Z'’.-]+|de|van|von|al|bin|da|di|del|la|le))*"
+# a capitalised word of a name, accents included ("André Neu", "Zoë Müller")
+_UPPER = "A-ZÀ-ÖØ-ÞĀĆČĎĐĒĚĞİŁŃŇŌŐŒŘŚŞŠŤŪŮŰŸŹŻŽ"
+_NAME_WORD = rf"[{_UPPER}](?:[^\W\d_]|['’.-])+"
+_NAME = rf"{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|de|van|von|al|bin|da|di|del|la|le))*"
 _SAID = r"(?:said|says|told|added|asked|wrote|stated|declared|insisted|argued|warned|acknowledged|noted|explained)"
 _SPEAKER_AFTER = re.compile(
     rf"^[\s,.;:—–-]*(?P<who>{_NAME}|(?:the|a|an)\s+[a-z][\w\s-]{{2,40}}?|he|she|they)\s+{_SAID}\b"
 )
 _SPEAKER_AFTER_INV = re.compile(rf"^[\s,.;:—–-]*{_SAID}\s+(?P<who>{_NAME}|the\s+[a-z][\w\s-]{{2,40}}?)(?=[\s,.;]|$)")
+# "said Take-Two chief executive Strauss Zelnick": a title, with the body it serves, before the name
+_SPEAKER_AFTER_TITLED = re.compile(
+    rf"^[\s,.;:—–-]*{_SAID}\s+(?:{_NAME_WORD}\s+)?(?P<title>(?:[a-z][\w-]*\s+){{1,3}})(?P<who>{_NAME})(?=[\s,.;]|$)"
+)
 _SPEAKER_BEFORE = re.compile(
     rf"(?P<who>{_NAME}|he|she|they)\s*(?:,[^,]{{3,80}},\s*)?(?:{_SAID})(?:[^\"“‘']{{0,80}})?[:,]?\s*$"
 )
@@ -124,10 +131,12 @@ _VENUE = re.compile(
     rf"according to|(?:wrote|posted|said) on|on)\s+(?P<venue>(?:[Tt]he\s+)?{_NAME})"
     # a named event: "at Vox Media's Code Media conference", "during the Aspen Ideas Festival"
     rf"|(?:at|during)\s+(?:the\s+)?(?P<event>{_NAME}(?:\s+(?:conference|summit|forum|festival|convention)))\b"
-    r"|(?P<kind>in an? (?:press conference|(?:written |joint )?statement|news conference|briefing|closed-door meeting|"
-    r"speech|(?:social media |blog )?post|letter|memo|radio interview|television interview|tweet|video|email|"
-    r"(?:court )?filing|testimony|news release|press release|podcast)|outside [A-Z][\w ]{2,40}|"
-    r"(?:at|during) an? (?:rally|news conference|press conference|briefing|hearing|summit|town hall|forum))",
+    r"|(?P<kind>in (?:an?|the|his|her|its|their) (?:press conference|(?:written |joint )?statement|news conference|"
+    r"briefing|closed-door meeting|speech|(?:social media |blog )?post|letter|memo|radio interview|"
+    r"television interview|tweet|video|e-?mail|(?:court )?filing|testimony|news release|press release|podcast|"
+    r"(?:research |client )?note)|outside [A-Z][\w ]{2,40}|"
+    r"(?:at|during|told) (?:an?|the) (?:rally|news conference|press conference|briefing|hearing|summit|town hall|"
+    r"forum))",
 )
 # settings written in several ways that are the same setting
 _VENUE_KINDS = {
@@ -478,6 +487,9 @@ _BROKEN = re.compile(rf"\s*(?:{_GAP}\b{_SAID}\b{_GAP}|{_GAP}\b{_SAID})\s*[,:]?\s
 
 
 def _speaker(after: str, before: str) -> str:
+    m = _SPEAKER_AFTER_TITLED.match(after)
+    if m and m["title"].split()[-1] in ROLE_WORDS and _clean_name(m["who"]):
+        return _strip_titles(_clean_name(m["who"]))
     for pattern, text in ((_SPEAKER_AFTER, after), (_SPEAKER_AFTER_INV, after), (_SPEAKER_BEFORE, before)):
         for m in reversed(list(pattern.finditer(text))):  # the last candidate stands nearest the quote
             who = _clean_name(m["who"])
@@ -587,7 +599,8 @@ def venue_of(sentence: str) -> str:
             if kind.startswith("outside"):
                 setting = setting or kind
                 continue
-            plain = re.sub(r"^(?:in|at|during) an? ", "", kind)
+            plain = re.sub(r"^(?:in|at|during|told) (?:an?|the|his|her|its|their) ", "", kind)
+            plain = plain.replace("e-mail", "email")
             setting = setting or "in a " + _VENUE_KINDS.get(plain, plain)
             continue
         if m["event"]:
