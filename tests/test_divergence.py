@@ -1073,3 +1073,20 @@ def test_settings_named_with_the_or_a_possessive_are_venues() -> None:
     assert venue_of("Claure said in the email.") == venue_of("Claure said in an e-mail.") == "in a statement"
     assert venue_of("Halley wrote in a note to clients.") == "in a note"
     assert venue_of("She said in her speech.") == "in a speech"
+
+
+def test_titles_set_off_before_the_name_stated_as_a_predicate_or_cut_by_a_clause_are_read() -> None:
+    assert titles("The motion was moved by the Senate Leader, Ahmad Lawan, who represents Yobe North.") == {
+        "Lawan": "Senate Leader"
+    }
+    assert titles("Chad Wolf is now acting Homeland Security secretary.")["Wolf"].endswith("Security secretary")
+    assert titles("Chad Wolf has been named acting secretary.")["Wolf"] == "acting secretary"
+    assert titles("said Dr. Silvia S. Martins, a professor of psychiatry who led the study.")["Martins"].startswith(
+        "professor"
+    )
+    assert titles("Rep. Brian Babin (R-Texas), chairman of the science committee, said so.")["Babin"].endswith(
+        "chairman science committee"
+    )
+    assert titles("For Giggs, the Wales manager, it was the result that mattered.") == {"Giggs": "Wales manager"}
+    assert titles("In Kentucky, the result mattered.") == {}
+    assert titles("Trump, who is a businessman, said so.") == {}

@@ -614,7 +614,19 @@ def venue_of(sentence: str) -> str:
 
 
 _APPOSITIVE = re.compile(
-    r"(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-zA-Z'’-]+){1,2}),\s+(?P<title>(?:the\s+)?[^,;]{3,80}?)(?:[,;]|\.?$)"
+    # "Silvia S. Martins, an associate professor", "Brian Babin (R-Texas), chairman of", "Giggs, the Wales manager,"
+    rf"(?P<name>[{_UPPER}][a-zà-ÿ]+(?:\s+(?:[A-Z]\.|[{_UPPER}][\w'’-]+)){{0,3}})(?:\s+\([^()]{{1,30}}\))?,\s+"
+    r"(?P<title>(?:the\s+|an?\s+)?[^,;]{3,80}?)(?:[,;]|\.?$)"
+)
+# "the Senate Leader, Ahmad Lawan,": a title set off before the name
+_TITLE_FIRST = re.compile(
+    rf"\b[Tt]he\s+(?P<title>(?:[A-Z][\w'’-]*\s+){{0,3}}[A-Z][\w'’-]*),\s+(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}}),"
+)
+# "Chad Wolf is now acting Homeland Security secretary", "Wolf has been named acting secretary"
+_TITLE_PREDICATE = re.compile(
+    rf"\b(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}})\s+(?:is|was|has been|had been|became|becomes)\s+"
+    r"(?:now\s+|also\s+)?(?:named\s+|appointed\s+)?(?:as\s+)?(?:the\s+|an?\s+)?"
+    r"(?P<title>(?:[\w'’-]+\s+){0,4}[\w'’-]+)(?=[,.;]|$|\s+(?:and|who|of|at|for|since)\b)"
 )
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z&’'-]*(?:\.[A-Za-z]+)*\.?|[,;:()]")
 
@@ -722,12 +734,25 @@ def titles(sentence: str) -> dict[str, str]:
     """
     out: dict[str, str] = {}
     for m in _APPOSITIVE.finditer(sentence):
-        if m["name"].split()[0].lower() in STOPWORDS:
-            continue  # "In Kentucky, Attorney General Andy Beshear ...": a place set off, not a person's title
+        name = m["name"].split()
+        while name and name[0].lower() in STOPWORDS:
+            name.pop(0)  # "For Giggs, the Wales manager": the name after the preposition
+        # "In Kentucky, Attorney General Andy Beshear ...": a place set off, not a person's title; one word is a
+        # person only with "the ..." after it ("Giggs, the Wales manager,")
+        if not name or (len(name) == 1 and not re.match(r"(?:the|an?)\s", m["title"])):
+            continue
         words = m["title"].split()
-        # a relative clause or a reported claim after the comma is not a title
-        if any(_is_role(w) for w in words) and not {w.lower() for w in words} & _CLAUSE_WORDS:
-            out[family_name(m["name"])] = _title_words(m["title"])
+        # a relative clause or a reported claim after the comma ends the title ("a professor ... who was ...")
+        clause = next((k for k, w in enumerate(words) if w.lower() in _CLAUSE_WORDS), len(words))
+        if any(_is_role(w) for w in words[:clause]):
+            out[family_name(" ".join(name))] = _title_words(" ".join(words[:clause]))
+    for m in _TITLE_FIRST.finditer(sentence):
+        if _is_role(m["title"].split()[-1]):
+            out.setdefault(family_name(m["name"]), _title_words(m["title"]))
+    for m in _TITLE_PREDICATE.finditer(sentence):
+        words = m["title"].split()
+        if _is_role(words[-1]) and not {w.lower() for w in words} & _CLAUSE_WORDS:
+            out.setdefault(family_name(m["name"]), _title_words(m["title"]))
     tokens = _TOKEN.findall(sentence)
     i = 0
     while i < len(tokens):
