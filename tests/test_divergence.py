@@ -1090,3 +1090,32 @@ def test_titles_set_off_before_the_name_stated_as_a_predicate_or_cut_by_a_clause
     assert titles("For Giggs, the Wales manager, it was the result that mattered.") == {"Giggs": "Wales manager"}
     assert titles("In Kentucky, the result mattered.") == {}
     assert titles("Trump, who is a businessman, said so.") == {}
+
+
+def test_a_price_per_month_is_no_duration_and_seasons_date_things() -> None:
+    assert durations("The company is charging $14.99 a month for the service.") == ()
+    assert durations("Prices rose 2% a year.") == ()
+    assert durations("He was jailed for a year.") == ((365.0, "a year"),)
+    arts = story(
+        "The Porthaven ferry line opens to passengers in autumn 2027, with three new boats.",
+        "The Porthaven ferry line opens to passengers in spring 2027, with three new boats.",
+        "Passengers can board the Porthaven ferry line from spring 2027, when three new boats arrive.",
+        "With three new boats, the Porthaven ferry line opens in spring 2027.",
+    )
+    (conflict,) = found(arts, "date_conflict")
+    assert conflict.articles[0] == "a0"
+    assert "autumn" in conflict.note
+    assert found(story(*["Prices fall sharply in Porthaven when the ferry line opens."] * 3), "date_conflict") == []
+
+
+def test_a_date_only_one_outlet_words_alike_is_found_from_the_majority_s_side() -> None:
+    arts = story(
+        "The Porthaven ferry line opens to passengers in March after the harbour board approved timetables, "
+        "insurance cover, crew training and ticket prices at a stormy meeting.",
+        "The Porthaven ferry line opens to passengers in June, the harbour board said.",
+        "Passengers get the new ferry service in June, Porthaven officials confirmed.",
+        "Porthaven gets its ferry by June.",
+    )
+    (conflict,) = found(arts, "date_conflict")
+    assert conflict.articles[0] == "a0"
+    assert {"a1", "a2", "a3"} <= set(conflict.articles)

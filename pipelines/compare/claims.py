@@ -102,6 +102,13 @@ _DURATION = re.compile(
     re.IGNORECASE,
 )
 _WEEKDAY = re.compile(rf"\b({'|'.join(WEEKDAYS)})\b")
+_SEASONS = {"fall": "autumn"}
+_PRICE_BEFORE = re.compile(r"(?:\d|%|\bpercent|\bcents?)\s*(?:[a-z]+\s+)?$", re.IGNORECASE)
+# a season dates something only with a year or a word placing it ("spring 2020", "next autumn", "in the fall")
+_SEASON = re.compile(
+    r"\b(?:(?:this|last|next|in|by|from|until|early|late|the|since)\s+(?P<a>spring|summer|autumn|fall|winter)\b"
+    r"|(?P<b>spring|summer|autumn|fall|winter)\s+(?:of\s+)?\d{4})"
+)
 _MONTH = re.compile(rf"\b({'|'.join(MONTHS)})\b")
 _ORDINAL_RUN = re.compile(rf"\b(?P<ord>{'|'.join(ORDINALS)})\s+(?:consecutive|straight)\s+(?P<unit>\w+)", re.I)
 _QUOTE = re.compile(
@@ -436,6 +443,8 @@ def durations(sentence: str) -> tuple[tuple[float, str], ...]:
             continue
         if re.match(r"\s+(?:ago|before|after)\b", sentence[m.end() :], re.I):
             continue  # "four years ago" places an event in time; it is not a stated duration
+        if head in ("a", "one") and _PRICE_BEFORE.search(sentence[: m.start()]):
+            continue  # "$14.99 a month", "2% a year": a rate, not a duration
         out.append((value * TIME_UNITS[m["unit"].lower()], m.group()))
     out += [(float(TIME_UNITS[m["unit"].lower()]), m.group()) for m in _LONG.finditer(sentence)]
     return tuple(out)
@@ -838,7 +847,8 @@ def read(sentence: str, previous_speaker: str = "") -> Facts:
         years=frozenset(_YEAR.findall(sentence)),
         weekdays=frozenset(_WEEKDAY.findall(lowered)),
         weekday_context=weekday_context(lowered),
-        months=frozenset(m for m in _MONTH.findall(lowered) if not (m == "may" and _may_verb(lowered))),
+        months=frozenset(m for m in _MONTH.findall(lowered) if not (m == "may" and _may_verb(lowered)))
+        | {_SEASONS.get(m["a"] or m["b"], m["a"] or m["b"]) for m in _SEASON.finditer(lowered)},
         ordinals=ordinals(sentence),
         quotes=quotes(sentence, previous_speaker),
         titles=titles(sentence),

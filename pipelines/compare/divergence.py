@@ -324,6 +324,10 @@ def _numeric(story: AlignedStory, opts: Options) -> list[Divergence]:
             by_unit[word].append(node)
     figures_of: dict[str, list[Quantity]] = {}
 
+    def gives_figure(article: str, value: object) -> bool:
+        assert isinstance(value, Quantity)
+        return any(_same_figure(value, r) for t in story.per_article[article] for r in t.facts.quantities)
+
     def stated_in(article: str, q: Quantity) -> bool:
         if article not in figures_of:
             figures_of[article] = [r for t in story.per_article[article] for r in t.facts.quantities if not r.quoted]
@@ -371,7 +375,7 @@ def _numeric(story: AlignedStory, opts: Options) -> list[Divergence]:
             # the two sentences are about two counts ("the 14 companies", "join the nine companies already ...")
             against = [m for m in matches if not _agree_numbers(q, m.value) and not stated_in(m.sentence.article, q)]
             if not _majority_against(story, node, matches, against, _agree_numbers):
-                lone = _lone_dissent(story, node, q, matches, against)
+                lone = _lone_dissent(story, node, matches, against, _agree_numbers, gives_figure)
                 if lone is not None:
                     value = lone.value
                     assert isinstance(value, Quantity)
@@ -389,28 +393,26 @@ def _numeric(story: AlignedStory, opts: Options) -> list[Divergence]:
     return out + [d for key, d in lone_found.items() if key not in odd_seen]
 
 
-def _lone_dissent(story: AlignedStory, node: Node, q: Quantity, matches: list[_Match],
-                  against: list[_Match]) -> _Match | None:  # fmt: skip
-    """The one outlet whose figure disagrees with ``q`` when every other outlet that gives it agrees.
+def _lone_dissent(story: AlignedStory, node: Node, matches: list[_Match], against: list[_Match],
+                  agree: Callable[[object, object], bool],
+                  stated_elsewhere: Callable[[str, object], bool]) -> _Match | None:  # fmt: skip
+    """The one outlet whose value disagrees with ``node``'s when every other outlet that gives one agrees.
 
     The odd sentence itself may be worded too differently to find its peers ("roughly 5,000 tons"
-    beside "the researchers calculated that about 2,300 tons were present"), so the conflict is
-    also seen from the majority's side: at least two other outlets agree with this figure, one
-    outlet disagrees, and no other outlet gives that outlet's figure.
+    beside "the researchers calculated that about 2,300 tons were present"), so a conflict is also
+    seen from the majority's side: at least two other outlets agree with this value, one outlet
+    disagrees, and no other outlet states that outlet's value (``stated_elsewhere(article, value)``).
     """
     if len(against) != 1 or len(story.outlets) < 3:
         return None
     lone = against[0]
-    outlets = {m.outlet for m in node.members} | {m.sentence.outlet for m in matches if m is not lone}
-    if len(outlets) < 3 or lone.sentence.outlet in outlets:
+    agreeing = [m for m in matches if m is not lone]
+    outlets = {m.outlet for m in node.members} | {m.sentence.outlet for m in agreeing}
+    if len(outlets) < 3 or lone.sentence.outlet in outlets or any(agree(lone.value, m.value) for m in agreeing):
         return None
-    value = lone.value
-    assert isinstance(value, Quantity)
-    for article, sents in story.per_article.items():
-        if story.outlet[article] != lone.sentence.outlet and any(
-            _same_figure(value, r) for t in sents for r in t.facts.quantities
-        ):
-            return None  # another outlet gives this figure too: two counts, not one outlet's slip
+    for article in story.per_article:
+        if story.outlet[article] != lone.sentence.outlet and stated_elsewhere(article, lone.value):
+            return None  # another outlet gives this value too: two facts, not one outlet's slip
     return lone
 
 
@@ -435,6 +437,8 @@ def _date_keys(facts: Facts) -> dict[str, frozenset[object]]:
 def _dates(story: AlignedStory, opts: Options) -> list[Divergence]:
     """Each date, weekday or duration against its counterparts in the other outlets."""
     out = []
+    odd_seen: set[tuple[int, str]] = set()  # (sentence, kind of date) found odd from its own side
+    lone_found: dict[tuple[int, str], Divergence] = {}  # ... and from the majority's side
     keys_of: dict[int, dict[str, frozenset[object]]] = {}
 
     def keys(node: Node) -> dict[str, frozenset[object]]:
@@ -456,13 +460,29 @@ def _dates(story: AlignedStory, opts: Options) -> list[Divergence]:
             agree = _same_weekdays if key == "weekday" else _share_value
             against = [m for m in matches if not agree(values, m.value)]
             consensus = _consensus(against, agree)
-            if not _majority_against(story, node, matches, consensus, agree):
-                continue
             shown = _shown_weekdays if key == "weekday" else lambda v: "/".join(sorted(map(str, v)))
+            if not _majority_against(story, node, matches, consensus, agree):
+
+                def gives(article: str, value: object, key: str = key, agree: Callable = agree,  # type: ignore[type-arg]
+                          first: Sentence = s) -> bool:  # fmt: skip
+                    return any(key in keys(t.node) and agree(value, keys(t.node)[key])
+                               and _dates_comparable(key, first, t, 1.0, story)
+                               for t in story.per_article[article])  # fmt: skip
+
+                lone = _lone_dissent(story, node, matches, against, agree, gives)
+                # dates of different events stand in loosely related sentences: the odd one must state the same fact
+                if lone is not None and lone.sim >= ALIGN_MIN:
+                    agreeing = [m.sentence for m in matches if m is not lone]
+                    note = f"{key}: {shown(lone.value)} vs {shown(values)}"
+                    lone_found.setdefault((lone.sentence.node.id, key), _divergence(
+                        "date_conflict", [lone.sentence], [*node.members, *agreeing], note,
+                        max_listed=opts.max_listed))  # fmt: skip
+                continue
+            odd_seen.update((m.node.id, key) for m in node.members)
             note = f"{key}: {shown(values)} vs {shown(consensus[0].value)}"
             out.append(_divergence("date_conflict", node.members, [m.sentence for m in consensus], note,
                                    max_listed=opts.max_listed))  # fmt: skip
-    return out
+    return out + [d for k, d in lone_found.items() if k not in odd_seen]
 
 
 def _share_value(a: object, b: object) -> bool:
