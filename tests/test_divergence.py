@@ -759,7 +759,9 @@ def test_a_thing_said_in_other_words_is_not_an_omission() -> None:
 
 
 def test_indian_scales_long_durations_and_centuries_are_read() -> None:
-    (lakh,) = quantities("He said he had spent Rs 24 lakh on the four attempts.")
+    lakh, attempts = quantities("He said he had spent Rs 24 lakh on the four attempts.")
+    assert attempts.value == 4  # a number in words starts its own figure
+    assert "attempt" in attempts.unit
     (million,) = quantities("The attempts cost him Rs 2.4 million.")
     assert lakh.value == million.value == 2_400_000
     assert lakh.money
@@ -1119,3 +1121,33 @@ def test_a_date_only_one_outlet_words_alike_is_found_from_the_majority_s_side() 
     (conflict,) = found(arts, "date_conflict")
     assert conflict.articles[0] == "a0"
     assert {"a1", "a2", "a3"} <= set(conflict.articles)
+
+
+def test_numbers_in_words_and_one_measure_in_two_units_agree() -> None:
+    fired = quantities("Six hundred drones and a hundred and forty missiles were fired.")
+    assert [q.value for q in fired] == [600, 140]
+    assert quantities("Two thousand five hundred people marched.")[0].value == 2500
+    assert quantities("The town has roughly half a dozen projects.")[0].value == 6
+    (km,) = quantities("The tank was 1.34 km away.")
+    (metres,) = quantities("The tank was 1,340 metres away.")
+    assert km.value == metres.value == 1340
+    assert "metre" in km.unit & metres.unit
+    (compound,) = quantities("The attack lasted one minute and 45 seconds.")
+    assert compound.value == 105
+    assert "second" in compound.unit
+    arts = story(
+        "The Porthaven raid lasted 105 seconds and involved six hundred drones, the navy said.",
+        "The Porthaven raid lasted a minute and 45 seconds and involved 600 drones, the navy said.",
+        "The navy said the Porthaven raid involved 600 drones and lasted 1 minute and 45 seconds.",
+    )
+    assert found(arts, "numeric_conflict") == []
+
+
+def test_loosely_related_sentences_counting_another_thing_do_not_outvote_one_stating_the_same_fact() -> None:
+    arts = story(
+        "In October, Mexico deported more than 300 Porthaven fishermen who had crossed its border illegally.",
+        "Mexico deported more than 300 Porthaven fishermen in October after they crossed its border illegally.",
+        "About 150 Porthaven fishermen deported from Canada arrived home on Wednesday on a chartered flight.",
+        "Nearly 150 Porthaven fishermen flown back from Canada landed on Wednesday, officials said.",
+    )
+    assert found(arts, "numeric_conflict") == []

@@ -60,17 +60,39 @@ MAXIMA = frozenset({"up to", "as many as", "as much as", "a maximum of", "at mos
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _HEDGE = "|".join(sorted((re.escape(h) for h in HEDGES), key=len, reverse=True))
 _NUMWORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+# a number in words: "forty-five", "six hundred", "a hundred and forty", "two thousand five hundred"
+_WORD_PART = rf"(?:{_NUMWORD})(?:-(?:{_NUMWORD}))?"
+_WORDS_NUMBER = (
+    rf"(?:{_WORD_PART}|(?:an?|one)(?=\s+(?:hundred|thousand)\b))"
+    rf"(?:\s+(?:hundred|thousand)\b(?:\s+(?:and\s+)?{_WORD_PART})?)*"
+)
 _QUANTITY = re.compile(
     rf"(?:\b(?P<hedge>{_HEDGE})\s+)?(?P<cur>[$€£¥₹]|\bRs\.?\s?|\bINR\s?)?"
     rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?"
-    rf"|(?:{_NUMWORD})(?:-(?:{_NUMWORD}))?(?:[-\s]and[-\s]a[-\s]half)?|a dozen)(?P<short>bn|mn|tn|m|k)?(?![A-Za-z])"
+    rf"|{_WORDS_NUMBER}(?:[-\s]and[-\s]a[-\s]half)?|(?:half )?a dozen)(?P<short>bn|mn|tn|m|k)?(?![A-Za-z])"
     rf"(?P<pct>\s?%|\s?percent|\s?per cent)?"
     rf"(?:\s+(?P<scale>thousand|lakh|million|crore|billion|trillion))?"
-    rf"(?P<tail>(?:[-\s]+[A-Za-z][A-Za-z'’-]*){{0,3}})",
+    # the counted thing; a number in words starts the next figure ("600 drones and a hundred missiles")
+    rf"(?P<tail>(?:[-\s]+(?!(?:{_NUMWORD}|(?:an?|one)\s+(?:hundred|thousand))\b)[A-Za-z][A-Za-z'’-]*){{0,3}})",
     re.IGNORECASE,
 )
 # cheap tests that rule a sentence out before the long patterns run (most sentences have no figure)
-_ANY_FIGURE = re.compile(rf"\d|\b(?:{_NUMWORD}|dozen)\b", re.IGNORECASE)
+# a measure in one of several units, as (factor, base unit); a minute may run on in seconds ("1 minute and 45 seconds")
+MEASURES = {
+    "km": (1000.0, "metre"), "kilometre": (1000.0, "metre"), "kilometres": (1000.0, "metre"),
+    "kilometer": (1000.0, "metre"), "kilometers": (1000.0, "metre"), "metre": (1.0, "metre"),
+    "metres": (1.0, "metre"), "meter": (1.0, "metre"), "meters": (1.0, "metre"),
+    "kg": (1000.0, "gram"), "kilogram": (1000.0, "gram"), "kilograms": (1000.0, "gram"), "gram": (1.0, "gram"),
+    "grams": (1.0, "gram"), "minute": (60.0, "second"), "minutes": (60.0, "second"), "second": (1.0, "second"),
+    "seconds": (1.0, "second"),
+}  # fmt: skip
+_MEASURE = re.compile(
+    rf"[-\s]+(?P<unit>{'|'.join(sorted(MEASURES, key=len, reverse=True))})\b"
+    rf"(?:\s+and\s+(?P<plus>\d+|{_NUMWORD})\s+seconds?\b)?",
+    re.IGNORECASE,
+)
+_A_MEASURE = re.compile(r"\b(a|one) (minute|second|kilometre|kilometer|metre|meter|kilogram)\b", re.IGNORECASE)
+_ANY_FIGURE = re.compile(rf"\d|\b(?:{_NUMWORD}|dozen|thousand)\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _INCREMENT = re.compile(r"[-\s]+(?:more|additional|extra|further|other)\b", re.I)
 _INCREMENT_BEFORE = re.compile(r"\b(?:another|an additional|an extra|a further)\s+$", re.I)
@@ -255,8 +277,10 @@ def content_words(text: str) -> set[str]:
 
 def _number(text: str) -> float | None:
     t = text.lower().replace(",", "").replace("-and-a-half", " and a half")
-    if t == "a dozen":
-        return 12.0
+    if t in ("a dozen", "half a dozen"):
+        return 12.0 if t == "a dozen" else 6.0
+    if " hundred" in t or " thousand" in t:
+        return _words_value(t)
     if t.endswith(" and a half"):
         base = _number(t.removesuffix(" and a half"))
         return base + 0.5 if base is not None else None
@@ -271,6 +295,26 @@ def _number(text: str) -> float | None:
         return float(t)
     except ValueError:
         return None
+
+
+def _words_value(text: str) -> float | None:
+    """ "six hundred" -> 600, "a hundred and forty" -> 140, "two thousand five hundred" -> 2500."""
+    total, current = 0.0, 0.0
+    for word in text.replace("-", " ").split():
+        if word == "and":
+            continue
+        if word in ("a", "an", "one"):
+            current += 1.0
+        elif word == "hundred":
+            current = max(current, 1.0) * 100
+        elif word == "thousand":
+            total += max(current, 1.0) * 1000
+            current = 0.0
+        elif word in NUMBER_WORDS:
+            current += NUMBER_WORDS[word]
+        else:
+            return None
+    return total + current
 
 
 def _precision(digits: str, scale: float) -> float:
@@ -290,13 +334,15 @@ def _precision(digits: str, scale: float) -> float:
 def quantities(sentence: str) -> tuple[Quantity, ...]:
     if not _ANY_FIGURE.search(sentence):
         return tuple(_vague(sentence, sentence))
-    masked = _mask(sentence)
+    # "a minute", "one minute" are 1 minute (written in the same length, so offsets hold)
+    masked = _A_MEASURE.sub(lambda m: " " * (len(m[1]) - 1) + "1 " + m[2], _mask(sentence))
     quoted = [m.span() for m in _QUOTED_SPAN.finditer(sentence)]
     out: list[Quantity] = []
     spans: list[tuple[int, int]] = []  # (start, end of the figure) of each quantity in ``out``
+    consumed = 0  # the end of a measure read with its seconds ("1 minute and 45 seconds")
     for m in _QUANTITY.finditer(masked):
         value = _number(m["num"])
-        if value is None:
+        if value is None or m.start("num") < consumed:
             continue
         start = m.start("num")
         if start > 0 and masked[start - 1].isalnum():
@@ -316,6 +362,14 @@ def quantities(sentence: str) -> tuple[Quantity, ...]:
         elif re.match(r"\s*(?:thousand|lakh|million|crore|billion)\b", tail, re.I):
             scale = SCALES[tail.split()[0].lower()]
         value *= scale
+        unit = _unit_words(tail)
+        measure = _MEASURE.match(masked, m.end("num"))
+        if measure and not m["cur"] and not m["pct"]:
+            # one measure in one unit: "1.34 km" is "1,340 metres", "a minute and 45 seconds" is "105 seconds"
+            factor, name = MEASURES[measure["unit"].lower()]
+            value = value * factor + ((_number(measure["plus"]) or 0.0) if measure["plus"] else 0.0)
+            unit = [name, *_unit_words(masked[measure.end() : measure.end() + 40])]
+            consumed = measure.end()
         hedge = (m["hedge"] or "").lower()
         low_f, high_f = HEDGES.get(hedge, (1.0, 1.0))
         spans.append((m.start(), m.end("num")))
@@ -327,7 +381,7 @@ def quantities(sentence: str) -> tuple[Quantity, ...]:
                 high=value * high_f,
                 hedge=hedge,
                 text=m.group().strip(),
-                unit=frozenset(_unit_words(tail)),
+                unit=frozenset(unit),
                 context=frozenset(before),
                 percent=bool(m["pct"]),
                 money=bool(m["cur"]),

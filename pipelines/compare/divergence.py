@@ -374,6 +374,12 @@ def _numeric(story: AlignedStory, opts: Options) -> list[Divergence]:
             # an outlet that gives this very figure for the same thing elsewhere in its article does not dispute it:
             # the two sentences are about two counts ("the 14 companies", "join the nine companies already ...")
             against = [m for m in matches if not _agree_numbers(q, m.value) and not stated_in(m.sentence.article, q)]
+            if all(m.sim < ALIGN_MIN for m in against) and any(
+                m.sim >= ALIGN_MIN and _agree_numbers(q, m.value) for m in matches
+            ):
+                # an outlet stating the same fact agrees; the loosely related sentences that differ count another
+                # thing ("more than 300 Indians" deported by Mexico, "about 150 Indians" flown back from the US)
+                against = []
             if not _majority_against(story, node, matches, against, _agree_numbers):
                 lone = _lone_dissent(story, node, matches, against, _agree_numbers, gives_figure)
                 if lone is not None:
