@@ -1151,3 +1151,14 @@ def test_loosely_related_sentences_counting_another_thing_do_not_outvote_one_sta
         "Nearly 150 Porthaven fishermen flown back from Canada landed on Wednesday, officials said.",
     )
     assert found(arts, "numeric_conflict") == []
+
+
+def test_a_figure_no_one_reports_and_nobody_acts_on_is_background_not_an_uncorroborated_claim() -> None:
+    lede = "The Porthaven ferry line ordered six new hybrid ferries from a Norwegian yard on Monday."
+    background = "The Porthaven ferry fleet carried more than 2.1 million passengers across the strait in 2023."
+    acted = ("The Norwegian yard will also supply spare hybrid batteries worth 40 million crowns under a separate "
+             "contract, a harbour official said.")  # fmt: skip
+    others = [f"{lede} The ferries replace ageing diesel boats.", f"{lede} The hybrid ferries replace diesel boats."]
+    assert found(story(f"{lede} {background}", *others), "uncorroborated") == []
+    (claim,) = found(story(f"{lede} {acted}", *others), "uncorroborated")
+    assert "spare hybrid batteries" in claim.evidence["a0"]

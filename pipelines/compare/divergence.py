@@ -1194,8 +1194,8 @@ def _claim_worth(s: Sentence, novel: list[str]) -> float:
     ranked = bool(_RANK.search(s.text))  # "sits in third place": a standing, as checkable as a figure
     if not (sourced or novel_figure or ranked):
         return 0.0  # neither attributed to a source nor a new figure: most often the outlet's own analysis
-    if not (figure or sourced or acted):
-        return 0.0
+    if not (sourced or acted):
+        return 0.0  # a figure with no one to report it or nothing done is most often background or colour
     named = any(w in s.node.entities for w in s.words)
     return (2.0 * novel_figure + 1.0 * figure + 1.5 * sourced + 0.75 * acted + 0.5 * named
             + len(novel) / max(1, len(s.words)))  # fmt: skip
