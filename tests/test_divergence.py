@@ -1162,3 +1162,9 @@ def test_a_figure_no_one_reports_and_nobody_acts_on_is_background_not_an_uncorro
     assert found(story(f"{lede} {background}", *others), "uncorroborated") == []
     (claim,) = found(story(f"{lede} {acted}", *others), "uncorroborated")
     assert "spare hybrid batteries" in claim.evidence["a0"]
+
+
+def test_an_everyday_word_dropped_from_a_matching_sentence_is_wording_not_an_omission() -> None:
+    arts = _raid_story("Raiders attacked the Porthaven harbour on Tuesday night, the coastguard said.")
+    arts = [replace(a, text=a.text.replace("hostages", "the city")) for a in arts]
+    assert found(arts, "omission") == []  # "hostages" is a fact left out; "the city" is wording

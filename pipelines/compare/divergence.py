@@ -36,6 +36,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from wordfreq import zipf_frequency
+
 from pipelines.compare.align import (
     ALIGN_MIN,
     MAX_POSTINGS,
@@ -967,6 +969,7 @@ OMISSION_WORDS_WRITTEN = 0.6  # share of a fact's shared words an article writes
 _NOT_A_VERB_AFTER = "has|have|had|was|were|is|are|be|been|being|will|would|can|could|should|must|may|might|did|does|do"
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 DROPS_EXAMINED = 24  # stating outlets examined for one word and one article (large stories)
+EVERYDAY_ZIPF = 5.0  # a word this common in English (Zipf scale: 5 is once per 100,000 words) is wording, not a fact
 
 
 def _thing_words(s: Sentence, cache: dict[int, frozenset[str]]) -> frozenset[str]:
@@ -1002,7 +1005,9 @@ def _dropped_words(story: AlignedStory, news: list[Article], gaps: list[Article]
                 where[w][a.outlet].append(s)
     least = min(len(c) for c in comparable.values())
     common = [w for w, per in where.items() if len(per) >= max(opts.omission_min_outlets, opts.omission_share * least)]
-    common = [w for w in common if _stem(w) in event]  # a dropped word matters when it names part of the event
+    # a dropped word matters when it names part of the event and is not one of the language's everyday words
+    # ("city", "form", "first", "ever"), which outlets drop and add as wording
+    common = [w for w in common if _stem(w) in event and zipf_frequency(w, "en") < EVERYDAY_ZIPF]
     verbs: dict[str, bool] = {}
     stating_in: dict[tuple[str, int], int] = {}  # (word, pool) -> outlets of the pool using the word
     aligned: dict[int, list[Node]] = {}  # node -> the news sentences that say the same, most similar first
