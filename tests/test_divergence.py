@@ -1127,6 +1127,7 @@ def test_numbers_in_words_and_one_measure_in_two_units_agree() -> None:
     fired = quantities("Six hundred drones and a hundred and forty missiles were fired.")
     assert [q.value for q in fired] == [600, 140]
     assert quantities("Two thousand five hundred people marched.")[0].value == 2500
+    assert quantities("Fifty-one percent of voters agreed.")[0].value == 51
     assert quantities("The town has roughly half a dozen projects.")[0].value == 6
     (km,) = quantities("The tank was 1.34 km away.")
     (metres,) = quantities("The tank was 1,340 metres away.")

@@ -61,7 +61,7 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _HEDGE = "|".join(sorted((re.escape(h) for h in HEDGES), key=len, reverse=True))
 _NUMWORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 # a number in words: "forty-five", "six hundred", "a hundred and forty", "two thousand five hundred"
-_WORD_PART = rf"(?:{_NUMWORD})(?:-(?:{_NUMWORD}))?"
+_WORD_PART = rf"(?:{_NUMWORD})(?:-(?:{_NUMWORD}|one))?"  # "forty-five", "fifty-one"
 _WORDS_NUMBER = (
     rf"(?:{_WORD_PART}|(?:an?|one)(?=\s+(?:hundred|thousand)\b))"
     rf"(?:\s+(?:hundred|thousand)\b(?:\s+(?:and\s+)?{_WORD_PART})?)*"
@@ -286,8 +286,8 @@ def _number(text: str) -> float | None:
         return base + 0.5 if base is not None else None
     if "-" in t:
         parts = t.split("-")
-        if all(p in NUMBER_WORDS for p in parts):
-            return float(sum(NUMBER_WORDS[p] for p in parts))
+        if all(p in NUMBER_WORDS or p == "one" for p in parts):
+            return float(sum(NUMBER_WORDS.get(p, 1) for p in parts))
         return None
     if t in NUMBER_WORDS:
         return float(NUMBER_WORDS[t])
