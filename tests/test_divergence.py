@@ -1169,3 +1169,22 @@ def test_an_everyday_word_dropped_from_a_matching_sentence_is_wording_not_an_omi
     arts = _raid_story("Raiders attacked the Porthaven harbour on Tuesday night, the coastguard said.")
     arts = [replace(a, text=a.text.replace("hostages", "the city")) for a in arts]
     assert found(arts, "omission") == []  # "hostages" is a fact left out; "the city" is wording
+
+
+def test_a_negated_upper_bound_is_a_lower_bound_and_exact_small_counts_must_match() -> None:
+    (q,) = quantities("The number of wounded stood at no fewer than 83.")
+    assert q.low == 83
+    assert q.high == float("inf")
+    arts = story(
+        "A new law will honour the 96 people who died in the Porthaven stadium crush of 1989.",
+        "A new law will honour the 97 people who died in the Porthaven stadium crush of 1989.",
+        "The 97 people who died in the 1989 Porthaven stadium crush will be honoured by a new law.",
+    )
+    (conflict,) = found(arts, "numeric_conflict")
+    assert conflict.articles[0] == "a0"
+    arts = story(
+        "About 96 people died in the Porthaven stadium crush of 1989, the inquiry found.",
+        "The inquiry found 97 people died in the Porthaven stadium crush of 1989.",
+        "The Porthaven stadium crush of 1989 killed 97 people, the inquiry found.",
+    )
+    assert found(arts, "numeric_conflict") == []  # a hedged figure still allows the exact one

@@ -52,10 +52,13 @@ HEDGES = {
     "some": (0.85, 1.15), "an estimated": (0.8, 1.2), "estimated": (0.8, 1.2),
     "fewer than": (0.0, 1.0), "less than": (0.0, 1.0), "under": (0.0, 1.0), "up to": (0.0, 1.0),
     "as many as": (0.5, 1.0), "several": (0.0, float("inf")), "as much as": (0.0, 1.0), "a maximum of": (0.0, 1.0),
-    "at most": (0.0, 1.0), "no more than": (0.0, 1.0),
+    "at most": (0.0, 1.0), "no more than": (0.0, 1.0), "not more than": (0.0, 1.0),
+    # a negated upper bound is a lower bound: "no fewer than 83" is at least 83
+    "no fewer than": (1.0, float("inf")), "not fewer than": (1.0, float("inf")), "no less than": (1.0, float("inf")),
+    "not less than": (1.0, float("inf")),
 }  # fmt: skip
 # hedges that state a maximum: two maxima of one thing are the same figure ("up to 20 years" vs "a maximum of 10")
-MAXIMA = frozenset({"up to", "as many as", "as much as", "a maximum of", "at most", "no more than"})
+MAXIMA = frozenset({"up to", "as many as", "as much as", "a maximum of", "at most", "no more than", "not more than"})
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _HEDGE = "|".join(sorted((re.escape(h) for h in HEDGES), key=len, reverse=True))

@@ -302,7 +302,9 @@ def _agree_numbers(a: object, b: object) -> bool:
         return a.value <= b.value + max(slack, b.precision) and b.value <= a.value + max(slack, a.precision)
     if a.overlaps(b):
         return True
-    return abs(a.value - b.value) <= 0.02 * max(a.value, b.value)
+    if max(a.value, b.value) < 1000 and a.value.is_integer() and b.value.is_integer() and not (a.money or b.money):
+        return False  # a count of people or things stated exactly: 96 dead is not 97 dead
+    return abs(a.value - b.value) <= 0.02 * max(a.value, b.value)  # large or fractional figures, rounded
 
 
 def _same_figure(q: Quantity, r: Quantity) -> bool:
