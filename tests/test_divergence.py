@@ -1188,3 +1188,36 @@ def test_a_negated_upper_bound_is_a_lower_bound_and_exact_small_counts_must_matc
         "The Porthaven stadium crush of 1989 killed 97 people, the inquiry found.",
     )
     assert found(arts, "numeric_conflict") == []  # a hedged figure still allows the exact one
+
+
+def test_two_deadlines_must_both_agree_and_how_often_something_happened_is_a_figure() -> None:
+    arts = story(
+        "The Porthaven council wants written answers by May 1 and a closed briefing by May 31.",
+        "The Porthaven council wants written answers by May 10 and a closed briefing by May 31.",
+        "Written answers are due to the Porthaven council by May 10, and a closed briefing by May 31.",
+    )
+    (conflict,) = found(arts, "date_conflict")
+    assert conflict.articles[0] == "a0"
+    arts = story(
+        "It was the second time the Porthaven sea wall has been breached this winter, the council said.",
+        "It was the third time the Porthaven sea wall has been breached this winter, the council said.",
+        "The council said the Porthaven sea wall has now been breached three times this winter.",
+    )
+    (conflict,) = found(arts, "numeric_conflict")
+    assert conflict.articles[0] == "a0"
+
+
+def test_one_vague_role_word_fits_any_office_but_two_name_one() -> None:
+    arts = story(
+        "Mira Solberg, the council's high representative for harbour affairs, said the wall would be rebuilt.",
+        "Harbour affairs chief Mira Solberg said the wall would be rebuilt by spring.",
+        "Mira Solberg, the Porthaven harbour affairs chief, said the wall would be rebuilt.",
+    )
+    assert found(arts, "role_title") == []
+    arts = story(
+        "Mira Solberg, the county epidemiologist, said the outbreak was over.",
+        "Mira Solberg, chief medical executive of the county health board, said the outbreak was over.",
+        "The county's chief medical executive, Mira Solberg, said the outbreak was over.",
+    )
+    (conflict,) = found(arts, "role_title")
+    assert conflict.articles[0] == "a0"

@@ -135,6 +135,11 @@ _SEASON = re.compile(
     r"|(?P<b>spring|summer|autumn|fall|winter)\s+(?:of\s+)?\d{4})"
 )
 _MONTH = re.compile(rf"\b({'|'.join(MONTHS)})\b")
+_NTH_TIME = re.compile(
+    rf"\b(?:(?P<ord>{'|'.join(ORDINALS)})\s+time\b|(?P<n>\d+|{_NUMWORD})\s+times\b(?!\s+(?:as|more|less|higher|lower|"
+    r"larger|smaller|bigger|greater|faster|the|over|that|a|an|per)\b))",
+    re.IGNORECASE,
+)
 _ORDINAL_RUN = re.compile(rf"\b(?P<ord>{'|'.join(ORDINALS)})\s+(?:consecutive|straight)\s+(?P<unit>\w+)", re.I)
 _QUOTE = re.compile(
     r"[\"“](?P<d>[^\"“”]{8,}?)[\"”]"
@@ -510,6 +515,10 @@ def durations(sentence: str) -> tuple[tuple[float, str], ...]:
 def ordinals(sentence: str) -> tuple[tuple[int, str], ...]:
     """Ordinal counts of a thing: "fifth straight win" -> (5, "win"), "the 14th century" -> (14, "century")."""
     out = [(ORDINALS[m["ord"].lower()], m["unit"].lower()) for m in _ORDINAL_RUN.finditer(sentence)]
+    for m in _NTH_TIME.finditer(sentence):  # "the third time", "used three times": how often something happened
+        n = ORDINALS.get(m["ord"].lower()) if m["ord"] else _number(m["n"])
+        if n and n > 1:  # "for the first time" is mostly an idiom
+            out.append((int(n), "time"))
     for m in _CENTURY.finditer(sentence):
         out.append((int(m["n"]) if m["n"] else ORDINALS[m["word"].lower()], "century"))
     return tuple(out)

@@ -467,7 +467,7 @@ def _dates(story: AlignedStory, opts: Options) -> list[Divergence]:
                 return other, sim
 
             matches = _best_per_outlet(story, node, pick)
-            agree = _same_weekdays if key == "weekday" else _share_value
+            agree = _same_weekdays if key == "weekday" else _nested if key == "day" else _share_value
             against = [m for m in matches if not agree(values, m.value)]
             consensus = _consensus(against, agree)
             shown = _shown_weekdays if key == "weekday" else lambda v: "/".join(sorted(map(str, v)))
@@ -485,18 +485,31 @@ def _dates(story: AlignedStory, opts: Options) -> list[Divergence]:
                     agreeing = [m.sentence for m in matches if m is not lone]
                     note = f"{key}: {shown(lone.value)} vs {shown(values)}"
                     lone_found.setdefault((lone.sentence.node.id, key), _divergence(
-                        "date_conflict", [lone.sentence], [*node.members, *agreeing], note,
+                        _date_kind(key), [lone.sentence], [*node.members, *agreeing], note,
                         max_listed=opts.max_listed))  # fmt: skip
                 continue
             odd_seen.update((m.node.id, key) for m in node.members)
             note = f"{key}: {shown(values)} vs {shown(consensus[0].value)}"
-            out.append(_divergence("date_conflict", node.members, [m.sentence for m in consensus], note,
+            out.append(_divergence(_date_kind(key), node.members, [m.sentence for m in consensus], note,
                                    max_listed=opts.max_listed))  # fmt: skip
     return out + [d for k, d in lone_found.items() if k not in odd_seen]
 
 
+def _date_kind(key: str) -> str:
+    """How often something happened ("the second time", "used three times") is a figure; the rest is a date."""
+    return "numeric_conflict" if key == "ordinal:time" else "date_conflict"
+
+
 def _share_value(a: object, b: object) -> bool:
     return bool(a & b)  # type: ignore[operator]
+
+
+def _nested(a: object, b: object) -> bool:
+    """Calendar days agree when one sentence's days are among the other's: one may name fewer of them, but "by May 1
+    and May 31" does not agree with "by May 10 and May 31" for sharing the 31st."""
+    assert isinstance(a, frozenset)
+    assert isinstance(b, frozenset)
+    return a <= b or b <= a
 
 
 def _same_weekdays(a: object, b: object) -> bool:
@@ -776,7 +789,7 @@ def _quotes(story: AlignedStory, opts: Options) -> list[Divergence]:
 
 
 # -- titles -------------------------------------------------------------------------------
-GENERIC_ROLES = frozenset({"official", "aide", "officer", "leader", "head", "executive", "member", "vice"})
+GENERIC_ROLES = frozenset({"official", "aide", "officer", "leader", "head", "chief", "executive", "member", "vice"})
 
 
 def _same_role(a: object, b: object) -> bool:
@@ -790,7 +803,9 @@ def _same_role(a: object, b: object) -> bool:
     assert isinstance(a, frozenset)
     assert isinstance(b, frozenset)
     roles_a, roles_b = {r for r, _, _ in a}, {r for r, _, _ in b}
-    if roles_a <= GENERIC_ROLES or roles_b <= GENERIC_ROLES:
+    # one vague role word ("a Disney executive", "the EU's foreign policy chief") fits any office; two together
+    # ("chief medical executive") name one
+    if (roles_a <= GENERIC_ROLES and len(roles_a) == 1) or (roles_b <= GENERIC_ROLES and len(roles_b) == 1):
         return True
     return any(r == q and same_portfolio(pa, pb) and ra == rb for r, pa, ra in a for q, pb, rb in b)
 
