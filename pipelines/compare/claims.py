@@ -514,13 +514,18 @@ def durations(sentence: str) -> tuple[tuple[float, str], ...]:
 
 def ordinals(sentence: str) -> tuple[tuple[int, str], ...]:
     """Ordinal counts of a thing: "fifth straight win" -> (5, "win"), "the 14th century" -> (14, "century")."""
-    out = [(ORDINALS[m["ord"].lower()], m["unit"].lower()) for m in _ORDINAL_RUN.finditer(sentence)]
-    for m in _NTH_TIME.finditer(sentence):  # "the third time", "used three times": how often something happened
-        n = ORDINALS.get(m["ord"].lower()) if m["ord"] else _number(m["n"])
-        if n and n > 1:  # "for the first time" is mostly an idiom
-            out.append((int(n), "time"))
-    for m in _CENTURY.finditer(sentence):
-        out.append((int(m["n"]) if m["n"] else ORDINALS[m["word"].lower()], "century"))
+    lowered = sentence.lower()  # each pattern runs only where its key word stands (most sentences have none)
+    out = []
+    if "consecutive" in lowered or "straight" in lowered:
+        out += [(ORDINALS[m["ord"].lower()], m["unit"].lower()) for m in _ORDINAL_RUN.finditer(sentence)]
+    if "time" in lowered:
+        for m in _NTH_TIME.finditer(sentence):  # "the third time", "used three times": how often something happened
+            n = ORDINALS.get(m["ord"].lower()) if m["ord"] else _number(m["n"])
+            if n and n > 1:  # "for the first time" is mostly an idiom
+                out.append((int(n), "time"))
+    if "century" in lowered:
+        for m in _CENTURY.finditer(sentence):
+            out.append((int(m["n"]) if m["n"] else ORDINALS[m["word"].lower()], "century"))
     return tuple(out)
 
 
