@@ -1221,3 +1221,33 @@ def test_one_vague_role_word_fits_any_office_but_two_name_one() -> None:
     )
     (conflict,) = found(arts, "role_title")
     assert conflict.articles[0] == "a0"
+
+
+def test_a_reworded_quote_is_found_when_its_speaker_is_only_he_or_the_sentences_say_the_same() -> None:
+    arts = story(
+        "The new wall, the engineer said, “had a dramatic effect within two days,” he said.",
+        'The new wall, the engineer said, "had a transformative effect within 2 days," he said.',
+        "The new wall ‘had a transformative effect within 2 days,’ he said.",
+    )
+    (changed,) = found(arts, "quote_wording")
+    assert changed.articles[0] == "a0"
+    arts = story(
+        "‘It was a horrible night, and nothing like it has happened in the whole winter,’ said Ada Brisk of Porthaven.",
+        '"It was a terrible night, and there had never been anything like it in the entire winter," said Ada Brisk '
+        "of Porthaven.",
+        "“It was a terrible night, and there had never been anything like it in the entire winter,” said Ada Brisk "
+        "of Porthaven.",
+    )
+    (changed,) = found(arts, "quote_wording")
+    assert changed.articles[0] == "a0"
+    assert found(story("Two guards said “we opened two gates.”", "Two guards said “we opened 2 gates.”"),
+                 "quote_wording") == []  # fmt: skip
+
+
+def test_one_event_named_with_or_without_its_host_is_one_venue() -> None:
+    arts = story(
+        "“We were pulled into the harbour trade,” the Porthaven mayor said at Salesforce's Dreamforce conference.",
+        '"We were pulled into the harbour trade," the Porthaven mayor said at the Dreamforce conference.',
+        '"We were pulled into the harbour trade," said the Porthaven mayor at the Dreamforce conference.',
+    )
+    assert found(arts, "quote_attribution") == []

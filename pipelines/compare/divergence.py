@@ -649,9 +649,13 @@ def _wording(quote: Quote, cache: dict[str, tuple[str, ...]]) -> tuple[str, ...]
 
 
 def _norm_words(words: tuple[str, ...]) -> list[str]:
-    """Words with British and American spellings folded to one ("organisation", "defence", "colour")."""
+    """Words with British and American spellings folded to one ("organisation", "defence", "colour"), and numbers
+    in words as digits ("within two days" is "within 2 days")."""
     out: list[str] = []
     for w in words:
+        if w in NUMBER_WORDS:
+            out.append(str(NUMBER_WORDS[w]))
+            continue
         w = american_spelling(w.replace("’", "'"))
         out += [part for part in w.split("-") if part]
     return out
@@ -663,10 +667,18 @@ def _passages(words: tuple[str, ...], n: int) -> frozenset[tuple[str, ...]]:
 
 
 def _same_venue(a: object, b: object) -> bool:
-    """One venue named more or less fully is the same venue ("Fox News", "Fox News Sunday")."""
+    """One venue named more or less fully is the same venue ("Fox News", "Fox News Sunday", "at Dreamforce
+    conference", "at Salesforce's Dreamforce conference")."""
     assert isinstance(a, str)
     assert isinstance(b, str)
-    return a in b or b in a
+    if a in b or b in a:
+        return True
+    words_a, words_b = _venue_words(a), _venue_words(b)
+    return bool(words_a and words_b) and (words_a <= words_b or words_b <= words_a)
+
+
+def _venue_words(venue: str) -> frozenset[str]:
+    return frozenset(w.removesuffix("'s") for w in venue.split() if w not in ("at", "in", "on", "a", "an", "the"))
 
 
 def _name_words(name: str) -> frozenset[str]:
@@ -720,6 +732,11 @@ def _quotes(story: AlignedStory, opts: Options) -> list[Divergence]:
             x = parent[x]
         return x
 
+    def aligned(i: int, j: int) -> bool:
+        """Whether the sentences first carrying two quotes state the same thing."""
+        a, b = occurrences[distinct[entries[i]][0]][0], occurrences[distinct[entries[j]][0]][0]
+        return similarity(a.words, b.words) >= ALIGN_MIN
+
     def passages(quote: Quote, n: int) -> frozenset[tuple[str, ...]]:
         if (quote.text, n) not in grams:
             grams[quote.text, n] = _passages(_wording(quote, wordings), n)
@@ -736,13 +753,15 @@ def _quotes(story: AlignedStory, opts: Options) -> list[Divergence]:
             r = entries[j]
             share = count / max(1, min(len(wq), len(_quote_words(r, cache))))
             same_speaker = bool(_surname(q.speaker)) and _surname(q.speaker) == _surname(r.speaker)
-            if count < 3 and not same_speaker:
+            # a quote standing alone, or said by "he", has no speaker to tell it from another's: its passages must
+            unknown = not _surname(q.speaker) or not _surname(r.speaker)
+            if count < 3 and not same_speaker and not (unknown and passages(q, 4) & passages(r, 4)):
                 continue  # a short quote ("the fourth time I have been deported") is matched only to its speaker
             if share < QUOTE_SAME and not (same_speaker and share >= 0.3):
                 continue
             # the same quote keeps a passage of three or more words as it was; two different
-            # quotes of one speaker share words, not passages
-            size = 3 if share >= QUOTE_SAME and count >= 3 else 4
+            # quotes of one speaker share words, not passages, unless the two sentences say the same
+            size = 3 if (share >= QUOTE_SAME and count >= 3) or (same_speaker and aligned(i, j)) else 4
             if passages(q, size) & passages(r, size):
                 parent[find(i)] = find(j)
     components: dict[int, list[int]] = defaultdict(list)
