@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.compare.claims import durations, quantities, quotes, titles, venue_of
+from pipelines.compare.claims import durations, quantities, quotes, scores, titles, venue_of
 from pipelines.compare.divergence import analyse_story
 from pipelines.models import AccessState, Article
 
@@ -450,7 +450,8 @@ def test_two_titles_of_one_person_in_one_article_past_titles_and_synonyms_do_not
 def test_a_range_is_one_quantity_and_a_score_is_not_a_range(sentence: str, low: float, high: float) -> None:
     (q,) = quantities(sentence)
     assert (q.low, q.high) == (low, high)
-    assert len(quantities("the Lakers won 112-107 on Tuesday")) == 2
+    assert quantities("the Lakers won 112-107 on Tuesday") == ()  # a score, compared whole
+    assert scores("the Lakers won 112-107 on Tuesday") == {(112, 107)}
 
 
 def test_a_figure_inside_a_range_agrees_with_it_and_one_outside_does_not() -> None:
@@ -1251,3 +1252,20 @@ def test_one_event_named_with_or_without_its_host_is_one_venue() -> None:
         '"We were pulled into the harbour trade," said the Porthaven mayor at the Dreamforce conference.',
     )
     assert found(arts, "quote_attribution") == []
+
+
+def test_game_scores_are_compared_whole_and_ranges_in_a_unit_keep_it() -> None:
+    assert scores("The Chiefs won 24-14, sending the Chargers to 4-7.") == {(24, 14), (7, 4)}
+    assert scores("At 4-7, the Chargers are out.") == {(7, 4)}
+    assert scores("Between 20-30 people were hurt.") == frozenset()
+    assert [q.value for q in quantities("The Chiefs won 24-14.")] == []  # not two figures 24 and 14
+    (wait,) = quantities("There was a 20-30 minute wait.")
+    assert (wait.low, wait.high) == (1200, 1800)
+    arts = story(
+        "Porthaven won the harbour cup final 4-0 on Monday, with two goals from its captain.",
+        "Porthaven won the harbour cup final 6-0 on Monday, with two goals from its captain.",
+        "Porthaven beat Lowmouth 6-0 in Monday's harbour cup final, its captain scoring twice.",
+    )
+    (conflict,) = found(arts, "numeric_conflict")
+    assert conflict.articles[0] == "a0"
+    assert "4-0" in conflict.note

@@ -39,6 +39,7 @@ from pipelines.compare.claims import (
     is_media,
     number_tokens,
     read,
+    score_tokens,
     sentence_subject,
     speakers,
 )
@@ -139,7 +140,7 @@ class AlignedStory:
             node = by_text.get(key)
             if node is None:
                 facts = read(key)
-                words = frozenset(content_words(key)) | number_tokens(facts.quantities)
+                words = frozenset(content_words(key)) | number_tokens(facts.quantities) | score_tokens(facts.scores)
                 node = Node(len(self.nodes), key, words, facts, entities(key))
                 by_text[key] = node
                 self.nodes.append(node)

@@ -94,6 +94,8 @@ _MEASURE = re.compile(
     rf"(?:\s+and\s+(?P<plus>\d+|{_NUMWORD})\s+seconds?\b)?",
     re.IGNORECASE,
 )
+_BASE_UNITS = frozenset(name for _, name in MEASURES.values())
+_RANGE_AHEAD = re.compile(rf"\s?(?:[-–]|to|and)\s?(?:\d[\d,.]*|{_NUMWORD})\b")
 _A_MEASURE = re.compile(r"\b(a|one) (minute|second|kilometre|kilometer|metre|meter|kilogram)\b", re.IGNORECASE)
 _ANY_FIGURE = re.compile(rf"\d|\b(?:{_NUMWORD}|dozen|thousand)\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
@@ -271,6 +273,7 @@ class Facts:
     venue: str = ""
     ages: tuple[tuple[str, int], ...] = ()  # (surname, or "" for "the 48-year-old", age in years)
     days: frozenset[str] = frozenset()  # calendar days named ("July 7", "7 July" -> "jul-07")
+    scores: frozenset[tuple[int, int]] = frozenset()  # game scores and records, (higher, lower)
 
 
 def content_words(text: str) -> set[str]:
@@ -372,6 +375,14 @@ def quantities(sentence: str) -> tuple[Quantity, ...]:
         value *= scale
         unit = _unit_words(tail)
         measure = _MEASURE.match(masked, m.end("num"))
+        ahead = None if measure else _RANGE_AHEAD.match(masked, m.end("num"))
+        if ahead and not m["cur"] and not m["pct"]:
+            # the low end of a range in a unit named after the high end ("20-30 minutes"): the same unit
+            low_measure = _MEASURE.match(masked, ahead.end())
+            if low_measure:
+                factor, name = MEASURES[low_measure["unit"].lower()]
+                value *= factor
+                unit = [name]
         if measure and not m["cur"] and not m["pct"]:
             # one measure in one unit: "1.34 km" is "1,340 metres", "a minute and 45 seconds" is "105 seconds"
             factor, name = MEASURES[measure["unit"].lower()]
@@ -433,7 +444,8 @@ def _ranges(found: list[Quantity], spans: list[tuple[int, int]], masked: str) ->
             joined = _RANGE_GAP.fullmatch(gap) is not None
             if joined and "and" in gap.lower():
                 joined = masked[:start].rstrip().lower().endswith("between")
-            if joined and q.value < r.value and q.percent == r.percent and q.money == r.money and r.value < 1900:
+            not_years = r.value < 1900 or bool(r.unit & _BASE_UNITS)  # "1990-2000" is no range, "2 to 3 km" is
+            if joined and q.value < r.value and q.percent == r.percent and q.money == r.money and not_years:
                 text = masked[start : spans[i + 1][1]]
                 middle = (q.low + r.high) / 2 if r.high != float("inf") else q.low
                 out.append(replace(r, value=middle, low=q.low, hedge="range", text=text))
@@ -478,6 +490,12 @@ def number_tokens(quantities: tuple[Quantity, ...]) -> frozenset[str]:
     return frozenset(tokens + ["#" + t for t in tokens])
 
 
+def score_tokens(pairs: frozenset[tuple[int, int]]) -> frozenset[str]:
+    """Scores as alignment tokens, weighing two words like figures ("#24-14", "##24-14")."""
+    tokens = [f"#{a}-{b}" for a, b in pairs]
+    return frozenset(tokens + ["#" + t for t in tokens])
+
+
 def _first_words(text: str, n: int) -> list[str]:
     """The first content words after a figure, up to the next punctuation: the counted thing."""
     return _ordered_content(re.split(r"[,.;:()]", text, maxsplit=1)[0])[:n]
@@ -488,10 +506,40 @@ def _last_words(text: str, n: int) -> list[str]:
 
 
 def _mask(sentence: str) -> str:
-    """Blank out clock times and day-of-month numbers so they are not read as quantities."""
+    """Blank out clock times, day-of-month numbers and game scores so they are not read as quantities."""
     for pattern in (_CLOCK, _DATE_NUMBER):
         sentence = pattern.sub(lambda m: " " * len(m.group()), sentence)
+    if _GAME.search(sentence):
+        sentence = _SCORE.sub(lambda m: " " * len(m.group()), sentence)
     return sentence
+
+
+def scores(sentence: str) -> frozenset[tuple[int, int]]:
+    """Game scores and win-loss records ("won 24-14", "a 4-0 victory", "At 4-7, the Chargers"), each as (higher,
+    lower): who scored which is told by the words, not the order.
+
+    In a sentence about a game every pair of figures is one; elsewhere a pair followed by a counted thing
+    ("20-30 people") or after "aged", "between" or "from" is a range.
+    """
+    game = bool(_GAME.search(sentence))
+    out = set()
+    for m in _SCORE.finditer(sentence):
+        if not game and (_COUNTED_AFTER.match(sentence, m.end()) or _RANGE_BEFORE.search(sentence, 0, m.start())):
+            continue
+        a, b = int(m["a"]), int(m["b"])
+        out.add((max(a, b), min(a, b)))
+    return frozenset(out)
+
+
+# a sentence about a game: a pair of figures in it is a score, not a range ("between 20-30 people")
+_GAME = re.compile(
+    r"\b(?:won|wins?|winning|beat|beats|beating|defeat(?:ed|s)?|victory|victories|lost|loss|losses|losing|draw|drew|"
+    r"routed|edged|thrashed|triumph|score[sd]?|scoreline|game|match|final|record)\b",
+    re.IGNORECASE,
+)
+_COUNTED_AFTER = re.compile(r"\s+(?!(?:in|on|at|to|over|against|with|and|for|after|before|by|as|the)\b)[A-Za-z]")
+_RANGE_BEFORE = re.compile(r"\b(?:aged|ages|between|from|of)\s+$", re.IGNORECASE)
+_SCORE = re.compile(r"(?<![\d.,$£€-])\b(?P<a>\d{1,3})\s?[-–]\s?(?P<b>\d{1,3})\b(?![-–]?\d|\s*(?:%|percent|per cent))")
 
 
 def durations(sentence: str) -> tuple[tuple[float, str], ...]:
@@ -926,6 +974,7 @@ def read(sentence: str, previous_speaker: str = "") -> Facts:
         venue=venue_of(sentence),
         ages=ages(sentence),
         days=month_days(sentence),
+        scores=scores(sentence),
     )
 
 

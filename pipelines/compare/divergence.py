@@ -441,6 +441,8 @@ def _date_keys(facts: Facts) -> dict[str, frozenset[object]]:
         keys[f"ordinal:{unit}"] = frozenset([n])
     if facts.years:
         keys["year"] = facts.years
+    if facts.scores:
+        keys["score"] = facts.scores
     return keys
 
 
@@ -467,10 +469,10 @@ def _dates(story: AlignedStory, opts: Options) -> list[Divergence]:
                 return other, sim
 
             matches = _best_per_outlet(story, node, pick)
-            agree = _same_weekdays if key == "weekday" else _nested if key == "day" else _share_value
+            agree = _same_weekdays if key == "weekday" else _nested if key in ("day", "score") else _share_value
             against = [m for m in matches if not agree(values, m.value)]
             consensus = _consensus(against, agree)
-            shown = _shown_weekdays if key == "weekday" else lambda v: "/".join(sorted(map(str, v)))
+            shown = _shown_weekdays if key == "weekday" else _shown_scores if key == "score" else _shown
             if not _majority_against(story, node, matches, consensus, agree):
 
                 def gives(article: str, value: object, key: str = key, agree: Callable = agree,  # type: ignore[type-arg]
@@ -496,8 +498,9 @@ def _dates(story: AlignedStory, opts: Options) -> list[Divergence]:
 
 
 def _date_kind(key: str) -> str:
-    """How often something happened ("the second time", "used three times") is a figure; the rest is a date."""
-    return "numeric_conflict" if key == "ordinal:time" else "date_conflict"
+    """How often something happened ("the second time", "used three times") and a game's score are figures; the
+    rest are dates."""
+    return "numeric_conflict" if key in ("ordinal:time", "score") else "date_conflict"
 
 
 def _share_value(a: object, b: object) -> bool:
@@ -529,6 +532,16 @@ def _same_weekdays(a: object, b: object) -> bool:
     if verdicts:
         return all(verdicts)
     return bool({day for day, _ in a} & {day for day, _ in b})
+
+
+def _shown(values: object) -> str:
+    assert isinstance(values, frozenset)
+    return "/".join(sorted(map(str, values)))
+
+
+def _shown_scores(values: object) -> str:
+    assert isinstance(values, frozenset)
+    return "/".join(f"{a}-{b}" for a, b in sorted(values))
 
 
 def _shown_weekdays(days: object) -> str:
