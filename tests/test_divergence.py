@@ -1269,3 +1269,17 @@ def test_game_scores_are_compared_whole_and_ranges_in_a_unit_keep_it() -> None:
     (conflict,) = found(arts, "numeric_conflict")
     assert conflict.articles[0] == "a0"
     assert "4-0" in conflict.note
+
+
+def test_a_quotation_of_several_sentences_is_compared_sentence_by_sentence() -> None:
+    pieces = quotes("“The sea wall will hold this winter. We have enough stone to finish the wall by March,” Ruiz said.")
+    assert [q.text for q in pieces] == ["The sea wall will hold this winter", "We have enough stone to finish the wall by March"]
+    assert {q.speaker for q in pieces} == {"Ruiz"}
+    arts = story(
+        "“The sea wall will hold this winter. We have enough stone to finish the wall by March,” Ruiz said.",
+        '"We have enough stone to finish the wall by March," said the engineer in Porthaven.',
+        '"We have enough rock to finish the wall by March," said the engineer in Porthaven.',
+        '"We have enough stone to finish the wall by March." The engineer spoke in Porthaven on Monday.',
+    )
+    (changed,) = found(arts, "quote_wording")
+    assert changed.articles[0] == "a2"

@@ -605,8 +605,17 @@ def quotes(sentence: str, previous_speaker: str = "") -> tuple[Quote, ...]:
         # a joined quotation names its speaker between its parts; a speech verb inside the quoted words is the
         # speaker's own ("Trump says he wants to run the nation ...," said Bloomberg)
         speaker = _speaker(between or sentence[end:], sentence[:start]) or previous_speaker
-        out.append(Quote(text=text, words=words, speaker=speaker, venue=venue))
+        # a quotation of several sentences is compared sentence by sentence: another outlet may quote only one
+        pieces = [p.strip(" ,.") for p in _QUOTED_SENTENCE.split(text)] if not between else [text]
+        if len(pieces) > 1 and all(len(_WORD.findall(p)) >= 4 for p in pieces):
+            out += [Quote(text=p, words=tuple(w.lower() for w in _WORD.findall(p)), speaker=speaker, venue=venue)
+                    for p in pieces]  # fmt: skip
+        else:
+            out.append(Quote(text=text, words=words, speaker=speaker, venue=venue))
     return tuple(out)
+
+
+_QUOTED_SENTENCE = re.compile(r"(?<=[a-z0-9][.!?])\s+(?=[A-Z])")
 
 
 # the attribution that breaks a quotation in two: ', he declared, ' / ', said Ms Ruiz, '
