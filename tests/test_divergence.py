@@ -1272,8 +1272,12 @@ def test_game_scores_are_compared_whole_and_ranges_in_a_unit_keep_it() -> None:
 
 
 def test_a_quotation_of_several_sentences_is_compared_sentence_by_sentence() -> None:
-    pieces = quotes("“The sea wall will hold this winter. We have enough stone to finish the wall by March,” Ruiz said.")
-    assert [q.text for q in pieces] == ["The sea wall will hold this winter", "We have enough stone to finish the wall by March"]
+    said = "“The sea wall will hold this winter. We have enough stone to finish the wall by March,” Ruiz said."
+    pieces = quotes(said)
+    assert [q.text for q in pieces] == [
+        "The sea wall will hold this winter",
+        "We have enough stone to finish the wall by March",
+    ]
     assert {q.speaker for q in pieces} == {"Ruiz"}
     arts = story(
         "“The sea wall will hold this winter. We have enough stone to finish the wall by March,” Ruiz said.",
