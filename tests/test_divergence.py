@@ -1287,3 +1287,12 @@ def test_a_quotation_of_several_sentences_is_compared_sentence_by_sentence() -> 
     )
     (changed,) = found(arts, "quote_wording")
     assert changed.articles[0] == "a2"
+
+
+def test_a_figure_another_outlet_gives_beside_the_same_figure_here_is_not_this_figure_s_counterpart() -> None:
+    arts = story(
+        "The Porthaven ferry has 355 horsepower, goes from 0 to 62 mph in 6.6 seconds and has a top speed of 124 mph.",
+        "The Porthaven ferry has 355 horsepower and a 0-62 mph time of 6.6 seconds.",
+        "With 355 horsepower, the Porthaven ferry covers 0-62 mph in 6.6 seconds.",
+    )
+    assert found(arts, "numeric_conflict") == []
