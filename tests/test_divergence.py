@@ -1296,3 +1296,15 @@ def test_a_figure_another_outlet_gives_beside_the_same_figure_here_is_not_this_f
         "With 355 horsepower, the Porthaven ferry covers 0-62 mph in 6.6 seconds.",
     )
     assert found(arts, "numeric_conflict") == []
+
+
+def test_a_sourced_plan_needs_fewer_words_of_its_own_to_be_an_uncorroborated_claim() -> None:
+    lede = "The Porthaven ferry line ordered six new hybrid ferries from a Norwegian yard on Monday."
+    others = [f"{lede} The ferries replace ageing diesel boats.", f"{lede} The hybrid ferries replace diesel boats."]
+    # a third of its words are its own, the rest stand in other outlets' sentences
+    plan = ("Porthaven hybrid ferry owners said they expect the county museum volunteers to hire fishing crews as "
+            "deckhands.")  # fmt: skip
+    (claim,) = found(story(f"{lede} {plan}", *others), "uncorroborated")
+    assert "expect the county museum" in claim.evidence["a0"]
+    view = "Porthaven hybrid ferry owners said they liked the county museum volunteers and fishing crews as deckhands."
+    assert found(story(f"{lede} {view}", *others), "uncorroborated") == []
