@@ -52,6 +52,9 @@ ROLE_WORDS = _words(
     quarterback linebacker lineman receiver cornerback guard center centre forward defender midfielder striker
     goalkeeper goalie pitcher catcher shortstop winger defenseman ceo coo cfo cto cio epidemiologist strategist
     trader scientist researcher
+    engineer lecturer teacher nurse surgeon physician psychiatrist psychologist historian journalist reporter
+    photographer producer architect accountant detective constable sheriff pilot bishop priest imam rabbi pastor
+    dean principal
     """
 )
 

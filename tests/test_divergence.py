@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.compare.claims import durations, quantities, quotes, scores, titles, venue_of
+from pipelines.compare.claims import durations, portfolio, quantities, quotes, scores, titles, venue_of
 from pipelines.compare.divergence import analyse_story
 from pipelines.models import AccessState, Article
 
@@ -1308,3 +1308,48 @@ def test_a_sourced_plan_needs_fewer_words_of_its_own_to_be_an_uncorroborated_cla
     assert "expect the county museum" in claim.evidence["a0"]
     view = "Porthaven hybrid ferry owners said they liked the county museum volunteers and fishing crews as deckhands."
     assert found(story(f"{lede} {view}", *others), "uncorroborated") == []
+
+
+def test_thousands_set_off_by_spaces_are_one_figure() -> None:
+    (followers,) = quantities("On 30 June she posted to some 124 000 followers.")
+    assert followers.value == 124_000
+    assert [q.value for q in quantities("In 2020 100 people came.")] == [100]
+
+
+def test_a_short_sentence_of_a_quotation_is_compared_within_it() -> None:
+    (quote,) = quotes("‘Our mayor passed on young in mind and heart. He died in service,’ Ruiz said.")
+    assert quote.text.endswith("He died in service")
+    arts = story(
+        "‘Our mayor passed on young in mind and heart. He died in service,’ Ruiz said in Porthaven.",
+        "“Our mayor passed on young in mind and heart. He died on duty,” Ruiz said in Porthaven.",
+        '"Our mayor passed on young in mind and heart. He died on duty," Ruiz said in Porthaven.',
+    )
+    (changed,) = found(arts, "quote_wording")
+    assert changed.articles[0] == "a0"
+
+
+def test_titles_of_occupations_ranks_before_the_body_and_ages_beside_the_name() -> None:
+    assert titles("Its chief executive, Tyler Mac, said so.") == {"Mac": "chief executive"}
+    assert titles("The witness, deputy Harbour head Maj-Gen Ola Brisk, spoke.") == {"Brisk": "deputy Harbour head"}
+    assert titles("They were Ada Weir, 60, a mechanical engineer from Porthaven.")["Weir"].startswith("mechanical")
+    assert portfolio("a 28-year-old photographer for the Porthaven Post") == frozenset()
+    arts = story(
+        "Civil engineer Ada Weir, 60, climbed onto the Porthaven stage, police said.",
+        "Mechanical engineer Ada Weir, 60, climbed onto the Porthaven stage, police said.",
+        "Police said Ada Weir, 60, a mechanical engineer, climbed onto the Porthaven stage.",
+    )
+    (conflict,) = found(arts, "role_title")
+    assert conflict.articles[0] == "a0"
+    arts = story(
+        "Harbour chief Maj-Gen Ola Brisk was the first witness in the Porthaven trial.",
+        "Deputy Harbour chief Maj-Gen Ola Brisk was the first witness in the Porthaven trial.",
+        "The first witness in the Porthaven trial, Harbour chief Maj-Gen Ola Brisk, spoke for an hour.",
+    )
+    (conflict,) = found(arts, "role_title")
+    assert conflict.articles[0] == "a1"
+    arts = story(
+        "Porthaven Post Editor-in-Chief Ben Okafor said the paper stands by its report.",
+        "The Porthaven Post stood by its report, its editor, Ben Okafor, said.",
+        "Ben Okafor, the Porthaven Post's editor, said the paper stands by its report.",
+    )
+    assert found(arts, "role_title") == []

@@ -71,7 +71,8 @@ _WORDS_NUMBER = (
 )
 _QUANTITY = re.compile(
     rf"(?:\b(?P<hedge>{_HEDGE})\s+)?(?P<cur>[$€£¥₹]|\bRs\.?\s?|\bINR\s?)?"
-    rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?"
+    # thousands set off by commas, or by spaces as in much of the world ("124 000")
+    rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+(?![\d,.])|\d+(?:\.\d+)?"
     rf"|{_WORDS_NUMBER}(?:[-\s]and[-\s]a[-\s]half)?|(?:half )?a dozen)(?P<short>bn|mn|tn|m|k)?(?![A-Za-z])"
     rf"(?P<pct>\s?%|\s?percent|\s?per cent)?"
     rf"(?:\s+(?P<scale>thousand|lakh|million|crore|billion|trillion))?"
@@ -286,8 +287,13 @@ def content_words(text: str) -> set[str]:
     return out
 
 
+_SPACED_THOUSANDS = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3})")
+
+
 def _number(text: str) -> float | None:
-    t = text.lower().replace(",", "").replace("-and-a-half", " and a half")
+    t = re.sub(r"(?<=\d)[ \u00a0\u202f](?=\d{3})", "", text.lower().replace(",", "")).replace(
+        "-and-a-half", " and a half"
+    )
     if t in ("a dozen", "half a dozen"):
         return 12.0 if t == "a dozen" else 6.0
     if " hundred" in t or " thousand" in t:
@@ -607,7 +613,8 @@ def quotes(sentence: str, previous_speaker: str = "") -> tuple[Quote, ...]:
         speaker = _speaker(between or sentence[end:], sentence[:start]) or previous_speaker
         # a quotation of several sentences is compared sentence by sentence: another outlet may quote only one
         pieces = [p.strip(" ,.") for p in _QUOTED_SENTENCE.split(text)] if not between else [text]
-        if len(pieces) > 1 and all(len(_WORD.findall(p)) >= 4 for p in pieces):
+        # a short sentence ("He died on duty.") is compared within the quotation: alone it says too little
+        if len(pieces) > 1 and all(len(_WORD.findall(p)) >= QUOTED_SENTENCE_MIN for p in pieces):
             out += [Quote(text=p, words=tuple(w.lower() for w in _WORD.findall(p)), speaker=speaker, venue=venue)
                     for p in pieces]  # fmt: skip
         else:
@@ -615,6 +622,7 @@ def quotes(sentence: str, previous_speaker: str = "") -> tuple[Quote, ...]:
     return tuple(out)
 
 
+QUOTED_SENTENCE_MIN = 6  # words of each sentence of a quotation for them to be compared one by one
 _QUOTED_SENTENCE = re.compile(r"(?<=[a-z0-9][.!?])\s+(?=[A-Z])")
 
 
@@ -752,13 +760,15 @@ def venue_of(sentence: str) -> str:
 
 _APPOSITIVE = re.compile(
     # "Silvia S. Martins, an associate professor", "Brian Babin (R-Texas), chairman of", "Giggs, the Wales manager,"
-    rf"(?P<name>[{_UPPER}][a-zà-ÿ]+(?:\s+(?:[A-Z]\.|[{_UPPER}][\w'’-]+)){{0,3}})(?:\s+\([^()]{{1,30}}\))?,\s+"
+    rf"(?P<name>[{_UPPER}][a-zà-ÿ]+(?:\s+(?:[A-Z]\.|[{_UPPER}][\w'’-]+)){{0,3}})(?:\s+\([^()]{{1,30}}\))?"
+    r"(?:,\s+\d{1,3})?,\s+"  # an age between the name and the title: "Richard Weir, 60, a mechanical engineer"
     r"(?P<title>(?:the\s+|an?\s+)?[^,;]{3,80}?)(?:[,;]|\.?$)"
 )
 # "the Senate Leader, Ahmad Lawan,": a title set off before the name
 _TITLE_FIRST = re.compile(
-    rf"\b[Tt]he\s+(?P<title>(?:[A-Z][\w'’-]*\s+){{0,3}}[A-Z][\w'’-]*),\s+(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}}),"
-)
+    rf"\b(?:[Tt]he|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)\s+(?P<title>(?:[\w'’-]+\s+){{0,3}}[\w'’-]+),\s+"
+    rf"(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}})(?:,|\s+(?:said|says|told|who)\b)"
+)  # "the Senate Leader, Ahmad Lawan,", "Its chief executive, Tyler MacDonald, said"
 # "Chad Wolf is now acting Homeland Security secretary", "Wolf has been named acting secretary"
 _TITLE_PREDICATE = re.compile(
     rf"\b(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}})\s+(?:is|was|has been|had been|became|becomes)\s+"
@@ -832,6 +842,8 @@ def portfolio(title: str) -> frozenset[str]:
             continue
         if word.isupper() or "." in word.rstrip("."):
             continue  # an initialism ("RNC", "N.A.A.C.P.") cannot be compared with the name it stands for
+        if any(c.isdigit() for c in word):
+            continue  # an age or a count describes the person, not the office ("a 28-year-old photographer")
         if len(w) > 2 and not _DEMONYM.search(w) and w not in STOPWORDS:
             out.add(american_spelling(w))
     return frozenset(out)
@@ -857,7 +869,9 @@ _NOT_PORTFOLIO = frozenset({
 _ROLE_SYNONYMS = {
     "attorney": "lawyer", "counsel": "lawyer", "spokeswoman": "spokesman", "spokesperson": "spokesman",
     "chairwoman": "chairman", "chair": "chairman", "advisor": "adviser", "researcher": "scientist",
+    "editor-in-chief": "editor",
 }  # fmt: skip
+_RANK_WORDS = frozenset({"deputy", "vice", "assistant", "associate", "acting", "interim", "former"})
 _CLAUSE_WORDS = frozenset({"who", "which", "that", "whose", "when", "where", "is", "was", "were", "are", "has",
                            "have", "had", "says", "said", "claim", "claims"})  # fmt: skip
 
@@ -915,6 +929,8 @@ def titles(sentence: str) -> dict[str, str]:
                 k -= 1
             if k >= 0 and tokens[k][:1].isupper() and lead:
                 lead.insert(0, tokens[k])  # the organisation: "Thunder general manager"
+                if k >= 1 and tokens[k - 1].lower() in _RANK_WORDS:
+                    lead.insert(0, tokens[k - 1])  # and a rank before it: "deputy Hawks head"
             words = lead + title
             if any(_is_role(w) for w in words):
                 before = _title_words(" ".join(words))

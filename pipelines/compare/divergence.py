@@ -839,10 +839,14 @@ def _same_role(a: object, b: object) -> bool:
     assert isinstance(a, frozenset)
     assert isinstance(b, frozenset)
     roles_a, roles_b = {r for r, _, _ in a}, {r for r, _, _ in b}
-    # one vague role word ("a Disney executive", "the EU's foreign policy chief") fits any office; two together
-    # ("chief medical executive") name one
-    if (roles_a <= GENERIC_ROLES and len(roles_a) == 1) or (roles_b <= GENERIC_ROLES and len(roles_b) == 1):
-        return True
+    # one vague role word ("a Disney executive", "the EU's foreign policy chief") fits any office of the same rank;
+    # two together ("chief medical executive") name one
+    vague_a = roles_a <= GENERIC_ROLES and len(roles_a) == 1
+    vague_b = roles_b <= GENERIC_ROLES and len(roles_b) == 1
+    if vague_a or vague_b:
+        # ... except the same vague word at another rank: "deputy Hawks head" is not the Hawks head
+        same_word = [(ra, rb) for r, _, ra in a for q, _, rb in b if r == q]
+        return not same_word or any(ra == rb for ra, rb in same_word)
     return any(r == q and same_portfolio(pa, pb) and ra == rb for r, pa, ra in a for q, pb, rb in b)
 
 
