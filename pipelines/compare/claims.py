@@ -6,12 +6,15 @@ re-uploads, unmaintained or of unknown origin, are), and stanza, flair and GLiNE
 models from a hub at run time, which a crawler host or CI without Internet access cannot do.
 What is compared here is written in a small number of surface forms that rules read exactly and
 fast (tens of thousands of sentences per second on one core): figures with their hedges and the
-thing they count ("nearly 300 school districts", "sixty-four trucks"), weekday and month names
-and durations ("a 60-day truce"), quoted words in straight or curly, double or single marks with
-the speaker and venue around them ("Quinlan ... said, 'we won't roll the dice'", "told Fox
-News"), and the title in front of or after a name ("Defence Minister Israel Katz", "Dan McDowell,
-InfoNation's chief economist"). A model would mainly help with speakers named only by role or
-pronoun; :mod:`pipelines.compare.align` resolves those within the article, conservatively.
+thing they count ("nearly 300 school districts", "six hundred drones", "124 000 followers"), one
+measure in several units ("1.34 km" is "1,340 metres", "a minute and 45 seconds" is "105 seconds"),
+game scores read whole ("won 24-14"), weekday, month and season names and durations ("a 60-day
+truce"), quoted words in straight or curly, double or single marks with the speaker and venue
+around them ("Quinlan ... said, 'we won't roll the dice'", "told Fox News"), and the title in
+front of, after or stated of a name ("Defence Minister Israel Katz", "Dan McDowell, InfoNation's
+chief economist", "Wolf is now acting secretary"). A model would mainly help with speakers named
+only by role or pronoun; :mod:`pipelines.compare.align` resolves those within the article,
+conservatively.
 """
 
 from __future__ import annotations

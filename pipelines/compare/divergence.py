@@ -10,11 +10,14 @@ The method, in one pass over a story:
    articles that say the same thing (:mod:`pipelines.compare.align`; no all-pairs comparison).
 3. Aligned facts are compared (the same figure, the same quote, the same person's title); the
    outlet that departs from the others is the divergent one. With only two outlets, both are
-   named. Votes are counted per outlet, so an outlet with several articles votes once.
+   named. Votes are counted per outlet, so an outlet with several articles votes once. A figure
+   or date is compared from both sides: the odd sentence may be worded too differently to find
+   its peers, while they find it.
 4. A fact most comparable outlets state that a fully readable news article leaves out (a whole
-   statement, or a thing they name that it drops from sentences that otherwise match) is an
-   omission; a substantive claim of fact nobody else states is uncorroborated; wording an outlet
-   uses for the story's actors and events that the others do not is framing
+   statement, or a thing they name that it drops from sentences that otherwise match, unless the
+   thing is one of English's everyday words by the wordfreq tables) is an omission; a
+   substantive claim of fact nobody else states is uncorroborated; wording an outlet uses for
+   the story's actors and events that the others do not is framing
    (:mod:`pipelines.compare.framing`); a revision that changes a figure, a quote or a date is a
    stealth edit; the outlet that stated a claim an hour or more before anyone else is its first
    report.
