@@ -351,10 +351,10 @@ def _numeric(story: AlignedStory, opts: Options) -> list[Divergence]:
             own_figures = {w for w in node.words if w.startswith("#")} - number_tokens((q,))
             # a figure of the other sentence that this sentence also gives is the counterpart of that one ("0-62 mph"
             # beside "0 to 62 mph ... a top speed of 124 mph"), not of this one
-            others = [x for x in node.facts.quantities if x is not q and not x.quoted]
+            siblings = [x for x in node.facts.quantities if x is not q and not x.quoted]
 
             def pick(t: Sentence, sim: float, q: Quantity = q, node: Node = node, figures: set[str] = own_figures,
-                     others: list[Quantity] = others) -> tuple[object, float] | None:  # fmt: skip
+                     siblings: list[Quantity] = siblings) -> tuple[object, float] | None:  # fmt: skip
                 if not _same_subject(node, t.node):
                     return None
                 # a related sentence giving this very figure agrees, whatever it names beside it ("the last three
@@ -365,7 +365,7 @@ def _numeric(story: AlignedStory, opts: Options) -> list[Divergence]:
                 # in a sentence stating the same fact, the same counted thing at any magnitude
                 aligned = sim >= ALIGN_MIN and bool(q.unit)
                 found = [r for r in t.facts.quantities if q.same_thing(r, any_magnitude=aligned) and not r.quoted
-                         and not any(_same_figure(x, r) for x in others)]  # fmt: skip
+                         and not any(_same_figure(x, r) for x in siblings)]  # fmt: skip
                 if not found:
                     return None
                 # the sentence may give this figure beside another of the same thing ("2.5 million of the 9 million
