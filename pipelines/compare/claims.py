@@ -290,13 +290,11 @@ def content_words(text: str) -> set[str]:
     return out
 
 
-_SPACED_THOUSANDS = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3})")
+_SPACED_THOUSANDS = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3})")  # "124 000" is 124000
 
 
 def _number(text: str) -> float | None:
-    t = re.sub(r"(?<=\d)[ \u00a0\u202f](?=\d{3})", "", text.lower().replace(",", "")).replace(
-        "-and-a-half", " and a half"
-    )
+    t = _SPACED_THOUSANDS.sub("", text.lower().replace(",", "")).replace("-and-a-half", " and a half")
     if t in ("a dozen", "half a dozen"):
         return 12.0 if t == "a dozen" else 6.0
     if " hundred" in t or " thousand" in t:
