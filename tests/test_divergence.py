@@ -1076,6 +1076,8 @@ def test_settings_named_with_the_or_a_possessive_are_venues() -> None:
     assert venue_of("Claure said in the email.") == venue_of("Claure said in an e-mail.") == "in a statement"
     assert venue_of("Halley wrote in a note to clients.") == "in a note"
     assert venue_of("She said in her speech.") == "in a speech"
+    assert venue_of("He said by telephone.") == venue_of("He said when reached by phone.") == "in a phone interview"
+    assert venue_of("He told a press briefing at the harbour.") == venue_of("He said at a briefing.") == "in a briefing"
 
 
 def test_titles_set_off_before_the_name_stated_as_a_predicate_or_cut_by_a_clause_are_read() -> None:

@@ -177,15 +177,16 @@ _VENUE = re.compile(
     r"|(?P<kind>in (?:an?|the|his|her|its|their) (?:press conference|(?:written |joint )?statement|news conference|"
     r"briefing|closed-door meeting|speech|(?:social media |blog )?post|letter|memo|radio interview|"
     r"television interview|tweet|video|e-?mail|(?:court )?filing|testimony|news release|press release|podcast|"
-    r"(?:research |client )?note)|outside [A-Z][\w ]{2,40}|"
-    r"(?:at|during|told) (?:an?|the) (?:rally|news conference|press conference|briefing|hearing|summit|town hall|"
-    r"forum))",
+    r"(?:research |client )?note|(?:tele)?phone (?:interview|call))|outside [A-Z][\w ]{2,40}|"
+    r"(?:at|during|told) (?:an?|the) (?:rally|news conference|press conference|(?:press |news )?briefing|hearing|"
+    r"summit|town hall|forum)|(?:by|over the|when reached by) (?:tele)?phone)",
 )
 # settings written in several ways that are the same setting
 _VENUE_KINDS = {
     "written statement": "statement", "joint statement": "statement", "news release": "statement",
     "press release": "statement", "press conference": "news conference", "social media post": "post",
     "blog post": "post", "court filing": "filing", "email": "statement",  # a statement is often sent by email
+    "press briefing": "briefing", "news briefing": "briefing",
 }  # fmt: skip
 
 
@@ -747,6 +748,8 @@ def venue_of(sentence: str) -> str:
                 continue
             plain = re.sub(r"^(?:in|at|during|told) (?:an?|the|his|her|its|their) ", "", kind)
             plain = plain.replace("e-mail", "email")
+            if "phone" in plain:
+                plain = "phone interview"  # "by telephone", "when reached by phone", "in a phone call"
             setting = setting or "in a " + _VENUE_KINDS.get(plain, plain)
             continue
         if m["event"]:
