@@ -1355,3 +1355,44 @@ def test_titles_of_occupations_ranks_before_the_body_and_ages_beside_the_name() 
         "Ben Okafor, the Porthaven Post's editor, said the paper stands by its report.",
     )
     assert found(arts, "role_title") == []
+
+
+def test_a_portfolio_named_after_of_and_long_appositions_give_titles() -> None:
+    assert titles("Deputy Minister of Natural Resources Ola Brisk did not say.") == {
+        "Brisk": "Deputy Minister Natural Resources"
+    }
+    long = "Ada Weir, president of the Porthaven Harbour Education Foundation and a co-author of the report, spoke."
+    assert titles(long)["Weir"].startswith("president")
+    arts = story(
+        "Deputy Minister of Harbours Ola Brisk did not say whether the Porthaven ministry knew of the complaints.",
+        "Minister of Harbours Ola Brisk did not say whether the Porthaven ministry knew of the complaints.",
+        "Harbours Minister Ola Brisk did not say whether the Porthaven ministry was aware of the complaints.",
+    )
+    (conflict,) = found(arts, "role_title")
+    assert conflict.articles[0] == "a0"
+
+
+def test_currencies_written_with_letters_and_a_sum_for_someone() -> None:
+    assert [(q.value, q.money) for q in quantities("Defence loses R2bn, and N$180 billion goes to the pipeline.")] == [
+        (2e9, True),
+        (180e9, True),
+    ]
+    assert quantities("the R2 road") == ()
+    (side,) = quantities("compared with $133 million for Trump's side")
+    assert side.unit == frozenset()
+
+
+def test_remarks_to_reporters_agree_with_a_news_conference_but_not_a_statement() -> None:
+    assert (
+        venue_of("Mr Bowen told reporters in Canberra.")
+        == venue_of("Speaking to reporters, he said")
+        == ("in remarks to reporters")
+    )
+    said = "“The harbour target is ambitious but achievable,” Ms Brisk"
+    arts = story(f"{said} told reporters in Porthaven.", f"{said} said in a statement.", f"{said} said in a statement.")
+    (moved,) = found(arts, "quote_attribution")
+    assert moved.articles[0] == "a0"
+    arts = story(
+        f"{said} told reporters in Porthaven.", f"{said} said at a news conference.", f"{said} said at a briefing."
+    )
+    assert found(arts, "quote_attribution") == []

@@ -72,8 +72,13 @@ _WORDS_NUMBER = (
     rf"(?:{_WORD_PART}|(?:an?|one)(?=\s+(?:hundred|thousand)\b))"
     rf"(?:\s+(?:hundred|thousand)\b(?:\s+(?:and\s+)?{_WORD_PART})?)*"
 )
+# a currency before the figure: a sign, US$ or N$, Rs, or the South African R before a sum in millions or thousands
+_CURRENCY = (
+    r"\b(?:US|HK|[ACN])\$|[$€£¥₹₦]|\bRs\.?\s?|\bINR\s?"
+    r"|\bR(?=[\d.]+\s?(?:bn|mn|m|million|billion|trillion)\b|\d{1,3}(?:[ ,]\d{3})+)"
+)
 _QUANTITY = re.compile(
-    rf"(?:\b(?P<hedge>{_HEDGE})\s+)?(?P<cur>[$€£¥₹]|\bRs\.?\s?|\bINR\s?)?"
+    rf"(?:\b(?P<hedge>{_HEDGE})\s+)?(?P<cur>{_CURRENCY})?"
     # thousands set off by commas, or by spaces as in much of the world ("124 000")
     rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+(?![\d,.])|\d+(?:\.\d+)?"
     rf"|{_WORDS_NUMBER}(?:[-\s]and[-\s]a[-\s]half)?|(?:half )?a dozen)(?P<short>bn|mn|tn|m|k)?(?![A-Za-z])"
@@ -98,6 +103,7 @@ _MEASURE = re.compile(
     rf"(?:\s+and\s+(?P<plus>\d+|{_NUMWORD})\s+seconds?\b)?",
     re.IGNORECASE,
 )
+_WHOSE = re.compile(r"[-\s]+(?:for|to|from|by|on|at|with|against|than|apiece|each)\b", re.IGNORECASE)
 _BASE_UNITS = frozenset(name for _, name in MEASURES.values())
 _RANGE_AHEAD = re.compile(rf"\s?(?:[-–]|to|and)\s?(?:\d[\d,.]*|{_NUMWORD})\b")
 _A_MEASURE = re.compile(r"\b(a|one) (minute|second|kilometre|kilometer|metre|meter|kilogram)\b", re.IGNORECASE)
@@ -179,7 +185,8 @@ _VENUE = re.compile(
     r"television interview|tweet|video|e-?mail|(?:court )?filing|testimony|news release|press release|podcast|"
     r"(?:research |client )?note|(?:tele)?phone (?:interview|call))|outside [A-Z][\w ]{2,40}|"
     r"(?:at|during|told) (?:an?|the) (?:rally|news conference|press conference|(?:press |news )?briefing|hearing|"
-    r"summit|town hall|forum)|(?:by|over the|when reached by) (?:tele)?phone)",
+    r"summit|town hall|forum)|(?:by|over the|when reached by) (?:tele)?phone|"
+    r"(?:told|[Ss]peaking to|[Ss]peaking with|[Tt]alking to) (?:reporters|journalists|the press|the media))",
 )
 # settings written in several ways that are the same setting
 _VENUE_KINDS = {
@@ -364,7 +371,7 @@ def quantities(sentence: str) -> tuple[Quantity, ...]:
         if value is None or m.start("num") < consumed:
             continue
         start = m.start("num")
-        if start > 0 and masked[start - 1].isalnum():
+        if start > 0 and masked[start - 1].isalnum() and not m["cur"]:
             continue
         tail = m["tail"] or ""
         if re.match(r"[-\s]+(?:days?|weeks?|months?|years?|hours?)\b", tail, re.I):
@@ -381,7 +388,8 @@ def quantities(sentence: str) -> tuple[Quantity, ...]:
         elif re.match(r"\s*(?:thousand|lakh|million|crore|billion)\b", tail, re.I):
             scale = SCALES[tail.split()[0].lower()]
         value *= scale
-        unit = _unit_words(tail)
+        # a sum's counted thing follows it directly ("$3 billion of goods"); "$133 million for Trump's side" names who
+        unit = [] if m["cur"] and _WHOSE.match(tail) else _unit_words(tail)
         measure = _MEASURE.match(masked, m.end("num"))
         ahead = None if measure else _RANGE_AHEAD.match(masked, m.end("num"))
         if ahead and not m["cur"] and not m["pct"]:
@@ -740,6 +748,7 @@ def venue_of(sentence: str) -> str:
     A named venue wins over a setting in the same sentence ("in a post on Twitter" is Twitter).
     """
     setting = ""
+    to_reporters = False
     for m in _VENUE.finditer(sentence):
         if m["kind"]:
             kind = m["kind"].strip()
@@ -750,6 +759,9 @@ def venue_of(sentence: str) -> str:
             plain = plain.replace("e-mail", "email")
             if "phone" in plain:
                 plain = "phone interview"  # "by telephone", "when reached by phone", "in a phone call"
+            elif re.search(r"reporters|journalists|press$|media$", plain):
+                to_reporters = True  # the vaguest setting: any other one named in the sentence says more
+                continue
             setting = setting or "in a " + _VENUE_KINDS.get(plain, plain)
             continue
         if m["event"]:
@@ -759,20 +771,26 @@ def venue_of(sentence: str) -> str:
         interview = "interview" in m.group().lower()
         if venue and (interview or _MEDIA.search(venue)):
             return venue
-    return setting
+    return setting or ("in remarks to reporters" if to_reporters else "")
 
 
 _APPOSITIVE = re.compile(
     # "Silvia S. Martins, an associate professor", "Brian Babin (R-Texas), chairman of", "Giggs, the Wales manager,"
     rf"(?P<name>[{_UPPER}][a-zà-ÿ]+(?:\s+(?:[A-Z]\.|[{_UPPER}][\w'’-]+)){{0,3}})(?:\s+\([^()]{{1,30}}\))?"
     r"(?:,\s+\d{1,3})?,\s+"  # an age between the name and the title: "Richard Weir, 60, a mechanical engineer"
-    r"(?P<title>(?:the\s+|an?\s+)?[^,;]{3,80}?)(?:[,;]|\.?$)"
+    r"(?P<title>(?:the\s+|an?\s+)?[^,;]{3,120}?)(?:[,;]|\.?$)"
 )
 # "the Senate Leader, Ahmad Lawan,": a title set off before the name
 _TITLE_FIRST = re.compile(
     rf"\b(?:[Tt]he|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)\s+(?P<title>(?:[\w'’-]+\s+){{0,3}}[\w'’-]+),\s+"
     rf"(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}})(?:,|\s+(?:said|says|told|who)\b)"
 )  # "the Senate Leader, Ahmad Lawan,", "Its chief executive, Tyler MacDonald, said"
+# "Deputy Minister of Natural Resources Mohlomi Moleko did": the portfolio is named after "of", and the name is
+# the last two capitalised words before a lower-case word or a comma
+_TITLE_OF = re.compile(
+    rf"\b(?P<rank>(?:Deputy|Vice|Assistant|Acting|Associate|Under)\s+)?(?P<role>[A-Z][a-z]+)\s+of\s+(?:the\s+)?"
+    rf"(?P<of>(?:[A-Z][\w&'’-]*\s+){{1,4}}?)(?P<name>{_NAME_WORD}\s+{_NAME_WORD})(?=\s+[a-z]|\s*[,.;]|$)"
+)
 # "Chad Wolf is now acting Homeland Security secretary", "Wolf has been named acting secretary"
 _TITLE_PREDICATE = re.compile(
     rf"\b(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}})\s+(?:is|was|has been|had been|became|becomes)\s+"
@@ -901,6 +919,9 @@ def titles(sentence: str) -> dict[str, str]:
         clause = next((k for k, w in enumerate(words) if w.lower() in _CLAUSE_WORDS), len(words))
         if any(_is_role(w) for w in words[:clause]):
             out[family_name(" ".join(name))] = _title_words(" ".join(words[:clause]))
+    for m in _TITLE_OF.finditer(sentence):  # "Deputy Minister of Natural Resources Mohlomi Moleko said"
+        if _is_role(m["role"]):
+            out.setdefault(family_name(m["name"]), _title_words(f"{m['rank'] or ''}{m['role']} {m['of']}".strip()))
     for m in _TITLE_FIRST.finditer(sentence):
         if _is_role(m["title"].split()[-1]):
             out.setdefault(family_name(m["name"]), _title_words(m["title"]))

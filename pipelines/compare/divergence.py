@@ -691,10 +691,14 @@ def _same_venue(a: object, b: object) -> bool:
     conference", "at Salesforce's Dreamforce conference")."""
     assert isinstance(a, str)
     assert isinstance(b, str)
-    if a in b or b in a:
+    if a in b or b in a or {a, b} <= _BEFORE_REPORTERS:
         return True
     words_a, words_b = _venue_words(a), _venue_words(b)
     return bool(words_a and words_b) and (words_a <= words_b or words_b <= words_a)
+
+
+# remarks "to reporters" are most often made at a news conference or a briefing
+_BEFORE_REPORTERS = frozenset({"in remarks to reporters", "in a news conference", "in a briefing"})
 
 
 def _venue_words(venue: str) -> frozenset[str]:
