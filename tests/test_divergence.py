@@ -1396,3 +1396,16 @@ def test_remarks_to_reporters_agree_with_a_news_conference_but_not_a_statement()
         f"{said} told reporters in Porthaven.", f"{said} said at a news conference.", f"{said} said at a briefing."
     )
     assert found(arts, "quote_attribution") == []
+
+
+def test_decades_and_further_years_are_durations_but_one_inside_a_quotation_is_the_speaker_s() -> None:
+    assert durations("Its lease was renewed for a further decade.") == ((3650.0, "a further decade"),)
+    assert durations("He spent another year there.") == ((365.0, "another year"),)
+    assert durations("‘We have been without water for three days,’ she said.") == ()
+    arts = story(
+        "The Porthaven quarry lease was renewed for a further 15 years without consulting villagers.",
+        "The Porthaven quarry lease was renewed for a further decade without consulting villagers.",
+        "Villagers were not consulted when the Porthaven quarry lease was renewed for ten years.",
+    )
+    (conflict,) = found(arts, "date_conflict")
+    assert conflict.articles[0] == "a0"

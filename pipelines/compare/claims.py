@@ -44,7 +44,7 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december")  # fmt: skip
 TIME_UNITS = {"day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30, "months": 30, "year": 365, "years": 365,
-              "hour": 1 / 24, "hours": 1 / 24}  # fmt: skip
+              "hour": 1 / 24, "hours": 1 / 24, "decade": 3650, "decades": 3650}  # fmt: skip
 # hedge -> (low factor, high factor) applied to the stated value
 HEDGES = {
     "more than": (1.0, float("inf")), "over": (1.0, float("inf")), "at least": (1.0, float("inf")),
@@ -111,7 +111,7 @@ _ANY_FIGURE = re.compile(rf"\d|\b(?:{_NUMWORD}|dozen|thousand)\b", re.IGNORECASE
 _DIGIT = re.compile(r"\d")
 _INCREMENT = re.compile(r"[-\s]+(?:more|additional|extra|further|other)\b", re.I)
 _INCREMENT_BEFORE = re.compile(r"\b(?:another|an additional|an extra|a further)\s+$", re.I)
-_ANY_TIME_UNIT = re.compile(r"\b(?:day|week|month|year|hour)(?:s|-?long)?\b", re.IGNORECASE)
+_ANY_TIME_UNIT = re.compile(r"\b(?:day|week|month|year|hour|decade)(?:s|-?long)?\b", re.IGNORECASE)
 _LONG = re.compile(r"\b(?P<unit>day|week|month|year|hour)-?long\b", re.IGNORECASE)  # "a weeklong trial": one week
 # "the 14th century", "the fourteenth century": which century, compared like other ordinals
 _CENTURY = re.compile(rf"\b(?:(?P<n>\d{{1,2}})(?:st|nd|rd|th)|(?P<word>{'|'.join(ORDINALS)}))[-\s]century\b", re.I)
@@ -135,7 +135,8 @@ _MONTH_DAY = re.compile(
     re.I,
 )
 _DURATION = re.compile(
-    rf"(?<![\d,.$])\b(?P<num>\d+|(?:{_NUMWORD})(?:-(?P<num2>{_NUMWORD}))?|a|one)[-\s](?P<unit>days?|weeks?|months?|years?|hours?)\b(?!-old)",
+    rf"(?<![\d,.$])\b(?P<num>\d+|(?:{_NUMWORD})(?:-(?P<num2>{_NUMWORD}))?|a|an|one|another)[-\s](?:(?:further|more|additional|full|whole)\s+)?"
+    r"(?P<unit>days?|weeks?|months?|years?|hours?|decades?)\b(?!-old)",
     re.IGNORECASE,
 )
 _WEEKDAY = re.compile(rf"\b({'|'.join(WEEKDAYS)})\b")
@@ -374,7 +375,7 @@ def quantities(sentence: str) -> tuple[Quantity, ...]:
         if start > 0 and masked[start - 1].isalnum() and not m["cur"]:
             continue
         tail = m["tail"] or ""
-        if re.match(r"[-\s]+(?:days?|weeks?|months?|years?|hours?)\b", tail, re.I):
+        if re.match(r"[-\s]+(?:days?|weeks?|months?|years?|hours?|decades?)\b", tail, re.I):
             continue  # a duration, read by durations()
         if _YEAR.fullmatch(m["num"]) and not m["hedge"] and not m["cur"]:
             continue  # a year
@@ -558,18 +559,22 @@ _RANGE_BEFORE = re.compile(r"\b(?:aged|ages|between|from|of)\s+$", re.IGNORECASE
 _SCORE = re.compile(r"(?<![\d.,$£€-])\b(?P<a>\d{1,3})\s?[-–]\s?(?P<b>\d{1,3})\b(?![-–]?\d|\s*(?:%|percent|per cent))")
 
 
+_QUOTE_MARK = re.compile("[\"“”‘’']")
+
+
 def durations(sentence: str) -> tuple[tuple[float, str], ...]:
     if not _ANY_TIME_UNIT.search(sentence):
         return ()
     out = []
+    quoted = [q.span() for q in _QUOTED_SPAN.finditer(sentence)] if _QUOTE_MARK.search(sentence) else []
     for m in _DURATION.finditer(sentence):
         head = m["num"].lower()
-        value = 1.0 if head in ("a", "one") else _number(head)
-        if value is None:
-            continue
+        value = 1.0 if head in ("a", "an", "one", "another") else _number(head)
+        if value is None or any(a < m.start() < b for a, b in quoted):
+            continue  # a duration inside a quotation is the speaker's, compared with the quote
         if re.match(r"\s+(?:ago|before|after)\b", sentence[m.end() :], re.I):
             continue  # "four years ago" places an event in time; it is not a stated duration
-        if head in ("a", "one") and _PRICE_BEFORE.search(sentence[: m.start()]):
+        if head in ("a", "an", "one") and _PRICE_BEFORE.search(sentence[: m.start()]):
             continue  # "$14.99 a month", "2% a year": a rate, not a duration
         out.append((value * TIME_UNITS[m["unit"].lower()], m.group()))
     out += [(float(TIME_UNITS[m["unit"].lower()]), m.group()) for m in _LONG.finditer(sentence)]
