@@ -1409,3 +1409,12 @@ def test_decades_and_further_years_are_durations_but_one_inside_a_quotation_is_t
     )
     (conflict,) = found(arts, "date_conflict")
     assert conflict.articles[0] == "a0"
+
+
+def test_of_one_article_s_unique_claims_a_reported_plan_outranks_a_recollection() -> None:
+    lede = "The Porthaven ferry line ordered six new hybrid ferries from a Norwegian yard on Monday."
+    others = [f"{lede} The ferries replace ageing diesel boats.", f"{lede} The hybrid ferries replace diesel boats."]
+    recollection = "On May 3 the Porthaven mayor said the old diesel ferries often broke down during winter storms."
+    plan = "Harbour master Ola Brisk told councillors the Porthaven ferry terminal would be rebuilt by late September."
+    (claim,) = found(story(f"{lede} {recollection} {plan}", *others), "uncorroborated")
+    assert "would be rebuilt" in claim.evidence["a0"]

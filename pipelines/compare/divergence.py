@@ -1269,7 +1269,9 @@ def _claim_worth(s: Sentence, novel: list[str]) -> float:
     if not (sourced or acted):
         return 0.0  # a figure with no one to report it or nothing done is most often background or colour
     named = any(w in s.node.entities for w in s.words)
-    return (2.0 * novel_figure + 1.0 * figure + 1.5 * sourced + 0.75 * acted + 0.5 * named
+    # what is to happen, or was done, by someone's account is news; how something happened is most often colour
+    planned = bool(_PLAN.search(s.text))
+    return (2.0 * novel_figure + 1.0 * figure + 1.5 * sourced + 0.75 * acted + PLAN_WEIGHT * planned + 0.5 * named
             + len(novel) / max(1, len(s.words)))  # fmt: skip
 
 
@@ -1331,6 +1333,7 @@ def _duration_tokens(s: Sentence) -> frozenset[str]:
 
 MAX_UNCORROBORATED = 1
 MIN_EVENT_WORDS = 2  # stems of the story's event (:func:`_event_words`) a claim about it names
+PLAN_WEIGHT = 1.0  # in the ranking of one article's candidates, a plan or an action taken (:data:`_PLAN`)
 NOVEL_SHARE_REPORTED = 0.3  # ... for a sourced plan or action (:data:`_PLAN`)
 _PLAN = re.compile(
     r"\b(?:will|would|plans?|planned|expects?|expected|intends?|is to|are to|aims?|is set to|has asked|"
