@@ -54,7 +54,8 @@ ROLE_WORDS = _words(
     trader scientist researcher
     engineer lecturer teacher nurse surgeon physician psychiatrist psychologist historian journalist reporter
     photographer producer architect accountant detective constable sheriff pilot bishop priest imam rabbi pastor
-    dean principal
+    dean principal sociologist anthropologist biologist physicist chemist geologist statistician demographer
+    mp mep mla executive-director
     """
 )
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.compare.claims import durations, portfolio, quantities, quotes, scores, titles, venue_of
+from pipelines.compare.claims import durations, portfolio, quantities, quotes, role_words, scores, titles, venue_of
 from pipelines.compare.divergence import analyse_story
 from pipelines.models import AccessState, Article
 
@@ -1418,3 +1418,16 @@ def test_of_one_article_s_unique_claims_a_reported_plan_outranks_a_recollection(
     plan = "Harbour master Ola Brisk told councillors the Porthaven ferry terminal would be rebuilt by late September."
     (claim,) = found(story(f"{lede} {recollection} {plan}", *others), "uncorroborated")
     assert "would be rebuilt" in claim.evidence["a0"]
+
+
+def test_a_possessive_before_a_title_set_off_and_heads_of_organisations_are_read() -> None:
+    assert titles("India’s national security adviser, Vikram Misri, said so.") == {"Misri": "national security adviser"}
+    assert role_words("executive director of the Porthaven Trust") == {"executive-director"}
+    assert role_words("Porthaven MP") == {"mp"}
+    arts = story(
+        "Ola Brisk, executive director of the Porthaven Harbour Trust, said the vote followed months of hostility.",
+        "Ola Brisk, policy director of the Porthaven Harbour Trust, said the vote followed months of hostility.",
+        "Ola Brisk, policy director for the Porthaven Harbour Trust, said the vote followed months of hostility.",
+    )
+    (conflict,) = found(arts, "role_title")
+    assert conflict.articles[0] == "a0"

@@ -787,7 +787,7 @@ _APPOSITIVE = re.compile(
 )
 # "the Senate Leader, Ahmad Lawan,": a title set off before the name
 _TITLE_FIRST = re.compile(
-    rf"\b(?:[Tt]he|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)\s+(?P<title>(?:[\w'’-]+\s+){{0,3}}[\w'’-]+),\s+"
+    rf"(?:\b(?:[Tt]he|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)|[A-Z][\w.-]*['’]s)\s+(?P<title>(?:[\w'’-]+\s+){{0,3}}[\w'’-]+),\s+"
     rf"(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}})(?:,|\s+(?:said|says|told|who)\b)"
 )  # "the Senate Leader, Ahmad Lawan,", "Its chief executive, Tyler MacDonald, said"
 # "Deputy Minister of Natural Resources Mohlomi Moleko did": the portfolio is named after "of", and the name is
@@ -829,10 +829,12 @@ def role_words(title: str) -> frozenset[str]:
     {ceo}, not the vague "executive" of "a Disney executive".
     """
     text = _C_SUITE.sub(lambda m: _C_SUITE_ROLES[m.group().lower().split()[1]], title)
+    text = _EXECUTIVE_DIRECTOR.sub("executive-director", text)  # the head of an organisation, not "a director"
     return frozenset(_ROLE_SYNONYMS.get(_role_form(w), _role_form(w)) for w in text.split() if _is_role(w))
 
 
 _C_SUITE = re.compile(r"\bchief\s+(?:executive|operating|financial|technology|investment)(?:\s+officer)?\b", re.I)
+_EXECUTIVE_DIRECTOR = re.compile(r"\bexecutive\s+director\b", re.IGNORECASE)
 _C_SUITE_ROLES = {"executive": "CEO", "operating": "COO", "financial": "CFO", "technology": "CTO", "investment": "CIO"}
 
 
