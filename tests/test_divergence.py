@@ -1431,3 +1431,23 @@ def test_a_possessive_before_a_title_set_off_and_heads_of_organisations_are_read
     )
     (conflict,) = found(arts, "role_title")
     assert conflict.articles[0] == "a0"
+
+
+def test_settings_with_a_modifier_and_two_approximations_of_one_figure() -> None:
+    assert venue_of("Bushnell had written in a Reddit post shortly before.") == "in a post"
+    assert venue_of("He said in a social media post.") == "in a post"
+    assert venue_of("He had said on a livestream beforehand.") == "in a livestream"
+    assert venue_of("She wrote in a research paper last year.") == "in a paper"
+    arts = story(
+        "The Porthaven council spent about $890 million on the harbour in 2025, officials said.",
+        "The Porthaven council spent about $980 million on the harbour in 2025, officials said.",
+        "Officials said the Porthaven council spent roughly $980 million on the harbour in 2025.",
+    )
+    (conflict,) = found(arts, "numeric_conflict")
+    assert conflict.articles[0] == "a0"
+    arts = story(
+        "The Porthaven council spent about $960 million on the harbour in 2025, officials said.",
+        "The Porthaven council spent about $980 million on the harbour in 2025, officials said.",
+        "Officials said the Porthaven council spent roughly $980 million on the harbour in 2025.",
+    )
+    assert found(arts, "numeric_conflict") == []

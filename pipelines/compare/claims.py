@@ -181,13 +181,18 @@ _VENUE = re.compile(
     rf"according to|(?:wrote|posted|said) on|on)\s+(?P<venue>(?:[Tt]he\s+)?{_NAME})"
     # a named event: "at Vox Media's Code Media conference", "during the Aspen Ideas Festival"
     rf"|(?:at|during)\s+(?:the\s+)?(?P<event>{_NAME}(?:\s+(?:conference|summit|forum|festival|convention)))\b"
-    r"|(?P<kind>in (?:an?|the|his|her|its|their) (?:press conference|(?:written |joint )?statement|news conference|"
-    r"briefing|closed-door meeting|speech|(?:social media |blog )?post|letter|memo|radio interview|"
-    r"television interview|tweet|video|e-?mail|(?:court )?filing|testimony|news release|press release|podcast|"
-    r"(?:research |client )?note|(?:tele)?phone (?:interview|call))|outside [A-Z][\w ]{2,40}|"
+    r"|(?P<kind>(?:in|on) (?:an?|the|his|her|its|their) (?:[\w-]+ ){0,2}?"
+    r"(?:press conference|(?:written |joint )?statement|news conference|briefing|closed-door meeting|speech|post|"
+    r"letter|memo|radio interview|television interview|tweet|video|livestream|e-?mail|filing|testimony|news release|press release|podcast|note|paper|op-ed|column|"
+    r"(?:tele)?phone (?:interview|call))\b|outside [A-Z][\w ]{2,40}|"
     r"(?:at|during|told) (?:an?|the) (?:rally|news conference|press conference|(?:press |news )?briefing|hearing|"
     r"summit|town hall|forum)|(?:by|over the|when reached by) (?:tele)?phone|"
     r"(?:told|[Ss]peaking to|[Ss]peaking with|[Tt]alking to) (?:reporters|journalists|the press|the media))",
+)
+# the words before a setting's noun that say whose or which it is, not what kind of setting
+_SETTING_HEAD = re.compile(
+    r"^(?:(?!(?:press|news|written|joint|radio|television|closed-door|tele|phone)\b)[\w-]+ ){1,2}(?=(?:post|statement|"
+    r"briefing|speech|letter|memo|tweet|video|livestream|filing|note|paper|podcast|op-ed|column)$)"
 )
 # settings written in several ways that are the same setting
 _VENUE_KINDS = {
@@ -760,7 +765,8 @@ def venue_of(sentence: str) -> str:
             if kind.startswith("outside"):
                 setting = setting or kind
                 continue
-            plain = re.sub(r"^(?:in|at|during|told) (?:an?|the|his|her|its|their) ", "", kind)
+            plain = re.sub(r"^(?:in|on|at|during|told) (?:an?|the|his|her|its|their) ", "", kind)
+            plain = _SETTING_HEAD.sub("", plain)  # "a Reddit post" is a post, "a research paper" a paper
             plain = plain.replace("e-mail", "email")
             if "phone" in plain:
                 plain = "phone interview"  # "by telephone", "when reached by phone", "in a phone call"

@@ -303,11 +303,18 @@ def _agree_numbers(a: object, b: object) -> bool:
         # a round maximum may be a truncated figure ("up to 1,000" for 1,400), never a tenfold one
         slack = 0.02 * max(a.value, b.value)
         return a.value <= b.value + max(slack, b.precision) and b.value <= a.value + max(slack, a.precision)
+    if a.hedge in APPROXIMATE and b.hedge in APPROXIMATE:
+        # two approximations of one figure round the same number: "about $890bn" is not "about $980bn"
+        return abs(a.value - b.value) <= max(APPROXIMATE_SLACK * max(a.value, b.value), min(a.precision, b.precision))
     if a.overlaps(b):
         return True
     if max(a.value, b.value) < 1000 and a.value.is_integer() and b.value.is_integer() and not (a.money or b.money):
         return False  # a count of people or things stated exactly: 96 dead is not 97 dead
     return abs(a.value - b.value) <= 0.02 * max(a.value, b.value)  # large or fractional figures, rounded
+
+
+APPROXIMATE = frozenset({"about", "around", "roughly", "approximately", "some", "an estimated", "estimated"})
+APPROXIMATE_SLACK = 0.05  # two approximations of the same figure further apart than this differ
 
 
 def _same_figure(q: Quantity, r: Quantity) -> bool:
