@@ -1451,3 +1451,13 @@ def test_settings_with_a_modifier_and_two_approximations_of_one_figure() -> None
         "Officials said the Porthaven council spent roughly $980 million on the harbour in 2025.",
     )
     assert found(arts, "numeric_conflict") == []
+
+
+def test_two_years_of_one_statement_must_both_agree() -> None:
+    arts = story(
+        "In 2025 the Porthaven council agreed to spend 5% of its budget on the sea wall by 2030.",
+        "In 2025 the Porthaven council agreed to spend 5% of its budget on the sea wall by 2035.",
+        "The Porthaven council agreed in 2025 to spend 5% of its budget on the sea wall by 2035.",
+    )
+    (conflict,) = found(arts, "date_conflict")
+    assert conflict.articles[0] == "a0"

@@ -483,7 +483,7 @@ def _dates(story: AlignedStory, opts: Options) -> list[Divergence]:
                 return other, sim
 
             matches = _best_per_outlet(story, node, pick)
-            agree = _same_weekdays if key == "weekday" else _nested if key in ("day", "score") else _share_value
+            agree = _same_weekdays if key == "weekday" else _nested if key in ("day", "year", "score") else _share_value
             against = [m for m in matches if not agree(values, m.value)]
             consensus = _consensus(against, agree)
             shown = _shown_weekdays if key == "weekday" else _shown_scores if key == "score" else _shown
@@ -522,8 +522,9 @@ def _share_value(a: object, b: object) -> bool:
 
 
 def _nested(a: object, b: object) -> bool:
-    """Calendar days agree when one sentence's days are among the other's: one may name fewer of them, but "by May 1
-    and May 31" does not agree with "by May 10 and May 31" for sharing the 31st."""
+    """Calendar days (years, scores) agree when one sentence's are among the other's: one may name fewer of them, but
+    "by May 1 and May 31" does not agree with "by May 10 and May 31" for sharing the 31st, nor "agreed in 2025 to
+    spend 5% by 2030" with "... by 2035" for sharing 2025."""
     assert isinstance(a, frozenset)
     assert isinstance(b, frozenset)
     return a <= b or b <= a
