@@ -289,7 +289,6 @@ class Facts:
     ordinals: tuple[tuple[int, str], ...] = ()
     quotes: tuple[Quote, ...] = ()
     titles: dict[str, str] = field(default_factory=dict)
-    venue: str = ""
     ages: tuple[tuple[str, int], ...] = ()  # (surname, or "" for "the 48-year-old", age in years)
     days: frozenset[str] = frozenset()  # calendar days named ("July 7", "7 July" -> "jul-07")
     scores: frozenset[tuple[int, int]] = frozenset()  # game scores and records, (higher, lower)
@@ -611,8 +610,10 @@ def quotes(sentence: str, previous_speaker: str = "") -> tuple[Quote, ...]:
     is one quotation: its parts are joined and the attribution between them names the speaker.
     """
     out = []
-    venue = venue_of(sentence)
     matches = list(_QUOTE.finditer(sentence))
+    if not matches:
+        return ()
+    venue = venue_of(sentence)
     parts: list[tuple[str, int, int, str]] = []  # (text, start, end, attribution between parts) after joining
     for m in matches:
         text = (m["d"] or m["s"] or "").strip(" ,.")
@@ -1035,7 +1036,6 @@ def read(sentence: str, previous_speaker: str = "") -> Facts:
         ordinals=ordinals(sentence),
         quotes=quotes(sentence, previous_speaker),
         titles=titles(sentence),
-        venue=venue_of(sentence),
         ages=ages(sentence),
         days=month_days(sentence),
         scores=scores(sentence),
