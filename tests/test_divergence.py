@@ -1461,3 +1461,20 @@ def test_two_years_of_one_statement_must_both_agree() -> None:
     )
     (conflict,) = found(arts, "date_conflict")
     assert conflict.articles[0] == "a0"
+
+
+def test_a_plural_possessive_ends_a_quote_and_a_surname_that_is_a_title_word_stays_a_name() -> None:
+    arts = story(
+        "‘His death was so much easier than his victims’.’ Ada Brisk said of the Porthaven case.",
+        '"His death was so much easier than his victims\'," Ada Brisk said of the Porthaven case.',
+        "“His death was so much easier than his victims’,” Ada Brisk said of the Porthaven case.",
+    )
+    assert found(arts, "quote_wording") == []
+    arts = story(
+        '"Now is the time to make good on the promises of Porthaven," King said.',
+        'Martin Luther King Jr. told a Porthaven audience: "Now is the time to make real the promises of Porthaven."',
+        '"Now is the time to make real the promises of Porthaven," said Martin Luther King Jr. in Porthaven.',
+    )
+    assert found(arts, "quote_attribution") == []
+    (changed,) = found(arts, "quote_wording")
+    assert changed.articles[0] == "a0"

@@ -684,7 +684,7 @@ def _norm_words(words: tuple[str, ...]) -> list[str]:
         if w in NUMBER_WORDS:
             out.append(str(NUMBER_WORDS[w]))
             continue
-        w = american_spelling(w.replace("’", "'"))
+        w = american_spelling(w.replace("’", "'").rstrip("'"))  # "victims'" is "victims" (a closing mark or not)
         out += [part for part in w.split("-") if part]
     return out
 
@@ -715,11 +715,11 @@ def _venue_words(venue: str) -> frozenset[str]:
 
 def _name_words(name: str) -> frozenset[str]:
     """The words of a speaker's name, lower case ("Cheuk Hau-yip" -> {cheuk, hau-yip}), generation suffix dropped."""
-    words = [w.lower().strip(".,") for w in name.split()]
+    words = [w.lower().strip(".,") for w in name.split() if w.lower().strip(".,") not in GENERATION]
     roles = [i for i, w in enumerate(words) if w in ROLE_WORDS]
     if roles and roles[-1] < len(words) - 1:
         words = words[roles[-1] + 1 :]  # "Defence Minister Yoav Gallant": the name follows the title
-    return frozenset(w for w in words if w and w not in GENERATION)
+    return frozenset(w for w in words if w)  # "Martin Luther King Jr." keeps "king": nothing but "Jr." follows it
 
 
 def _same_speaker(a: object, b: object) -> bool:
