@@ -531,7 +531,7 @@ def _mask(sentence: str) -> str:
     """Blank out clock times, day-of-month numbers and game scores so they are not read as quantities."""
     for pattern in (_CLOCK, _DATE_NUMBER):
         sentence = pattern.sub(lambda m: " " * len(m.group()), sentence)
-    if _GAME.search(sentence):
+    if _PAIR.search(sentence) and _GAME.search(sentence):
         sentence = _SCORE.sub(lambda m: " " * len(m.group()), sentence)
     return sentence
 
@@ -543,6 +543,8 @@ def scores(sentence: str) -> frozenset[tuple[int, int]]:
     In a sentence about a game every pair of figures is one; elsewhere a pair followed by a counted thing
     ("20-30 people") or after "aged", "between" or "from" is a range.
     """
+    if not _PAIR.search(sentence):
+        return frozenset()
     game = bool(_GAME.search(sentence))
     out = set()
     for m in _SCORE.finditer(sentence):
@@ -559,6 +561,7 @@ _GAME = re.compile(
     r"routed|edged|thrashed|triumph|score[sd]?|scoreline|game|match|final|record)\b",
     re.IGNORECASE,
 )
+_PAIR = re.compile(r"\d\s?[-–]\s?\d")  # the cheap test: most sentences hold no pair of figures
 _COUNTED_AFTER = re.compile(r"\s+(?!(?:in|on|at|to|over|against|with|and|for|after|before|by|as|the)\b)[A-Za-z]")
 _RANGE_BEFORE = re.compile(r"\b(?:aged|ages|between|from|of)\s+$", re.IGNORECASE)
 _SCORE = re.compile(r"(?<![\d.,$£€-])\b(?P<a>\d{1,3})\s?[-–]\s?(?P<b>\d{1,3})\b(?![-–]?\d|\s*(?:%|percent|per cent))")
@@ -804,6 +807,10 @@ _TITLE_OF = re.compile(
     rf"\b(?P<rank>(?:Deputy|Vice|Assistant|Acting|Associate|Under)\s+)?(?P<role>[A-Z][a-z]+)\s+of\s+(?:the\s+)?"
     rf"(?P<of>(?:[A-Z][\w&'’-]*\s+){{1,4}}?)(?P<name>{_NAME_WORD}\s+{_NAME_WORD})(?=\s+[a-z]|\s*[,.;]|$)"
 )
+_BE = re.compile(r" (?:is|was|been|became|becomes) ")
+# cheap tests before the title patterns: a capitalised word before "of", a two-word name set off by commas
+_CAPITAL_OF = re.compile(r"[A-Z][a-z]+ of ")
+_NAME_SET_OFF = re.compile(r", [A-Z]\S* [A-Z]\S*(?:,| said| says| told| who)")
 # "Chad Wolf is now acting Homeland Security secretary", "Wolf has been named acting secretary"
 _TITLE_PREDICATE = re.compile(
     rf"\b(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}})\s+(?:is|was|has been|had been|became|becomes)\s+"
@@ -921,7 +928,8 @@ def titles(sentence: str) -> dict[str, str]:
     chief economist,").
     """
     out: dict[str, str] = {}
-    for m in _APPOSITIVE.finditer(sentence):
+    comma = "," in sentence  # an apposition and a title set off need one
+    for m in _APPOSITIVE.finditer(sentence) if comma else ():
         name = m["name"].split()
         while name and name[0].lower() in STOPWORDS:
             name.pop(0)  # "For Giggs, the Wales manager": the name after the preposition
@@ -934,13 +942,14 @@ def titles(sentence: str) -> dict[str, str]:
         clause = next((k for k, w in enumerate(words) if w.lower() in _CLAUSE_WORDS), len(words))
         if any(_is_role(w) for w in words[:clause]):
             out[family_name(" ".join(name))] = _title_words(" ".join(words[:clause]))
-    for m in _TITLE_OF.finditer(sentence):  # "Deputy Minister of Natural Resources Mohlomi Moleko said"
+    # "Deputy Minister of Natural Resources Mohlomi Moleko said"
+    for m in _TITLE_OF.finditer(sentence) if _CAPITAL_OF.search(sentence) else ():
         if _is_role(m["role"]):
             out.setdefault(family_name(m["name"]), _title_words(f"{m['rank'] or ''}{m['role']} {m['of']}".strip()))
-    for m in _TITLE_FIRST.finditer(sentence):
+    for m in _TITLE_FIRST.finditer(sentence) if comma and _NAME_SET_OFF.search(sentence) else ():
         if _is_role(m["title"].split()[-1]):
             out.setdefault(family_name(m["name"]), _title_words(m["title"]))
-    for m in _TITLE_PREDICATE.finditer(sentence):
+    for m in _TITLE_PREDICATE.finditer(sentence) if _BE.search(sentence) else ():
         words = m["title"].split()
         if _is_role(words[-1]) and not {w.lower() for w in words} & _CLAUSE_WORDS:
             out.setdefault(family_name(m["name"]), _title_words(m["title"]))
