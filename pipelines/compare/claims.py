@@ -810,7 +810,7 @@ _TITLE_OF = re.compile(
 _BE = re.compile(r" (?:is|was|been|became|becomes) ")
 # cheap tests before the title patterns: a capitalised word before "of", a two-word name set off by commas
 _CAPITAL_OF = re.compile(r"[A-Z][a-z]+ of ")
-_NAME_SET_OFF = re.compile(r", [A-Z]\S* [A-Z]\S*(?:,| said| says| told| who)")
+_NAME_SET_OFF = re.compile(r", [A-Z][^,]{2,40}?(?:,| said| says| told| who)")
 # "Chad Wolf is now acting Homeland Security secretary", "Wolf has been named acting secretary"
 _TITLE_PREDICATE = re.compile(
     rf"\b(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}})\s+(?:is|was|has been|had been|became|becomes)\s+"
