@@ -88,7 +88,6 @@ _QUANTITY = re.compile(
     rf"(?P<tail>(?:[-\s]+(?!(?:{_NUMWORD}|(?:an?|one)\s+(?:hundred|thousand))\b)[A-Za-z][A-Za-z'’-]*){{0,3}})",
     re.IGNORECASE,
 )
-# cheap tests that rule a sentence out before the long patterns run (most sentences have no figure)
 # a measure in one of several units, as (factor, base unit); a minute may run on in seconds ("1 minute and 45 seconds")
 MEASURES = {
     "km": (1000.0, "metre"), "kilometre": (1000.0, "metre"), "kilometres": (1000.0, "metre"),
@@ -107,10 +106,13 @@ _WHOSE = re.compile(r"[-\s]+(?:for|to|from|by|on|at|with|against|than|apiece|eac
 _BASE_UNITS = frozenset(name for _, name in MEASURES.values())
 _RANGE_AHEAD = re.compile(rf"\s?(?:[-–]|to|and)\s?(?:\d[\d,.]*|{_NUMWORD})\b")
 _A_MEASURE = re.compile(r"\b(a|one) (minute|second|kilometre|kilometer|metre|meter|kilogram)\b", re.IGNORECASE)
+# cheap tests that rule a sentence out before the long patterns run (most sentences have no figure)
 _ANY_FIGURE = re.compile(rf"\d|\b(?:{_NUMWORD}|dozen|thousand)\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _INCREMENT = re.compile(r"[-\s]+(?:more|additional|extra|further|other)\b", re.I)
 _INCREMENT_BEFORE = re.compile(r"\b(?:another|an additional|an extra|a further)\s+$", re.I)
+_TIME_UNIT = r"days?|weeks?|months?|years?|hours?|decades?"  # the units of TIME_UNITS, as written after a figure
+_DURATION_TAIL = re.compile(rf"[-\s]+(?:{_TIME_UNIT})\b", re.IGNORECASE)
 _ANY_TIME_UNIT = re.compile(r"\b(?:day|week|month|year|hour|decade)(?:s|-?long)?\b", re.IGNORECASE)
 _LONG = re.compile(r"\b(?P<unit>day|week|month|year|hour)-?long\b", re.IGNORECASE)  # "a weeklong trial": one week
 # "the 14th century", "the fourteenth century": which century, compared like other ordinals
@@ -136,7 +138,7 @@ _MONTH_DAY = re.compile(
 )
 _DURATION = re.compile(
     rf"(?<![\d,.$])\b(?P<num>\d+|(?:{_NUMWORD})(?:-(?P<num2>{_NUMWORD}))?|a|an|one|another)[-\s](?:(?:further|more|additional|full|whole)\s+)?"
-    r"(?P<unit>days?|weeks?|months?|years?|hours?|decades?)\b(?!-old)",
+    rf"(?P<unit>{_TIME_UNIT})\b(?!-old)",
     re.IGNORECASE,
 )
 _WEEKDAY = re.compile(rf"\b({'|'.join(WEEKDAYS)})\b")
@@ -271,7 +273,6 @@ def entities(sentence: str) -> frozenset[str]:
 
 # "Atlanta-based", "Saudi-led": a name made into a description of someone else, not who the sentence is about
 _DESCRIBING = re.compile(r"-[a-z]+$")
-_POSSESSIVE = re.compile(r"['’]s?$")  # "Swift's" names Swift
 
 
 @dataclass(frozen=True, slots=True)
@@ -380,7 +381,7 @@ def quantities(sentence: str) -> tuple[Quantity, ...]:
         if start > 0 and masked[start - 1].isalnum() and not m["cur"]:
             continue
         tail = m["tail"] or ""
-        if re.match(r"[-\s]+(?:days?|weeks?|months?|years?|hours?|decades?)\b", tail, re.I):
+        if _DURATION_TAIL.match(tail):
             continue  # a duration, read by durations()
         if _YEAR.fullmatch(m["num"]) and not m["hedge"] and not m["cur"]:
             continue  # a year
@@ -754,6 +755,7 @@ def is_media(name: str) -> bool:
     return bool(_MEDIA.search(name))
 
 
+# a possessive ending: "Swift's" names Swift (entities), "CBS’s Face the Nation" is CBS (venues)
 _POSSESSIVE = re.compile(r"(?:['’]s|(?<=[sS])['’])(?=\s|$)")
 
 

@@ -336,17 +336,20 @@ def _numeric(story: AlignedStory, opts: Options) -> list[Divergence]:
     for node in story.nodes:
         for word in sorted({w for q in node.facts.quantities for w in q.unit}):
             by_unit[word].append(node)
-    figures_of: dict[str, list[Quantity]] = {}
+    figures_of: dict[str, list[Quantity]] = {}  # every figure of an article, quoted or not, read once
+
+    def figures(article: str) -> list[Quantity]:
+        if article not in figures_of:
+            figures_of[article] = [r for t in story.per_article[article] for r in t.facts.quantities]
+        return figures_of[article]
 
     def gives_figure(article: str, value: object) -> bool:
         assert isinstance(value, Quantity)
-        return any(_same_figure(value, r) for t in story.per_article[article] for r in t.facts.quantities)
+        return any(_same_figure(value, r) for r in figures(article))
 
     def stated_in(article: str, q: Quantity) -> bool:
-        if article not in figures_of:
-            figures_of[article] = [r for t in story.per_article[article] for r in t.facts.quantities if not r.quoted]
-        # the same figure, counting the same thing or nothing named ("bringing the total to 14")
-        return any(_same_figure(q, r) and (not r.unit or q.same_thing(r)) for r in figures_of[article])
+        # the same figure, outside quotes, counting the same thing or nothing named ("bringing the total to 14")
+        return any(not r.quoted and _same_figure(q, r) and (not r.unit or q.same_thing(r)) for r in figures(article))
 
     out = []
     odd_seen: set[tuple[int, str]] = set()  # (sentence, figure) found odd from its own side
@@ -1265,9 +1268,11 @@ def _claim_worth(s: Sentence, novel: list[str]) -> float:
     figure = any(not q.quoted for q in facts.quantities) or bool(facts.durations or facts.days or facts.ordinals)
     sourced = bool(_SOURCED.search(s.text))
     acted = bool(_ATTRIBUTED.search(s.text))
+    # what is to happen, or was done, by someone's account is news; how something happened is most often colour
+    planned = bool(_PLAN.search(s.text))
     # a reported plan or action with its source may reuse the story's words around a new fact ("NASA said it
     # expects to issue the first task order ... in 2020"): it needs fewer words of its own
-    share = NOVEL_SHARE_REPORTED if sourced and _PLAN.search(s.text) else NOVEL_SHARE
+    share = NOVEL_SHARE_REPORTED if sourced and planned else NOVEL_SHARE
     if len(own) < 3 or len(own) < share * len(s.words):
         return 0.0
     novel_figure = any(w.startswith("#") for w in novel)
@@ -1277,8 +1282,6 @@ def _claim_worth(s: Sentence, novel: list[str]) -> float:
     if not (sourced or acted):
         return 0.0  # a figure with no one to report it or nothing done is most often background or colour
     named = any(w in s.node.entities for w in s.words)
-    # what is to happen, or was done, by someone's account is news; how something happened is most often colour
-    planned = bool(_PLAN.search(s.text))
     return (2.0 * novel_figure + 1.0 * figure + 1.5 * sourced + 0.75 * acted + PLAN_WEIGHT * planned + 0.5 * named
             + len(novel) / max(1, len(s.words)))  # fmt: skip
 
