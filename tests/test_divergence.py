@@ -901,15 +901,22 @@ def test_an_outlet_giving_the_same_figure_elsewhere_does_not_dispute_it() -> Non
     assert found(arts, "numeric_conflict") == []
 
 
+FERRY_LEDE = "The Porthaven ferry line ordered six new hybrid ferries from a Norwegian yard on Monday."
+
+
+def _ferry_order(*first: str) -> list[Article]:
+    """Three outlets report the ferry order; the first adds ``first`` after the lede the three share."""
+    return story(" ".join([FERRY_LEDE, *first]), f"{FERRY_LEDE} The ferries replace ageing diesel boats.",
+                 f"{FERRY_LEDE} The hybrid ferries replace diesel boats.")  # fmt: skip
+
+
 def test_an_outlet_s_own_analysis_is_no_uncorroborated_claim_but_a_sourced_one_is() -> None:
-    lede = "The Porthaven ferry line ordered six new hybrid ferries from a Norwegian yard on Monday."
     analysis = ("Taken together, the ferry order leaves Porthaven with a leaner fleet built around fuel economy "
                 "rather than sheer size.")  # fmt: skip
     sourced = ("The ferry order also gives Porthaven options on two more hybrid vessels, according to a harbour "
                "official briefed on the terms.")  # fmt: skip
-    others = [f"{lede} The ferries replace ageing diesel boats.", f"{lede} The hybrid ferries replace diesel boats."]
-    assert found(story(f"{lede} {analysis}", *others), "uncorroborated") == []
-    (claim,) = found(story(f"{lede} {sourced}", *others), "uncorroborated")
+    assert found(_ferry_order(analysis), "uncorroborated") == []
+    (claim,) = found(_ferry_order(sourced), "uncorroborated")
     assert "options on two more" in claim.evidence["a0"]
 
 
@@ -1158,13 +1165,11 @@ def test_loosely_related_sentences_counting_another_thing_do_not_outvote_one_sta
 
 
 def test_a_figure_no_one_reports_and_nobody_acts_on_is_background_not_an_uncorroborated_claim() -> None:
-    lede = "The Porthaven ferry line ordered six new hybrid ferries from a Norwegian yard on Monday."
     background = "The Porthaven ferry fleet carried more than 2.1 million passengers across the strait in 2023."
     acted = ("The Norwegian yard will also supply spare hybrid batteries worth 40 million crowns under a separate "
              "contract, a harbour official said.")  # fmt: skip
-    others = [f"{lede} The ferries replace ageing diesel boats.", f"{lede} The hybrid ferries replace diesel boats."]
-    assert found(story(f"{lede} {background}", *others), "uncorroborated") == []
-    (claim,) = found(story(f"{lede} {acted}", *others), "uncorroborated")
+    assert found(_ferry_order(background), "uncorroborated") == []
+    (claim,) = found(_ferry_order(acted), "uncorroborated")
     assert "spare hybrid batteries" in claim.evidence["a0"]
 
 
@@ -1301,15 +1306,13 @@ def test_a_figure_another_outlet_gives_beside_the_same_figure_here_is_not_this_f
 
 
 def test_a_sourced_plan_needs_fewer_words_of_its_own_to_be_an_uncorroborated_claim() -> None:
-    lede = "The Porthaven ferry line ordered six new hybrid ferries from a Norwegian yard on Monday."
-    others = [f"{lede} The ferries replace ageing diesel boats.", f"{lede} The hybrid ferries replace diesel boats."]
     # a third of its words are its own, the rest stand in other outlets' sentences
     plan = ("Porthaven hybrid ferry owners said they expect the county museum volunteers to hire fishing crews as "
             "deckhands.")  # fmt: skip
-    (claim,) = found(story(f"{lede} {plan}", *others), "uncorroborated")
+    (claim,) = found(_ferry_order(plan), "uncorroborated")
     assert "expect the county museum" in claim.evidence["a0"]
     view = "Porthaven hybrid ferry owners said they liked the county museum volunteers and fishing crews as deckhands."
-    assert found(story(f"{lede} {view}", *others), "uncorroborated") == []
+    assert found(_ferry_order(view), "uncorroborated") == []
 
 
 def test_thousands_set_off_by_spaces_are_one_figure() -> None:
@@ -1412,11 +1415,9 @@ def test_decades_and_further_years_are_durations_but_one_inside_a_quotation_is_t
 
 
 def test_of_one_article_s_unique_claims_a_reported_plan_outranks_a_recollection() -> None:
-    lede = "The Porthaven ferry line ordered six new hybrid ferries from a Norwegian yard on Monday."
-    others = [f"{lede} The ferries replace ageing diesel boats.", f"{lede} The hybrid ferries replace diesel boats."]
     recollection = "On May 3 the Porthaven mayor said the old diesel ferries often broke down during winter storms."
     plan = "Harbour master Ola Brisk told councillors the Porthaven ferry terminal would be rebuilt by late September."
-    (claim,) = found(story(f"{lede} {recollection} {plan}", *others), "uncorroborated")
+    (claim,) = found(_ferry_order(recollection, plan), "uncorroborated")
     assert "would be rebuilt" in claim.evidence["a0"]
 
 
