@@ -1479,3 +1479,68 @@ def test_a_plural_possessive_ends_a_quote_and_a_surname_that_is_a_title_word_sta
     assert found(arts, "quote_attribution") == []
     (changed,) = found(arts, "quote_wording")
     assert changed.articles[0] == "a0"
+
+
+def test_two_floors_of_one_figure_far_apart_conflict_and_close_ones_do_not() -> None:
+    def floors(first: str, second: str) -> list:
+        return found(story(
+            f"The storm damaged more than {first} of the town's 397 homes, the mayor said.",
+            f"The mayor said the storm damaged more than {second} of the town's 397 homes.",
+            f"More than {second} of the town's 397 homes were damaged by the storm, the mayor said on Tuesday.",
+        ), "numeric_conflict")  # fmt: skip
+
+    (conflict,) = floors("230", "330")
+    assert conflict.articles[0] == "a0"
+    assert "230" in conflict.note
+    # a floor rounded down to its own precision states the same figure
+    assert floors("300", "330") == []
+
+
+def test_a_figure_whose_own_clause_agrees_is_compared_however_the_sentence_goes_on() -> None:
+    arts = story(
+        "The complex held about 140 apartments, and officials could not say how many residents were at home.",
+        "The complex held roughly 140 flats, and officials could not say how many residents were at home.",
+        "The complex held some 140 homes and officials could not say how many residents were home.",
+        "The complex held about 240 apartments, while it is unclear who was inside when the blaze started.",
+    )
+    (conflict,) = found(arts, "numeric_conflict")
+    assert conflict.articles[0] == "a3"
+    assert "240" in conflict.evidence["a3"]
+
+
+def test_speakers_named_as_bodies_are_read_with_their_name() -> None:
+    (q,) = quotes('"Further arrests are being made in the gardens," a Youth Demand spokesperson said.')
+    assert q.speaker == "the Youth Demand spokesperson"
+    (q,) = quotes("The Metropolitan Police posted on social media: 'Further arrests are being made in the gardens.'")
+    assert q.speaker == "the Metropolitan Police"
+    (q,) = quotes("The Kyiv Post called the situation ‘the biggest military leadership crisis of his presidency’.")
+    assert q.speaker == "the Kyiv Post"
+    (q,) = quotes('"The bureau has warned about the threat for years," the spokesperson added.')
+    assert q.speaker == "the spokesperson"  # a description keeps its noun
+
+
+def test_the_speaker_nearest_the_quote_wins_and_a_reported_pronoun_names_nobody() -> None:
+    (q,) = quotes('On May 31, 1964, Martin Luther King Jr. told a Coliseum audience: "Now is the time to act for all."')
+    assert q.speaker == "Martin Luther King Jr"  # not "Jr", the piece of the name nearest the quote
+    # she may be Govender or the person the story is about: nobody is named rather than the wrong one
+    (q,) = quotes('Govender said she posted on June 30: "Comrades, the time to fight with the phone is over."')
+    assert q.speaker == ""
+
+
+def test_a_quote_given_to_another_body_is_quote_attribution_and_a_person_for_a_body_is_not() -> None:
+    words = "Further arrests are being made in the gardens tonight"
+    arts = story(
+        f'"{words}," a Youth Demand spokesperson said.',
+        f'"{words}," the Metropolitan Police said on social media.',
+        f"The Metropolitan Police posted on social media: '{words}.'",
+        f'"{words}," a spokesperson for the Metropolitan Police said.',
+    )
+    (attribution,) = found(arts, "quote_attribution")
+    assert attribution.articles[0] == "a0"
+    assert "Youth Demand" in attribution.note
+    arts = story(
+        f'"{words}," Commander Ade Adelekan said.',
+        f'"{words}," the Metropolitan Police said on social media.',
+        f"The Metropolitan Police posted on social media: '{words}.'",
+    )
+    assert found(arts, "quote_attribution") == []

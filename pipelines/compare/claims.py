@@ -166,16 +166,20 @@ _UPPER = "A-ZÀ-ÖØ-ÞĀĆČĎĐĒĚĞİŁŃŇŌŐŒŘŚŞŠŤŪŮŰŸŹŻŽ"
 _NAME_WORD = rf"[{_UPPER}](?:[^\W\d_]|['’.-])+"
 _NAME = rf"{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|de|van|von|al|bin|da|di|del|la|le))*"
 _SAID = r"(?:said|says|told|added|asked|wrote|stated|declared|insisted|argued|warned|acknowledged|noted|explained)"
+# a body that speaks, by its name: "the Metropolitan Police", "a Youth Demand spokesperson", "an FBI spokesman"
+_BODY = rf"(?:the|an?)\s+{_NAME}(?:\s+[a-z][\w-]*)?"
 _SPEAKER_AFTER = re.compile(
-    rf"^[\s,.;:—–-]*(?P<who>{_NAME}|(?:the|a|an)\s+[a-z][\w\s-]{{2,40}}?|he|she|they)\s+{_SAID}\b"
+    rf"^[\s,.;:—–-]*(?P<who>{_NAME}|{_BODY}|(?:the|a|an)\s+[a-z][\w\s-]{{2,40}}?|he|she|they)\s+{_SAID}\b"
 )
 _SPEAKER_AFTER_INV = re.compile(rf"^[\s,.;:—–-]*{_SAID}\s+(?P<who>{_NAME}|the\s+[a-z][\w\s-]{{2,40}}?)(?=[\s,.;]|$)")
 # "said Take-Two chief executive Strauss Zelnick": a title, with the body it serves, before the name
 _SPEAKER_AFTER_TITLED = re.compile(
     rf"^[\s,.;:—–-]*{_SAID}\s+(?:{_NAME_WORD}\s+)?(?P<title>(?:[a-z][\w-]*\s+){{1,3}})(?P<who>{_NAME})(?=[\s,.;]|$)"
 )
+# before a quotation, a speaker may also name or post it: "The FT called the turmoil '...'", "Police posted: '...'"
 _SPEAKER_BEFORE = re.compile(
-    rf"(?P<who>{_NAME}|he|she|they)\s*(?:,[^,]{{3,80}},\s*)?(?:{_SAID})(?:[^\"“‘']{{0,80}})?[:,]?\s*$"
+    rf"\b(?P<who>{_NAME}|{_BODY}|he|she|they)\s*(?:,[^,]{{3,80}},\s*)?(?:{_SAID}|called|described|posted)"
+    rf"(?:[^\"“‘']{{0,80}})?[:,]?\s*$"
 )
 _ACCORDING = re.compile(rf"according to (?P<who>{_NAME})")
 _VENUE = re.compile(
@@ -662,8 +666,13 @@ def _speaker(after: str, before: str) -> str:
     if m and m["title"].split()[-1] in ROLE_WORDS and _clean_name(m["who"]):
         return _strip_titles(_clean_name(m["who"]))
     for pattern, text in ((_SPEAKER_AFTER, after), (_SPEAKER_AFTER_INV, after), (_SPEAKER_BEFORE, before)):
-        for m in reversed(list(pattern.finditer(text))):  # the last candidate stands nearest the quote
+        found = _nearest_first(pattern, text)
+        for m in found:
             who = _clean_name(m["who"])
+            if is_body(who):
+                return "the " + who.split(maxsplit=1)[1]  # "a Google spokesperson" and "the Google spokesperson"
+            if who.lower() in ("he", "she", "they") and len(found) > 1:
+                return ""  # "Govender said she posted: '...'": she may be Govender or another, so nobody is named
             if who.lower() in ("he", "she", "they") or who.lower().startswith(("the ", "a ", "an ")):
                 return who.lower()
             if who:
@@ -674,14 +683,35 @@ def _speaker(after: str, before: str) -> str:
     return _speaker_of_last_verb(before)
 
 
+def _nearest_first(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """The matches of a pattern anchored at the quote, nearest the quote first.
+
+    Matches anchored at the end overlap ("Govender said she posted: '...'" holds "Govender said
+    ..." and "she posted ..."), so each search starts just after the previous match's start. A
+    match whose speaker ends where an earlier one's does is a piece of that one ("Senate" of "the
+    Senate", "Jr." of "Martin Luther King Jr.") and is dropped.
+    """
+    out: list[re.Match[str]] = []
+    ends: set[int] = set()
+    m = pattern.search(text)
+    while m:
+        if m.end("who") not in ends:
+            out.append(m)
+            ends.add(m.end("who"))
+        m = pattern.search(text, m.start() + 1)
+    return out[::-1]
+
+
 def _clean_name(who: str) -> str:
     """A candidate speaker as a name, or "" when it is a function word ("When asked") or a possessive ("Trump's")."""
     words = who.strip().rstrip(".,").split()
     while len(words) > 1 and words[-1][:1].islower():
         words.pop()  # a particle runs on only inside a name ("Ibn al Saud"), not at its end
-    who = " ".join(words)
     first = words[0].lower() if words else ""
-    if first in ("he", "she", "they") or first in ("the", "a", "an"):
+    if first in ("the", "a", "an"):
+        return who.strip().rstrip(".,")  # a description ends in its noun: "the spokesperson", "a Google spokesperson"
+    who = " ".join(words)
+    if first in ("he", "she", "they"):
         return who
     if not who or first in STOPWORDS or first in _NOT_NAMES or who.endswith(("’s", "'s")):
         return ""
@@ -748,6 +778,12 @@ _MEDIA = re.compile(
     r"Twitter|Facebook|Instagram|Telegram|YouTube|TikTok|LinkedIn|ESPN|CNBC|MSNBC|Bloomberg|Sky|Fox|Today|Axios|"
     r"Politico)\b"
 )
+
+
+def is_body(speaker: str) -> bool:
+    """Whether a speaker is a body named by its name ("the Metropolitan Police", "a Youth Demand spokesperson")."""
+    words = speaker.split()
+    return len(words) > 1 and words[0].lower() in ("the", "a", "an") and words[1][:1].isupper()
 
 
 def is_media(name: str) -> bool:

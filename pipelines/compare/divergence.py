@@ -62,6 +62,7 @@ from pipelines.compare.claims import (
     american_spelling,
     content_words,
     family_name,
+    is_body,
     number_tokens,
     portfolio,
     read,
@@ -303,6 +304,11 @@ def _agree_numbers(a: object, b: object) -> bool:
         # a round maximum may be a truncated figure ("up to 1,000" for 1,400), never a tenfold one
         slack = 0.02 * max(a.value, b.value)
         return a.value <= b.value + max(slack, b.precision) and b.value <= a.value + max(slack, a.precision)
+    if _lower_bound(a) and _lower_bound(b):
+        # two floors of one figure round it down to their own precision: "more than 1,000" and "more than 1,400" can
+        # both stand, "more than 230 of its 397 rooms" and "more than 330" name two figures
+        slack = 0.1 * max(a.value, b.value)
+        return abs(a.value - b.value) <= max(slack, a.precision, b.precision)
     if a.hedge in APPROXIMATE and b.hedge in APPROXIMATE:
         # two approximations of one figure round the same number: "about $890bn" is not "about $980bn"
         return abs(a.value - b.value) <= max(APPROXIMATE_SLACK * max(a.value, b.value), min(a.precision, b.precision))
@@ -313,6 +319,11 @@ def _agree_numbers(a: object, b: object) -> bool:
     return abs(a.value - b.value) <= 0.02 * max(a.value, b.value)  # large or fractional figures, rounded
 
 
+def _lower_bound(q: Quantity) -> bool:
+    """A figure stated as a floor ("more than 330", "at least 12"), not a vague word ("several")."""
+    return q.high == float("inf") and q.low == q.value and bool(q.hedge)
+
+
 APPROXIMATE = frozenset({"about", "around", "roughly", "approximately", "some", "an estimated", "estimated"})
 APPROXIMATE_SLACK = 0.05  # two approximations of the same figure further apart than this differ
 
@@ -320,6 +331,12 @@ APPROXIMATE_SLACK = 0.05  # two approximations of the same figure further apart 
 def _same_figure(q: Quantity, r: Quantity) -> bool:
     """The same value of the same kind (a percentage, a sum of money, a count)."""
     return r.value == q.value and r.percent == q.percent and r.money == q.money
+
+
+def _same_clause(q: Quantity, r: object) -> bool:
+    """Two figures of the same counted thing after the same words ("the complex had about 240 apartments")."""
+    assert isinstance(r, Quantity)
+    return bool(q.unit & r.unit) and bool(q.context & r.context)
 
 
 def _numeric(story: AlignedStory, opts: Options) -> list[Divergence]:
@@ -399,8 +416,10 @@ def _numeric(story: AlignedStory, opts: Options) -> list[Divergence]:
                 m.sim >= ALIGN_MIN and _agree_numbers(q, m.value) for m in matches
             ):
                 # an outlet stating the same fact agrees; the loosely related sentences that differ count another
-                # thing ("more than 300 Indians" deported by Mexico, "about 150 Indians" flown back from the US)
-                against = []
+                # thing ("more than 300 Indians" deported by Mexico, "about 150 Indians" flown back from the US), unless
+                # the figure's own clause says the same ("the complex had about 240 apartments" in a sentence that
+                # goes on in other words)
+                against = [m for m in against if _same_clause(q, m.value)]
             if not _majority_against(story, node, matches, against, _agree_numbers):
                 lone = _lone_dissent(story, node, matches, against, _agree_numbers, gives_figure)
                 if lone is not None:
@@ -725,6 +744,11 @@ def _name_words(name: str) -> frozenset[str]:
     return frozenset(w for w in words if w)  # "Martin Luther King Jr." keeps "king": nothing but "Jr." follows it
 
 
+def _body_words(speaker: str) -> frozenset[str]:
+    """The name of a body that speaks ("the Youth Demand spokesperson" -> {youth, demand})."""
+    return frozenset(w.lower() for w in speaker.split()[1:] if w[:1].isupper() and w.lower() not in ROLE_WORDS)
+
+
 def _same_speaker(a: object, b: object) -> bool:
     """Two renderings agree on who spoke unless they are the same words and the names share no word.
 
@@ -820,6 +844,11 @@ def _quotes(story: AlignedStory, opts: Options) -> list[Divergence]:
             wording.append((tuple(sorted(s.article for s, _ in odd)), odd[0][0].index, found))
         named = [(s, (_name_words(q.speaker), _wording(q, wordings))) for s, q in nodes if _surname(q.speaker)]  # type: ignore[attr-defined]
         odd, rest = _odd_ones(named, _same_speaker)
+        if not odd:
+            # bodies against bodies ("the Metropolitan Police" vs "a Youth Demand spokesperson"); a person may speak
+            # for a body, so a person against a body is no conflict
+            bodies = [(s, (_body_words(q.speaker), _wording(q, wordings))) for s, q in nodes if is_body(q.speaker)]  # type: ignore[attr-defined]
+            odd, rest = _odd_ones(bodies, _same_speaker)
         if odd:
             speaker = {s.article: q.speaker for s, q in nodes}  # type: ignore[attr-defined]
             out.append(_divergence("quote_attribution", [s for s, _ in odd], [s for s, _ in rest],
