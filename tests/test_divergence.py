@@ -1544,3 +1544,29 @@ def test_a_quote_given_to_another_body_is_quote_attribution_and_a_person_for_a_b
         f"The Metropolitan Police posted on social media: '{words}.'",
     )
     assert found(arts, "quote_attribution") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "venue"),
+    [
+        ('"There is only one place for him," Hagari told Saudi state-owned Al-Arabiya television.', "Al-Arabiya"),
+        ("In an interview with the German newspaper Bild, he said the talks were over.", "Bild"),
+        ("She told the state broadcaster NHK that the plant was safe.", "NHK"),
+        ("In an interview with CNN, he said the talks were over.", "CNN"),
+        ("The Metropolitan Police said on social media: 'Further arrests are being made.'", "in a post"),
+    ],
+)
+def test_an_outlet_described_before_or_after_its_name_is_the_venue(sentence: str, venue: str) -> None:
+    assert venue_of(sentence) == venue
+
+
+def test_a_title_keeps_its_words_between_role_words_and_a_former_one_stays_former() -> None:
+    assert titles("Nvidia's chief technology officer Jensen Huang spoke first.")["Huang"].endswith(
+        "chief technology officer"
+    )
+    assert titles("In a dig at former prime minister Liz Truss, he spoke.")["Truss"] == "former prime minister"
+    assert titles("In a 19-page affidavit, Idaho police officer Brett Payne described it.")["Payne"] == (
+        "Idaho police officer"
+    )
+    # a word between a verb and the role may be either, so the title keeps only what is certain
+    assert titles("The court heard police officer Brett Payne describe it.")["Payne"] == "officer"

@@ -183,7 +183,11 @@ _SPEAKER_BEFORE = re.compile(
 )
 _ACCORDING = re.compile(rf"according to (?P<who>{_NAME})")
 _VENUE = re.compile(
-    rf"(?:in an? (?:exclusive |recent |televised )?interview with|told|speaking to|speaking with|in remarks to|"
+    # an outlet named with what it is: "told Saudi state-owned Al-Arabiya television", "the German newspaper Bild"
+    rf"(?:told|to|(?:[Ii]n an? (?:[\w-]+ )?interview )?with)\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}?"
+    rf"(?:(?P<medium>{_NAME})\s+(?:television|TV|radio|newspaper|broadcaster)\b"
+    rf"|(?:newspaper|broadcaster|daily|channel|radio|television)\s+(?P<medium2>{_NAME}))|"
+    rf"(?:[Ii]n an? (?:exclusive |recent |televised )?interview with|told|speaking to|speaking with|in remarks to|"
     rf"according to|(?:wrote|posted|said) on|on)\s+(?P<venue>(?:[Tt]he\s+)?{_NAME})"
     # a named event: "at Vox Media's Code Media conference", "during the Aspen Ideas Festival"
     rf"|(?:at|during)\s+(?:the\s+)?(?P<event>{_NAME}(?:\s+(?:conference|summit|forum|festival|convention)))\b"
@@ -194,8 +198,10 @@ _VENUE = re.compile(
     r"(?:tele)?phone (?:interview|call))\b|outside [A-Z][\w ]{2,40}|"
     r"(?:at|during|told) (?:an?|the) (?:rally|news conference|press conference|(?:press |news )?briefing|hearing|"
     r"summit|town hall|forum)|(?:by|over the|when reached by) (?:tele)?phone|"
-    r"(?:told|[Ss]peaking to|[Ss]peaking with|[Tt]alking to) (?:reporters|journalists|the press|the media))",
+    r"(?:told|[Ss]peaking to|[Ss]peaking with|[Tt]alking to) (?:reporters|journalists|the press|the media)|"
+    r"on social media)",
 )
+_NAMED_AFTER_KIND = re.compile(rf"\s+(?:television|TV|radio|newspaper|broadcaster)\s+(?P<name>{_NAME})")
 # the words before a setting's noun that say whose or which it is, not what kind of setting
 _SETTING_HEAD = re.compile(
     r"^(?:(?!(?:press|news|written|joint|radio|television|closed-door|tele|phone)\b)[\w-]+ ){1,2}(?=(?:post|statement|"
@@ -810,7 +816,7 @@ def venue_of(sentence: str) -> str:
                 continue
             plain = re.sub(r"^(?:in|on|at|during|told) (?:an?|the|his|her|its|their) ", "", kind)
             plain = _SETTING_HEAD.sub("", plain)  # "a Reddit post" is a post, "a research paper" a paper
-            plain = plain.replace("e-mail", "email")
+            plain = plain.replace("e-mail", "email").replace("on social media", "post")
             if "phone" in plain:
                 plain = "phone interview"  # "by telephone", "when reached by phone", "in a phone call"
             elif re.search(r"reporters|journalists|press$|media$", plain):
@@ -820,6 +826,12 @@ def venue_of(sentence: str) -> str:
             continue
         if m["event"]:
             return "at " + m["event"].strip()
+        if m["medium2"]:
+            return m["medium2"].strip()
+        if m["medium"]:
+            # "the German newspaper Bild": the name after the kind of outlet, when there is one, is the outlet's
+            named = _NAMED_AFTER_KIND.match(sentence, m.end("medium"))
+            return (named["name"] if named else m["medium"]).strip()
         # an outlet's programme is that outlet ("CBS’s Face the Nation", "CBS' Face the Nation")
         venue = _POSSESSIVE.split((m["venue"] or "").strip().rstrip("."))[0]
         interview = "interview" in m.group().lower()
@@ -1009,9 +1021,9 @@ def titles(sentence: str) -> dict[str, str]:
             title = run[: roles[-1] + 1] if roles else []
             k = i - 1  # lower-case title words just before the capitalised run: "special envoy"
             lead: list[str] = []
-            while (
-                k >= 0 and (_is_role(tokens[k]) or tokens[k].lower() in ROLE_MODIFIERS) and not tokens[k][:1].isupper()
-            ):
+            while k >= 0 and not tokens[k][:1].isupper():
+                if not (_is_role(tokens[k]) or tokens[k].lower() in ROLE_MODIFIERS or _between_roles(tokens, k, lead)):
+                    break
                 lead.insert(0, tokens[k])
                 k -= 1
             if k >= 0 and tokens[k][:1].isupper() and lead:
@@ -1026,6 +1038,18 @@ def titles(sentence: str) -> dict[str, str]:
                 out[name[-1]] = before if known == before else f"{before} / {known}"
         i = j
     return out
+
+
+def _between_roles(tokens: list[str], k: int, lead: list[str]) -> bool:
+    """A word of a title between two of its words: "chief technology officer", "former prime minister",
+    "Idaho police officer" (a role word after it, and a role word, a rank or a capitalised body before it)."""
+    word = tokens[k]
+    if not lead or not _is_role(lead[0]) or not word.isalpha() or word.lower() in STOPWORDS or k == 0:
+        return False
+    left = tokens[k - 1]
+    if left[:1].isupper():
+        return left.lower() not in STOPWORDS and left.isalpha()
+    return _is_role(left) or left.lower() in ROLE_MODIFIERS
 
 
 def _ends_sentence(token: str) -> bool:
