@@ -1570,3 +1570,15 @@ def test_a_title_keeps_its_words_between_role_words_and_a_former_one_stays_forme
     )
     # a word between a verb and the role may be either, so the title keeps only what is certain
     assert titles("The court heard police officer Brett Payne describe it.")["Payne"] == "officer"
+
+
+def test_a_vague_count_against_an_exact_one_is_compared_like_any_figure() -> None:
+    # "hundreds" is a range of values; compared with a small exact count it once crashed the engine (an int value)
+    arts = story(
+        "The donor gave sperm to hundreds of couples through internet platforms, the court said.",
+        "The donor gave sperm to 40 couples through internet platforms, the court said.",
+        "The court said the donor gave sperm to 40 couples through internet platforms.",
+    )
+    assert all(isinstance(q.value, float) for q in quantities("He wrote to hundreds of couples."))
+    (conflict,) = found(arts, "numeric_conflict")
+    assert conflict.articles[0] == "a0"

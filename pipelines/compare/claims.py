@@ -451,7 +451,7 @@ def _vague(sentence: str, masked: str) -> list[Quantity]:
     """ "dozens", "thousands": a range of values with the thing counted."""
     out = []
     for m in _VAGUE.finditer(masked):
-        low, high = VAGUE[m.group().lower()]
+        low, high = (float(v) for v in VAGUE[m.group().lower()])  # a value is a float like any figure read
         out.append(Quantity(value=low, low=low, high=high, hedge=m.group().lower(), text=m.group(),
                             unit=frozenset(_first_words(masked[m.end() : m.end() + 40], 2)),
                             context=frozenset(_last_words(masked[max(0, m.start() - 60) : m.start()], 3))))  # fmt: skip
