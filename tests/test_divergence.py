@@ -1582,3 +1582,17 @@ def test_a_vague_count_against_an_exact_one_is_compared_like_any_figure() -> Non
     assert all(isinstance(q.value, float) for q in quantities("He wrote to hundreds of couples."))
     (conflict,) = found(arts, "numeric_conflict")
     assert conflict.articles[0] == "a0"
+
+
+def test_a_pronoun_is_not_resolved_to_an_opener_that_someone_else_reports_on() -> None:
+    from pipelines.compare.align import AlignedStory
+
+    text = (
+        "Union leader Sophie Binet met President Emmanuel Macron on Tuesday. "
+        "Macron, she said, dismissed a popular vote on the pension reform. "
+        '"On that, our disagreement is total," she said.'
+    )
+    (article,) = story(text)
+    aligned = AlignedStory([article])
+    (quote,) = [q for s in aligned.per_article[article.id] for q in s.quotes]
+    assert quote.speaker != "Macron"

@@ -259,6 +259,7 @@ def _keep(heap: list[tuple[float, int]], item: tuple[float, int]) -> None:
 
 
 _PRONOUNS = frozenset({"he", "she"})
+_REPORTED_BY_PRONOUN = re.compile(r",\s+(?:he|she)\s+(?:said|says|added|told \w+|argued|insisted),")
 _FULL_NAME = re.compile(r"\b([A-Z][a-z]+)\s+([A-Z][a-z]+(?:[-’'][A-Z]?[a-z]+)?)\b(?!\s+[A-Z])")
 
 
@@ -295,6 +296,10 @@ class _People:
         name, honorific = sentence_subject(text)
         if name and (is_media(name) or name.split()[0].lower() == "the"):
             # "Fox News reported", "The People's Liberation Army, he said, ...": an outlet or a body, not a person
+            return ""
+        if name and _REPORTED_BY_PRONOUN.search(text):
+            # "Macron, she said, dismissed a popular vote": the pronoun of this sentence is someone else, so the
+            # next sentence's "she said" cannot be taken for the opener
             return ""
         if name and (honorific or family_name(name) in self.known):
             self.known.add(family_name(name))
