@@ -402,6 +402,11 @@ def _print_cycle(result: Any) -> None:
         console.print(f"{len(result.copies)} syndicated cop{'ies' if len(result.copies) != 1 else 'y'} found")
     for watch in result.watches:
         console.print(f"watch [bold]{watch.watch}[/]: {watch.digest.summary} -> {watch.paths['html']}", highlight=False)
+        failed = watch.analysis.failed
+        if failed:
+            err_console.print(f"[yellow]{len(failed)} stor{'ies' if len(failed) > 1 else 'y'} could not be analysed[/]"
+                              f" (the error is in the log; their last findings stand): {', '.join(failed)}",
+                              highlight=False)  # fmt: skip
 
 
 def _print_delivery(result: Any) -> int:

@@ -3,6 +3,7 @@ housekeeping. The CLI, the daemon and ``run-once`` call these; each takes the ty
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -26,6 +27,7 @@ from reports import Digest, FlushResult, build_digest, deliver_digest, record_ar
 from reports import flush_outbox as flush_store_outbox
 
 SEARCH_LIMIT = 100_000
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -136,12 +138,17 @@ def analyse_watch(
     returned analysis holds the findings of all stories; ``stories`` maps each story id to its
     own analysis (for its claim x outlet matrix, :func:`pipelines.compare.matrix.claim_matrix`).
     ``groups`` (story id -> articles) when the caller has grouped them already.
+
+    A story the engine fails on is logged and named in ``failed``; its findings of the last run
+    stand, so the digest neither loses them nor reports them resolved, and the other stories go on.
     """
     now = datetime.now(UTC)
     by_id = {a.id: a for a in comparison.articles}
     findings: list[Divergence] = []
     copies: dict[str, str] = {}
     per_story: dict[str, StoryAnalysis] = {}
+    failed: list[str] = []
+    stored: list[Divergence] | None = None
     groups = group(comparison.articles) if groups is None else groups
     # the articles labelled with their story and the watch, so a store can chart and filter them (Kibana)
     story_of_article = {a.id: story for story, members in groups.items() for a in members}
@@ -154,7 +161,16 @@ def analyse_watch(
         store.label([a.id for a in articles], story=story_id)
         store.upsert_claims(story_id, claims_by_story.get(story_id, []), now)
         revisions = {a.id: [r.text for r in store.revisions(a.id)] for a in articles if a.revision > 1}
-        analysis = analyse_story(articles, revisions)
+        try:
+            analysis = analyse_story(articles, revisions)
+        except Exception:  # a bug on one story's text must not cost the watch its other stories
+            logger.exception("watch %r: story %s (%d articles) could not be analysed; its last findings stand",
+                             comparison.watch, story_id, len(articles))  # fmt: skip
+            failed.append(story_id)
+            if stored is None:
+                stored = store.divergences(watch=comparison.watch)
+            findings += [d for d in stored if d.story == story_id]
+            continue
         per_story[story_id] = analysis
         copies |= analysis.copies
         findings += [
@@ -170,7 +186,7 @@ def analyse_watch(
         ]
     store.upsert_divergences(findings, now)
     findings.sort(key=lambda d: (-d.severity, d.type, d.id))
-    return StoryAnalysis(divergences=tuple(findings), copies=copies, stories=per_story)
+    return StoryAnalysis(divergences=tuple(findings), copies=copies, stories=per_story, failed=tuple(failed))
 
 
 def run_cycle(

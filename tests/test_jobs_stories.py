@@ -51,3 +51,35 @@ def test_findings_are_made_within_each_story_and_stored_with_its_id(tmp_path: Pa
         assert {d.id: d.story for d in again.divergences} == {d.id: d.story for d in analysis.divergences}
     finally:
         store.close()
+
+
+def test_a_story_the_engine_fails_on_keeps_its_last_findings_and_the_others_go_on(
+    tmp_path: Path, monkeypatch, caplog
+) -> None:
+    """Fault injection: the engine raising on one story stands for a bug no known input triggers any more."""
+    import newswatch.jobs as jobs
+
+    store = SQLiteStore(tmp_path / "db.sqlite")
+    try:
+        for article in articles():
+            store.upsert(article)
+        first = analyse_watch(store, compare("coast", articles()))
+        storm = next(sid for sid, a in first.stories.items() if a.story and "t0-a0" in a.story.articles)
+        before = {d.id for d in first.divergences if d.story == storm}
+        assert before
+        engine = jobs.analyse_story
+
+        def failing(articles_, revisions):
+            if any(a.id.startswith("t0-") for a in articles_):
+                raise RuntimeError("engine bug")
+            return engine(articles_, revisions)
+
+        monkeypatch.setattr(jobs, "analyse_story", failing)
+        again = analyse_watch(store, compare("coast", articles()))
+        assert again.failed == (storm,)
+        assert "could not be analysed" in caplog.text
+        assert storm in caplog.text
+        assert {d.id for d in again.divergences if d.story == storm} == before  # its last findings stand
+        assert {d.articles[0] for d in again.divergences if d.type == "numeric_conflict"} == {"t0-a0", "t1-a0"}
+    finally:
+        store.close()

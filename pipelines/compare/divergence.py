@@ -116,6 +116,7 @@ class StoryAnalysis:
     opinion: frozenset[str] = frozenset()  # articles read as opinion or analysis
     story: AlignedStory | None = field(default=None, repr=False, compare=False)  # for the claim matrix
     stories: dict[str, StoryAnalysis] = field(default_factory=dict)  # a watch's analysis: one per story
+    failed: tuple[str, ...] = ()  # a watch's stories the engine failed on (logged; their last findings stand)
 
     def by_type(self) -> Counter[str]:
         return Counter(d.type for d in self.divergences)
