@@ -1596,3 +1596,15 @@ def test_a_pronoun_is_not_resolved_to_an_opener_that_someone_else_reports_on() -
     aligned = AlignedStory([article])
     (quote,) = [q for s in aligned.per_article[article.id] for q in s.quotes]
     assert quote.speaker != "Macron"
+
+
+def test_framing_is_not_scored_when_the_others_write_nothing_outside_quotes() -> None:
+    # once a division by zero: every word of the story outside quotations was one outlet's
+    arts = story(
+        '"the budget rose after council talks on the fire deal"',
+        "‘police arrested protesters along the coast’",
+        '"the court ruling ended the ceasefire crisis"',
+        'D\'Souza called it: "a ruling crisis today."',
+    )
+    arts = [replace(a, text=a.text.split("\n")[0]) for a in arts]  # no filler: the quotes are the whole text
+    assert found(arts, "framing") == []

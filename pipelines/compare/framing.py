@@ -272,9 +272,12 @@ def _log_odds(counts: dict[str, Counter[str]], total: Counter[str]) -> dict[str,
         for word, k in mine.items():
             rest = total[word] - k
             alpha = PRIOR_STRENGTH * total[word] / prior_size
-            delta = math.log((k + alpha) / (n_mine + PRIOR_STRENGTH - k - alpha)) - math.log(
-                (rest + alpha) / (n_others + PRIOR_STRENGTH - rest - alpha)
-            )
+            odds_mine, odds_others = n_mine + PRIOR_STRENGTH - k - alpha, n_others + PRIOR_STRENGTH - rest - alpha
+            if odds_mine <= 0 or odds_others <= 0:
+                # the story's only word (the others write nothing outside quotes): nothing to set it against
+                scores[word] = 0.0
+                continue
+            delta = math.log((k + alpha) / odds_mine) - math.log((rest + alpha) / odds_others)
             scores[word] = delta / math.sqrt(1 / (k + alpha) + 1 / (rest + alpha))
         out[art] = scores
     return out
