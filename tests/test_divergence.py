@@ -1608,3 +1608,16 @@ def test_framing_is_not_scored_when_the_others_write_nothing_outside_quotes() ->
     )
     arts = [replace(a, text=a.text.split("\n")[0]) for a in arts]  # no filler: the quotes are the whole text
     assert found(arts, "framing") == []
+
+
+def test_a_quotation_translated_in_other_words_without_its_speaker_is_still_the_same_quotation() -> None:
+    said = '"We are utterly devastated. I will carry this guilt, the grief of the families, with me forever," he said.'
+    arts = story(
+        f"Mayor Nicolas Feraud spoke after the fire. {said}",
+        f"Mayor Nicolas Feraud spoke after the fire. {said}",
+        f"Mayor Nicolas Feraud spoke after the fire. {said}",
+        "Mayor Nicolas Feraud spoke after the fire. "
+        '"We are extremely sad. I will always carry this burden, the grief of the families, for the rest of my life."',
+    )
+    (reworded,) = found(arts, "quote_wording")
+    assert reworded.articles[0] == "a3"

@@ -817,7 +817,9 @@ def _quotes(story: AlignedStory, opts: Options) -> list[Divergence]:
             unknown = not _surname(q.speaker) or not _surname(r.speaker)
             if count < 3 and not same_speaker and not (unknown and passages(q, 4) & passages(r, 4)):
                 continue  # a short quote ("the fourth time I have been deported") is matched only to its speaker
-            if share < QUOTE_SAME and not (same_speaker and share >= 0.3):
+            # a third of its words is enough for the same speaker, or for a quote with no speaker in a sentence that
+            # says the same as the other's (one quotation translated twice: "utterly devastated" / "extremely sad")
+            if share < QUOTE_SAME and not ((same_speaker or (unknown and aligned(i, j))) and share >= 0.3):
                 continue
             # the same quote keeps a passage of three or more words as it was; two different
             # quotes of one speaker share words, not passages, unless the two sentences say the same
