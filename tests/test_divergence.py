@@ -1621,3 +1621,24 @@ def test_a_quotation_translated_in_other_words_without_its_speaker_is_still_the_
     )
     (reworded,) = found(arts, "quote_wording")
     assert reworded.articles[0] == "a3"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "money"),
+    [
+        ("He said the Airbus A350 cost RM6.612 million in total.", 6_612_000, True),  # "A350" is no figure
+        ("The state paid 27 per cent of the RM6.162 million cost.", 6_162_000, True),  # a tail keeps no currency
+        ("It cost CHF 40 million.", 40_000_000, True),
+        ("Seoul set aside ₩5 trillion.", 5e12, True),
+        ("The fund paid USD 3.5 million.", 3_500_000, True),
+    ],
+)
+def test_currencies_written_as_codes_are_sums_of_money(sentence: str, value: float, money: bool) -> None:
+    (sum_,) = [q for q in quantities(sentence) if q.value == value]
+    assert sum_.money is money
+
+
+def test_half_an_hour_and_an_hour_and_a_half_are_read_with_their_half() -> None:
+    hour = durations("It lasted an hour.")[0][0]
+    assert durations("The meeting lasted about half an hour.")[0][0] == pytest.approx(hour / 2)
+    assert durations("The meeting took an hour and a half.")[0][0] == pytest.approx(1.5 * hour)

@@ -20,6 +20,7 @@ conservatively.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from pipelines.wordlists import ABBREVIATIONS, DATE_WORDS, ROLE_MODIFIERS, ROLE_WORDS, STOPWORDS
@@ -74,7 +75,8 @@ _WORDS_NUMBER = (
 )
 # a currency before the figure: a sign, US$ or N$, Rs, or the South African R before a sum in millions or thousands
 _CURRENCY = (
-    r"\b(?:US|HK|[ACN])\$|[$€£¥₹₦]|\bRs\.?\s?|\bINR\s?"
+    r"\b(?:US|HK|NZ|S|R|[ACN])\$|[$€£¥₹₦₩₱₺₽₴₪฿]|\bRs\.?\s?|\b(?:RM|Rp\.?)\s?(?=\d)"
+    r"|\b(?:INR|USD|EUR|GBP|JPY|CNY|CHF|SEK|NOK|DKK|PLN|MYR|ZAR)\s?(?=\d)"
     r"|\bR(?=[\d.]+\s?(?:bn|mn|m|million|billion|trillion)\b|\d{1,3}(?:[ ,]\d{3})+)"
 )
 _QUANTITY = re.compile(
@@ -374,6 +376,20 @@ def _precision(digits: str, scale: float) -> float:
     return float(10**zeros) if zeros >= 3 else 0.0  # thousands and up: "57,000", not "300"
 
 
+def _figures_in(masked: str) -> Iterator[re.Match[str]]:
+    """The figure matches of a sentence; a number inside a word ("A350") is no figure.
+
+    The words after a figure (what it counts) are read again for the next one, so they cannot swallow its
+    currency or hedge: "27 per cent of the RM6.2 million cost", "A350 cost RM6.6 million".
+    """
+    m = _QUANTITY.search(masked)
+    while m:
+        start = m.start("num")
+        if not (start > 0 and masked[start - 1].isalnum() and not m["cur"]):
+            yield m
+        m = _QUANTITY.search(masked, max(m.end("num"), m.start() + 1))
+
+
 def quantities(sentence: str) -> tuple[Quantity, ...]:
     if not _ANY_FIGURE.search(sentence):
         return tuple(_vague(sentence, sentence))
@@ -383,13 +399,11 @@ def quantities(sentence: str) -> tuple[Quantity, ...]:
     out: list[Quantity] = []
     spans: list[tuple[int, int]] = []  # (start, end of the figure) of each quantity in ``out``
     consumed = 0  # the end of a measure read with its seconds ("1 minute and 45 seconds")
-    for m in _QUANTITY.finditer(masked):
+    for m in _figures_in(masked):
         value = _number(m["num"])
         if value is None or m.start("num") < consumed:
             continue
         start = m.start("num")
-        if start > 0 and masked[start - 1].isalnum() and not m["cur"]:
-            continue
         tail = m["tail"] or ""
         if _DURATION_TAIL.match(tail):
             continue  # a duration, read by durations()
@@ -581,6 +595,10 @@ _SCORE = re.compile(r"(?<![\d.,$£€-])\b(?P<a>\d{1,3})\s?[-–]\s?(?P<b>\d{1,3
 _QUOTE_MARK = re.compile("[\"“”‘’']")
 
 
+_HALF_BEFORE = re.compile(r"\bhalf\s+$", re.IGNORECASE)
+_AND_A_HALF = re.compile(r"\s+and\s+a\s+half\b", re.IGNORECASE)
+
+
 def durations(sentence: str) -> tuple[tuple[float, str], ...]:
     if not _ANY_TIME_UNIT.search(sentence):
         return ()
@@ -595,7 +613,12 @@ def durations(sentence: str) -> tuple[tuple[float, str], ...]:
             continue  # "four years ago" places an event in time; it is not a stated duration
         if head in ("a", "an", "one") and _PRICE_BEFORE.search(sentence[: m.start()]):
             continue  # "$14.99 a month", "2% a year": a rate, not a duration
-        out.append((value * TIME_UNITS[m["unit"].lower()], m.group()))
+        text = m.group()
+        if head in ("a", "an") and _HALF_BEFORE.search(sentence[: m.start()]):
+            value, text = 0.5, "half " + text  # "half an hour"
+        elif _AND_A_HALF.match(sentence, m.end()):
+            value, text = value + 0.5, text + " and a half"  # "an hour and a half"
+        out.append((value * TIME_UNITS[m["unit"].lower()], text))
     out += [(float(TIME_UNITS[m["unit"].lower()]), m.group()) for m in _LONG.finditer(sentence)]
     return tuple(out)
 
