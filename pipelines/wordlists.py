@@ -55,7 +55,8 @@ ROLE_WORDS = _words(
     engineer lecturer teacher nurse surgeon physician psychiatrist psychologist historian journalist reporter
     photographer producer architect accountant detective constable sheriff pilot bishop priest imam rabbi pastor
     dean principal sociologist anthropologist biologist physicist chemist geologist statistician demographer
-    mp mep mla executive-director
+    mp mep mla executive-director commandant chief-of-staff councillor councilor magistrate ombudsman comptroller
+    auditor provost rector
     """
 )
 

@@ -1642,3 +1642,16 @@ def test_half_an_hour_and_an_hour_and_a_half_are_read_with_their_half() -> None:
     hour = durations("It lasted an hour.")[0][0]
     assert durations("The meeting lasted about half an hour.")[0][0] == pytest.approx(hour / 2)
     assert durations("The meeting took an hour and a half.")[0][0] == pytest.approx(1.5 * hour)
+
+
+def test_two_people_with_one_surname_keep_their_own_titles() -> None:
+    def text(role: str) -> str:
+        return (f"Pilar Rodriguez, the chief provincial prosecutor, was summoned. "
+                f"Miguel Rodriguez, the governor's {role}, said he shared the email.")  # fmt: skip
+
+    arts = story(text("chief of staff"), text("chief of staff"), text("chief of staff"), text("press secretary"))
+    (conflict,) = found(arts, "role_title")
+    assert conflict.articles[0] == "a3"
+    assert "Miguel" in conflict.note or "miguel" in conflict.note
+    # the same titles everywhere: a prosecutor and a chief of staff are two people, not one with two offices
+    assert found(story(*[text("chief of staff")] * 4), "role_title") == []

@@ -881,6 +881,7 @@ _TITLE_OF = re.compile(
     rf"(?P<of>(?:[A-Z][\w&'’-]*\s+){{1,4}}?)(?P<name>{_NAME_WORD}\s+{_NAME_WORD})(?=\s+[a-z]|\s*[,.;]|$)"
 )
 _BE = re.compile(r" (?:is|was|been|became|becomes) ")
+_CHIEF_OF_STAFF = re.compile(r"\bchief of staff\b", re.IGNORECASE)
 # cheap tests before the title patterns: a capitalised word before "of", a two-word name set off by commas
 _CAPITAL_OF = re.compile(r"[A-Z][a-z]+ of ")
 _NAME_SET_OFF = re.compile(r", [A-Z][^,]{2,40}?(?:,| said| says| told| who)")
@@ -918,7 +919,9 @@ def role_words(title: str) -> frozenset[str]:
     """
     text = _C_SUITE.sub(lambda m: _C_SUITE_ROLES[m.group().lower().split()[1]], title)
     text = _EXECUTIVE_DIRECTOR.sub("executive-director", text)  # the head of an organisation, not "a director"
-    return frozenset(_ROLE_SYNONYMS.get(_role_form(w), _role_form(w)) for w in text.split() if _is_role(w))
+    # a possessive is whose the role is ("the governor's press secretary"), not the role
+    return frozenset(_ROLE_SYNONYMS.get(_role_form(w), _role_form(w)) for w in text.split()
+                     if _is_role(w) and not w.endswith(("'s", "’s")))  # fmt: skip
 
 
 _C_SUITE = re.compile(r"\bchief\s+(?:executive|operating|financial|technology|investment)(?:\s+officer)?\b", re.I)
@@ -1001,6 +1004,7 @@ def titles(sentence: str) -> dict[str, str]:
     chief economist,").
     """
     out: dict[str, str] = {}
+    sentence = _CHIEF_OF_STAFF.sub(lambda m: m.group().replace(" ", "-"), sentence)  # one office, not a vague "chief"
     comma = "," in sentence  # an apposition and a title set off need one
     for m in _APPOSITIVE.finditer(sentence) if comma else ():
         name = m["name"].split()

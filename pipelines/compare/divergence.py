@@ -73,7 +73,7 @@ from pipelines.compare.framing import framing, unquoted
 from pipelines.models import AccessState, Article, Divergence
 from pipelines.sentences import sentences
 from pipelines.syndication import find_copies
-from pipelines.wordlists import ROLE_WORDS
+from pipelines.wordlists import ROLE_WORDS, STOPWORDS
 
 DATE_ALIGN_MIN = 0.3  # dates differ legitimately between loosely related sentences (follow-up days)
 QUOTE_SAME = 0.5  # share of the shorter quote's words for two quotes to be the same quote
@@ -919,13 +919,26 @@ _PAST = re.compile(r"\b(?:former|ex|onetime|then|retired|late|previous)\b", re.I
 def _titles(story: AlignedStory, opts: Options) -> list[Divergence]:
     """A person's title in one outlet against the others': conflicting when no role word is shared.
 
-    A past title ("former governor") describes another time and is left out.
+    A past title ("former governor") describes another time and is left out. People sharing a
+    surname are told apart by the given name written before it ("Pilar Rodríguez", "Miguel Ángel
+    Rodríguez"); a surname written alone goes to the one person of the story with that surname, and
+    is left out when there are several.
     """
-    by_person: dict[str, dict[str, list[tuple[Sentence, str]]]] = defaultdict(lambda: defaultdict(list))
+    mentions_of: list[tuple[Sentence, str, str, str]] = []  # (sentence, surname, given name or "", title)
     for s in story.sentences():
         for surname, title in s.facts.titles.items():
             if role_words(title) and not _PAST.search(title):
-                by_person[surname][s.article].append((s, title))
+                mentions_of.append((s, surname, _given_name(s.text, surname, title), title))
+    given: dict[str, set[str]] = defaultdict(set)
+    for _, surname, first, _ in mentions_of:
+        if first:
+            given[surname].add(first)
+    by_person: dict[str, dict[str, list[tuple[Sentence, str]]]] = defaultdict(lambda: defaultdict(list))
+    for s, surname, first, title in mentions_of:
+        if not first and len(given[surname]) > 1:
+            continue  # "Rodríguez" alone, in a story of two Rodríguezes
+        first = first or next(iter(given[surname]), "")
+        by_person[f"{first} {surname}".strip()][s.article].append((s, title))
     out = []
     for surname, per_article in sorted(by_person.items()):
         nodes: list[tuple[Sentence, object]] = []
@@ -940,6 +953,19 @@ def _titles(story: AlignedStory, opts: Options) -> list[Divergence]:
             out.append(_divergence("role_title", [s for s, _ in odd], [s for s, _ in rest], note,
                                    max_listed=opts.max_listed))  # fmt: skip
     return out
+
+
+def _given_name(text: str, surname: str, title: str) -> str:
+    """The given name written just before the surname a title is given to ("Pilar" of "Pilar Rodríguez,
+    Madrid's chief prosecutor"), "" if none: of several mentions of the surname, the one nearest the title."""
+    at = text.find(title.split()[0]) if title else -1
+    mentions = sorted(re.finditer(rf"(?:([^\W\d_][\w.'’-]*)\s+)?{re.escape(surname)}\b", text),
+                      key=lambda m: abs(m.start() - at) if at >= 0 else m.start())  # fmt: skip
+    word = mentions[0].group(1) or "" if mentions else ""
+    if word[:1].isupper() and not word.endswith((".", "'s", "’s")) and word.lower() not in ROLE_WORDS \
+            and word.lower() not in STOPWORDS and word.lower() not in GENERATION:  # fmt: skip
+        return word.lower()
+    return ""
 
 
 # -- ages ---------------------------------------------------------------------------------
