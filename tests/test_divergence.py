@@ -1554,6 +1554,8 @@ def test_a_quote_given_to_another_body_is_quote_attribution_and_a_person_for_a_b
         ("She told the state broadcaster NHK that the plant was safe.", "NHK"),
         ("In an interview with CNN, he said the talks were over.", "CNN"),
         ("The Metropolitan Police said on social media: 'Further arrests are being made.'", "in a post"),
+        ('"It was bad," Michael Barr told the Senate Banking Committee.', "the Senate Banking Committee"),
+        ('Wray told a House hearing earlier this year: "The bureau has warned for years."', "in a hearing"),
     ],
 )
 def test_an_outlet_described_before_or_after_its_name_is_the_venue(sentence: str, venue: str) -> None:

@@ -198,16 +198,23 @@ _VENUE = re.compile(
     r"letter|memo|radio interview|television interview|tweet|video|livestream|e-?mail|filing|testimony|"
     r"news release|press release|podcast|note|paper|op-ed|column|"
     r"(?:tele)?phone (?:interview|call))\b|outside [A-Z][\w ]{2,40}|"
-    r"(?:at|during|told) (?:an?|the) (?:rally|news conference|press conference|(?:press |news )?briefing|hearing|"
+    r"(?:at|during|told) (?:an?|the) (?:[A-Za-z][\w'’-]* ){0,2}?(?:rally|news conference|press conference|"
+    r"(?:press |news )?briefing|hearing|"
     r"summit|town hall|forum)|(?:by|over the|when reached by) (?:tele)?phone|"
     r"(?:told|[Ss]peaking to|[Ss]peaking with|[Tt]alking to) (?:reporters|journalists|the press|the media)|"
     r"on social media)",
+)
+# a body that hears what is said to it: "told the Senate Banking Committee"
+_BODY_HEARD = re.compile(
+    r"\b(?:Committee|Commission|Parliament|Senate|Congress|Assembly|Council|Court|Tribunal|"
+    r"Bundestag|Knesset|Duma|Inquiry)$"
 )
 _NAMED_AFTER_KIND = re.compile(rf"\s+(?:television|TV|radio|newspaper|broadcaster)\s+(?P<name>{_NAME})")
 # the words before a setting's noun that say whose or which it is, not what kind of setting
 _SETTING_HEAD = re.compile(
     r"^(?:(?!(?:press|news|written|joint|radio|television|closed-door|tele|phone)\b)[\w-]+ ){1,2}(?=(?:post|statement|"
-    r"briefing|speech|letter|memo|tweet|video|livestream|filing|note|paper|podcast|op-ed|column)$)"
+    r"briefing|speech|letter|memo|tweet|video|livestream|filing|note|paper|podcast|op-ed|column|hearing|rally|"
+    r"summit|forum)$)"
 )
 # settings written in several ways that are the same setting
 _VENUE_KINDS = {
@@ -858,7 +865,7 @@ def venue_of(sentence: str) -> str:
         # an outlet's programme is that outlet ("CBS’s Face the Nation", "CBS' Face the Nation")
         venue = _POSSESSIVE.split((m["venue"] or "").strip().rstrip("."))[0]
         interview = "interview" in m.group().lower()
-        if venue and (interview or _MEDIA.search(venue)):
+        if venue and (interview or _MEDIA.search(venue) or _BODY_HEARD.search(venue)):
             return venue
     return setting or ("in remarks to reporters" if to_reporters else "")
 
