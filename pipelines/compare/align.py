@@ -248,7 +248,8 @@ def _neighbours(nodes: list[Node]) -> list[list[tuple[Node, float]]]:
                 _keep(best[i], (sim, -other))
             if count >= need_other:
                 _keep(best[other], (sim, -i))
-    return [[(nodes[-j], sim) for sim, j in sorted(heap, key=lambda p: (-p[0], -p[1]))] for heap in best]
+    # (similarity, -id) pairs in reverse order: most similar first, and among equals the lowest id first
+    return [[(nodes[-j], sim) for sim, j in sorted(heap, reverse=True)] for heap in best]
 
 
 def _keep(heap: list[tuple[float, int]], item: tuple[float, int]) -> None:

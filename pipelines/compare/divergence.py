@@ -766,6 +766,7 @@ def _same_speaker(a: object, b: object) -> bool:
     return kept < QUOTE_SAME_WORDS * shorter
 
 
+@functools.lru_cache(maxsize=4096)  # asked for every pair of quotes compared
 def _surname(name: str) -> str:
     """A speaker's family name in lower case, "" for a pronoun or a description ("a spokesman")."""
     return family_name(name).lower() if name and name[0].isupper() else ""
