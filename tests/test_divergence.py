@@ -1649,3 +1649,23 @@ def test_two_people_with_one_surname_keep_their_own_titles() -> None:
     assert "Miguel" in conflict.note or "miguel" in conflict.note
     # the same titles everywhere: a prosecutor and a chief of staff are two people, not one with two offices
     assert found(story(*[text("chief of staff")] * 4), "role_title") == []
+
+
+def test_a_reported_statement_placed_at_another_venue_is_quote_attribution() -> None:
+    arts = story(
+        "On Friday Trump told NBC News that oil companies investing in Venezuela would be reimbursed by the state.",
+        "Speaking at a press conference on Friday, Trump said oil companies investing in Venezuela would be repaid.",
+        "At a press conference on Friday, Trump said the oil companies investing in Venezuela would be reimbursed.",
+        "Trump told a press conference on Friday that oil companies that invest in Venezuela would be reimbursed.",
+    )
+    (venue,) = found(arts, "quote_attribution")
+    assert venue.articles[0] == "a0"
+    assert "nbc news" in venue.note.lower()
+    # two people saying much the same in two places: two statements, not one placed twice
+    arts = story(
+        "On Friday Trump told NBC News that oil companies investing in Venezuela would be reimbursed by the state.",
+        "Speaking at a press conference on Friday, Rubio said oil companies investing in Venezuela would be repaid.",
+        "At a press conference on Friday, Rubio said the oil companies investing in Venezuela would be reimbursed.",
+        "Rubio told a press conference on Friday that oil companies that invest in Venezuela would be reimbursed.",
+    )
+    assert found(arts, "quote_attribution") == []

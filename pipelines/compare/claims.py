@@ -1119,8 +1119,21 @@ def sentence_subject(sentence: str) -> tuple[str, bool]:
 def speakers(sentence: str) -> tuple[str, ...]:
     """Names that are the subject of a speech verb outside quotations ("Trump told Netanyahu that ...")."""
     text = _QUOTED_SPAN.sub(lambda m: " " * len(m.group()), sentence)
-    names = (_clean_name(m["who"]) for m in _SPEAKS.finditer(text))
+    names = (_clean_name(_after_time_words(m["who"])) for m in _SPEAKS.finditer(text))
     return tuple(_strip_titles(n) for n in names if n and n.lower() not in ("he", "she", "they"))
+
+
+def _after_time_words(name: str) -> str:
+    """A name run that starts a sentence with a time or a preposition, without them: "On Friday Trump" -> "Trump"."""
+    words = name.split()
+    while len(words) > 1 and (words[0].lower() in STOPWORDS or words[0].lower().rstrip(",") in DATE_WORDS):
+        words.pop(0)
+    return " ".join(words)
+
+
+def reports_speech(sentence: str) -> bool:
+    """Whether a sentence reports what someone said, outside quotations ("he told the Financial Times that ...")."""
+    return bool(_SAID_VERB.search(_QUOTED_SPAN.sub(lambda m: " " * len(m.group()), sentence)))
 
 
 def _title_words(title: str) -> str:

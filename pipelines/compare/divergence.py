@@ -66,8 +66,11 @@ from pipelines.compare.claims import (
     number_tokens,
     portfolio,
     read,
+    reports_speech,
     role_words,
     same_portfolio,
+    speakers,
+    venue_of,
 )
 from pipelines.compare.framing import framing, unquoted
 from pipelines.models import AccessState, Article, Divergence
@@ -137,6 +140,7 @@ def analyse_story(
     found += _numeric(story, opts)
     found += _dates(story, opts)
     found += _quotes(story, opts)
+    found += _reported_venues(story, opts, [d for d in found if d.type == "quote_attribution"])
     found += _titles(story, opts)
     found += _ages(story, opts)
     conflicting = {(a, d.evidence[a]) for d in found for a in d.articles[:1] if a in d.evidence}
@@ -873,6 +877,50 @@ def _quotes(story: AlignedStory, opts: Options) -> list[Divergence]:
             continue
         out.append(finding)
     return out
+
+
+def _reported_venues(story: AlignedStory, opts: Options, known: Sequence[Divergence]) -> list[Divergence]:
+    """Where a statement was made, when outlets report the same statement in their own words.
+
+    "Trump told NBC News that companies would be reimbursed" against "At a press conference, Trump
+    said investors would get their money back": one statement, two venues. A sentence counts when it
+    reports someone's words outside quotation marks (a speech verb) and names where; it is set against
+    the sentence of each other outlet that states the same thing and reports it too, unless the two
+    name different speakers (two people may say the same). A majority of at least three outlets
+    decides, and a finding the quotation test already made (``known``) is not made twice.
+    """
+    venues: dict[int, str] = {}
+    for node in story.nodes:
+        if reports_speech(node.text) and (venue := venue_of(node.text)):
+            venues[node.id] = venue.lower().replace("’", "'").removeprefix("the ")
+    made = {(d.articles[0], d.evidence.get(d.articles[0], "")) for d in known}
+    out: list[Divergence] = []
+    seen: set[tuple[str, int]] = set()
+    for node in story.nodes:
+        if node.id not in venues:
+            continue
+        s = node.members[0]
+        who = _reporter(node)
+        placed: list[tuple[Sentence, object]] = [(s, venues[node.id])]
+        for t, _ in story.counterparts(s, ALIGN_MIN).values():
+            other = _reporter(t.node)
+            if t.node.id in venues and not (who and other and who != other):
+                placed.append((t, venues[t.node.id]))
+        if len({story.outlet[t.article] for t, _ in placed}) < 3:
+            continue
+        odd, rest = _odd_ones(placed, _same_venue)
+        if not odd or odd[0][0] is not s or (s.article, s.index) in seen or (s.article, s.text) in made:
+            continue
+        seen.add((s.article, s.index))
+        out.append(_divergence("quote_attribution", [s], [t for t, _ in rest],
+                               f"said {odd[0][1]} vs {rest[0][1]}", max_listed=opts.max_listed))  # fmt: skip
+    return out
+
+
+def _reporter(node: Node) -> str:
+    """The surname of who a sentence reports as speaking, "" when it does not name them ("he told ...")."""
+    names = speakers(node.text)
+    return _surname(names[0]) if names else ""
 
 
 # -- titles -------------------------------------------------------------------------------
