@@ -894,17 +894,24 @@ def _reported_venues(story: AlignedStory, opts: Options, known: Sequence[Diverge
         if reports_speech(node.text) and (venue := venue_of(node.text)):
             venues[node.id] = venue.lower().replace("’", "'").removeprefix("the ")
     made = {(d.articles[0], d.evidence.get(d.articles[0], "")) for d in known}
+    reporters: dict[int, str] = {}  # node id -> surname of who it reports as speaking
+
+    def reporter(node: Node) -> str:
+        if node.id not in reporters:
+            names = speakers(node.text)
+            reporters[node.id] = _surname(names[0]) if names else ""  # "" when unnamed ("he told ...")
+        return reporters[node.id]
+
     out: list[Divergence] = []
     seen: set[tuple[str, int]] = set()
     for node in story.nodes:
         if node.id not in venues:
             continue
         s = node.members[0]
-        who = _reporter(node)
+        who = reporter(node)
         placed: list[tuple[Sentence, object]] = [(s, venues[node.id])]
         for t, _ in story.counterparts(s, ALIGN_MIN).values():
-            other = _reporter(t.node)
-            if t.node.id in venues and not (who and other and who != other):
+            if t.node.id in venues and not (who and (other := reporter(t.node)) and who != other):
                 placed.append((t, venues[t.node.id]))
         if len({story.outlet[t.article] for t, _ in placed}) < 3:
             continue
@@ -915,12 +922,6 @@ def _reported_venues(story: AlignedStory, opts: Options, known: Sequence[Diverge
         out.append(_divergence("quote_attribution", [s], [t for t, _ in rest],
                                f"said {odd[0][1]} vs {rest[0][1]}", max_listed=opts.max_listed))  # fmt: skip
     return out
-
-
-def _reporter(node: Node) -> str:
-    """The surname of who a sentence reports as speaking, "" when it does not name them ("he told ...")."""
-    names = speakers(node.text)
-    return _surname(names[0]) if names else ""
 
 
 # -- titles -------------------------------------------------------------------------------
