@@ -1669,3 +1669,13 @@ def test_a_reported_statement_placed_at_another_venue_is_quote_attribution() -> 
         "Rubio told a press conference on Friday that oil companies that invest in Venezuela would be reimbursed.",
     )
     assert found(arts, "quote_attribution") == []
+
+
+def test_a_speaker_after_the_quote_is_read_through_a_title_and_a_wider_choice_of_verbs() -> None:
+    said = '"When racing a sprint, the ruling party is running far ahead,"'
+    assert [q.speaker for q in quotes(f"{said} opposition leader Yoshihiko Noda quipped.")] == ["Yoshihiko Noda"]
+    assert [q.speaker for q in quotes(f"{said} Agriculture and Forestry Minister Ibrahim Yumakli said.")] == [
+        "Ibrahim Yumakli"
+    ]
+    assert [q.speaker for q in quotes(f"{said} the minister replied.")] == ["the minister"]
+    assert [q.speaker for q in quotes(f"{said} residents of the town said.")] == [""]  # no title: no name read

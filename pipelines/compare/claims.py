@@ -167,12 +167,18 @@ _QUOTE = re.compile(
 _UPPER = "A-ZÀ-ÖØ-ÞĀĆČĎĐĒĚĞİŁŃŇŌŐŒŘŚŞŠŤŪŮŰŸŹŻŽ"
 _NAME_WORD = rf"[{_UPPER}](?:[^\W\d_]|['’.-])+"
 _NAME = rf"{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|de|van|von|al|bin|da|di|del|la|le))*"
-_SAID = r"(?:said|says|told|added|asked|wrote|stated|declared|insisted|argued|warned|acknowledged|noted|explained)"
+_SAID = (
+    r"(?:said|says|told|added|asked|wrote|stated|declared|insisted|argued|warned|acknowledged|noted|explained|"
+    r"quipped|joked|remarked|replied|responded|recalled|stressed)"
+)
 # a body that speaks, by its name: "the Metropolitan Police", "a Youth Demand spokesperson", "an FBI spokesman"
 _BODY = rf"(?:the|an?)\s+{_NAME}(?:\s+[a-z][\w-]*)?"
 _SPEAKER_AFTER = re.compile(
     rf"^[\s,.;:—–-]*(?P<who>{_NAME}|{_BODY}|(?:the|a|an)\s+[a-z][\w\s-]{{2,40}}?|he|she|they)\s+{_SAID}\b"
 )
+# a speaker after the quote with a title written before the name: "CDPJ leader Yoshihiko Noda quipped",
+# "Agriculture and Forestry Minister Ibrahim Yumakli said"
+_SPEAKER_AFTER_TITLE = re.compile(rf"^[\s,.;:—–-]*(?P<title>(?:[\w'’&.-]+\s+){{1,6}}?)(?P<who>{_NAME})\s+{_SAID}\b")
 _SPEAKER_AFTER_INV = re.compile(rf"^[\s,.;:—–-]*{_SAID}\s+(?P<who>{_NAME}|the\s+[a-z][\w\s-]{{2,40}}?)(?=[\s,.;]|$)")
 # "said Take-Two chief executive Strauss Zelnick": a title, with the body it serves, before the name
 _SPEAKER_AFTER_TITLED = re.compile(
@@ -713,6 +719,11 @@ def _speaker(after: str, before: str) -> str:
                 return who.lower()
             if who:
                 return _strip_titles(who)
+    m = _SPEAKER_AFTER_TITLE.match(after)
+    if m and any(_is_role(w) for w in (m["title"] + m["who"]).split()) and _clean_name(m["who"]):
+        words = _clean_name(m["who"]).split()
+        roles = [i for i, w in enumerate(words[:-1]) if _is_role(w)]
+        return " ".join(words[roles[-1] + 1 :]) if roles else _strip_titles(" ".join(words))  # the name alone
     m = _ACCORDING.search(after) or _ACCORDING.search(before)
     if m and _clean_name(m["who"]):
         return _strip_titles(_clean_name(m["who"]))
