@@ -1679,3 +1679,48 @@ def test_a_speaker_after_the_quote_is_read_through_a_title_and_a_wider_choice_of
     ]
     assert [q.speaker for q in quotes(f"{said} the minister replied.")] == ["the minister"]
     assert [q.speaker for q in quotes(f"{said} residents of the town said.")] == [""]  # no title: no name read
+
+
+def test_titles_read_when_held_how_compounded_and_apart_from_a_rank() -> None:
+    def roles(*titles_: str) -> list:
+        return found(story(*titles_), "role_title")
+
+    # "outgoing" says when, not which office: finance against interior still differs
+    (office,) = roles(
+        "Outgoing Interior Minister Zbynek Stanjura called the dispute a side issue.",
+        "Outgoing Finance Minister Zbynek Stanjura said the real obstacle lay elsewhere.",
+        "Outgoing Finance Minister Zbynek Stanjura rejected the suggestion.",
+    )
+    assert office.articles[0] == "a0"
+    # a compound of role words is the same office written the other way round
+    assert (
+        roles(
+            "CDU Secretary-General Carsten Linnemann defended her.",
+            "CDU General Secretary Carsten Linnemann defended her.",
+            "CDU General Secretary Carsten Linnemann backed her.",
+        )
+        == []
+    )
+    # a rank is not the office: the spokesperson's rank fits, a chief of staff does not
+    (office,) = roles(
+        "Israel's military chief of staff, Rear Admiral Daniel Hagari, said Sinwar remained a target.",
+        "Israel's chief military spokesperson, Rear Admiral Daniel Hagari, said so.",
+        "Rear Admiral Daniel Hagari, Israel's chief military spokesperson, said so.",
+        "Rear Admiral Daniel Hagari said so.",
+    )
+    assert office.articles[0] == "a0"
+    # how someone came to hold an office ("elected president") and one not held yet are no conflict
+    assert (
+        roles(
+            "Patrick Martin, the new Medef president elected on July 6, met him.",
+            "Patrick Martin, elected president of Medef on July 6, met him.",
+            "Friedrich Merz, the favourite to become Germany's next chancellor, met him.",
+            "Medef president Patrick Martin met him, as did CDU leader Friedrich Merz.",
+        )
+        == []
+    )
+
+
+def test_a_title_is_read_after_a_comma_that_sets_off_no_title() -> None:
+    sentence = "The work, published in Nature Astronomy, was led by Lucas Paganini, chief scientist at Goddard."
+    assert titles(sentence) == {"Paganini": "chief scientist at Goddard"}

@@ -890,7 +890,7 @@ _APPOSITIVE = re.compile(
 # "the Senate Leader, Ahmad Lawan,": a title set off before the name
 _TITLE_FIRST = re.compile(
     rf"(?:\b(?:[Tt]he|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)|[A-Z][\w.-]*['’]s)\s+(?P<title>(?:[\w'’-]+\s+){{0,3}}[\w'’-]+),\s+"
-    rf"(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}})(?:,|\s+(?:said|says|told|who)\b)"
+    rf"(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}})(?:,|\s+(?:said|says|told|who)\b)"
 )  # "the Senate Leader, Ahmad Lawan,", "Its chief executive, Tyler MacDonald, said"
 # "Deputy Minister of Natural Resources Mohlomi Moleko did": the portfolio is named after "of", and the name is
 # the last two capitalised words before a lower-case word or a comma
@@ -926,7 +926,9 @@ _ROLE_ABBREVIATIONS = {
 
 
 def _is_role(word: str) -> bool:
-    return _role_form(word) in ROLE_WORDS
+    form = _role_form(word)
+    # a compound of role words is a role: "Secretary-General", "Attorney-General"
+    return form in ROLE_WORDS or ("-" in form and all(part in ROLE_WORDS for part in form.split("-")))
 
 
 def role_words(title: str) -> frozenset[str]:
@@ -937,9 +939,11 @@ def role_words(title: str) -> frozenset[str]:
     """
     text = _C_SUITE.sub(lambda m: _C_SUITE_ROLES[m.group().lower().split()[1]], title)
     text = _EXECUTIVE_DIRECTOR.sub("executive-director", text)  # the head of an organisation, not "a director"
-    # a possessive is whose the role is ("the governor's press secretary"), not the role
-    return frozenset(_ROLE_SYNONYMS.get(_role_form(w), _role_form(w)) for w in text.split()
-                     if _is_role(w) and not w.endswith(("'s", "’s")))  # fmt: skip
+    # a possessive is whose the role is ("the governor's press secretary"), not the role; a compound not listed as
+    # one role is its parts ("Secretary-General" is "General Secretary")
+    forms = (_role_form(w) for w in text.split() if _is_role(w) and not w.endswith(("'s", "’s")))
+    parts = (p for f in forms for p in ([f] if f in ROLE_WORDS else f.split("-")))
+    return frozenset(_ROLE_SYNONYMS.get(p, p) for p in parts)
 
 
 _C_SUITE = re.compile(r"\bchief\s+(?:executive|operating|financial|technology|investment)(?:\s+officer)?\b", re.I)
@@ -1000,6 +1004,9 @@ _NOT_PORTFOLIO = frozenset({
     "parent", "company", "firm", "group", "owner", "unit", "subsidiary",
     # how long or how well someone has held a role, not which role
     "longtime", "veteran", "leading", "prominent", "independent", "noted", "respected", "influential",
+    # when someone holds it, not which office it is ("Outgoing Finance Minister", "incoming chair")
+    "outgoing", "incoming", "caretaker", "current", "new", "newly", "designate", "elect", "sitting", "elected",
+    "re-elected", "newly-elected", "appointed", "named",
 })  # fmt: skip
 
 
@@ -1024,19 +1031,27 @@ def titles(sentence: str) -> dict[str, str]:
     out: dict[str, str] = {}
     sentence = _CHIEF_OF_STAFF.sub(lambda m: m.group().replace(" ", "-"), sentence)  # one office, not a vague "chief"
     comma = "," in sentence  # an apposition and a title set off need one
-    for m in _APPOSITIVE.finditer(sentence) if comma else ():
+    m = _APPOSITIVE.search(sentence) if comma else None
+    while m:
         name = m["name"].split()
         while name and name[0].lower() in STOPWORDS:
             name.pop(0)  # "For Giggs, the Wales manager": the name after the preposition
-        # "In Kentucky, Attorney General Andy Beshear ...": a place set off, not a person's title; one word is a
-        # person only with "the ..." after it ("Giggs, the Wales manager,")
-        if not name or (len(name) == 1 and not re.match(r"(?:the|an?)\s", m["title"])):
-            continue
         words = m["title"].split()
         # a relative clause or a reported claim after the comma ends the title ("a professor ... who was ...")
         clause = next((k for k, w in enumerate(words) if w.lower() in _CLAUSE_WORDS), len(words))
-        if any(_is_role(w) for w in words[:clause]):
+        # "In Kentucky, Attorney General Andy Beshear ...": a place set off, not a person's title; one word is a
+        # person only with "the ..." after it ("Giggs, the Wales manager,")
+        if (
+            name
+            and not (len(name) == 1 and not re.match(r"(?:the|an?)\s", m["title"]))
+            and any(_is_role(w) for w in words[:clause])
+        ):
             out[family_name(" ".join(name))] = _title_words(" ".join(words[:clause]))
+            m = _APPOSITIVE.search(sentence, m.end())
+        else:
+            # no title here: what followed the comma may itself be a name with its title ("Nature Astronomy, was
+            # led by Lucas Paganini, chief scientist at ...")
+            m = _APPOSITIVE.search(sentence, m.start("title"))
     # "Deputy Minister of Natural Resources Mohlomi Moleko said"
     for m in _TITLE_OF.finditer(sentence) if _CAPITAL_OF.search(sentence) else ():
         if _is_role(m["role"]):

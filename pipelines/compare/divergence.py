@@ -938,6 +938,14 @@ def _same_role(a: object, b: object) -> bool:
     """
     assert isinstance(a, frozenset)
     assert isinstance(b, frozenset)
+    # a military rank ("Rear Admiral Daniel Hagari") is not the office held ("the chief military spokesperson"):
+    # offices are compared when both give one, and a rank alone fits any office
+    offices_a = frozenset(x for x in a if x[0] not in MILITARY_RANKS)
+    offices_b = frozenset(x for x in b if x[0] not in MILITARY_RANKS)
+    if offices_a and offices_b:
+        a, b = offices_a, offices_b
+    elif offices_a or offices_b:
+        return True
     roles_a, roles_b = {r for r, _, _ in a}, {r for r, _, _ in b}
     # one vague role word ("a Disney executive", "the EU's foreign policy chief") fits any office of the same rank;
     # two together ("chief medical executive") name one
@@ -950,6 +958,7 @@ def _same_role(a: object, b: object) -> bool:
     return any(r == q and same_portfolio(pa, pb) and ra == rb for r, pa, ra in a for q, pb, rb in b)
 
 
+MILITARY_RANKS = frozenset({"admiral", "general", "colonel"})  # not "captain" (of a team) nor "sergeant" (police)
 RANKS = frozenset({"deputy", "vice", "assistant", "associate", "under"})  # "deputy director" is not the director
 
 
@@ -963,7 +972,8 @@ def _main_roles(title: str) -> frozenset[str]:
     return roles - RANKS or roles
 
 
-_PAST = re.compile(r"\b(?:former|ex|onetime|then|retired|late|previous)\b", re.I)
+# a title held before, or one not held yet ("the favourite to become Germany's next chancellor")
+_PAST = re.compile(r"\b(?:former|ex|onetime|then|retired|late|previous|next|future|would-be|to become)\b", re.I)
 
 
 def _titles(story: AlignedStory, opts: Options) -> list[Divergence]:
