@@ -1724,3 +1724,14 @@ def test_titles_read_when_held_how_compounded_and_apart_from_a_rank() -> None:
 def test_a_title_is_read_after_a_comma_that_sets_off_no_title() -> None:
     sentence = "The work, published in Nature Astronomy, was led by Lucas Paganini, chief scientist at Goddard."
     assert titles(sentence) == {"Paganini": "chief scientist at Goddard"}
+
+
+def test_unnamed_people_are_told_apart_by_what_they_are_when_an_age_differs() -> None:
+    arts = story(
+        "A 42-year-old woman and a 66-year-old man were arrested after the protest at the theatre.",
+        "Police said a 42-year-old woman and a 60-year-old man had been arrested at the theatre.",
+        "Officers arrested a 42-year-old woman and a man aged 60 after the protest at the theatre.",
+    )
+    (age,) = found(arts, "numeric_conflict")
+    assert age.articles[0] == "a0"
+    assert "the man" in age.note

@@ -1219,6 +1219,25 @@ _AGE_AFTER = re.compile(rf"(?P<name>{_NAME}),\s+(?P<age>\d{{1,3}}),")
 _AGE_BEFORE = re.compile(rf"\b(?P<age>\d{{1,3}})-year-old\b(?:\s+(?P<name>{_NAME}))?")
 
 
+# people described by their age and what they are: "a 66-year-old man", "a man aged 60"
+_PERSON_NOUNS = (
+    "man|woman|boy|girl|teenager|child|mother|father|son|daughter|driver|suspect|victim|patient|resident|student|"
+    "worker|soldier|pilot|passenger|nurse|doctor|person"
+)
+_AGED_PERSON = re.compile(
+    rf"\b(?P<age>\d{{1,3}})-year-old\s+(?:[A-Z][\w-]*\s+)?(?P<noun>{_PERSON_NOUNS})\b"
+    rf"|\b(?P<noun2>{_PERSON_NOUNS})\s+aged\s+(?P<age2>\d{{1,3}})\b"
+)
+
+
+def aged_people(sentence: str) -> tuple[tuple[str, int], ...]:
+    """Unnamed people by what they are, with their age: "a 42-year-old woman and a man aged 60" -> (woman, 42),
+    (man, 60)."""
+    if not _DIGIT.search(sentence):
+        return ()
+    return tuple((m["noun"] or m["noun2"], int(m["age"] or m["age2"])) for m in _AGED_PERSON.finditer(sentence))
+
+
 def ages(sentence: str) -> tuple[tuple[str, int], ...]:
     """People's ages as stated: "Assange, 47," -> ("Assange", 47); "the 48-year-old Australian" -> ("", 48).
 

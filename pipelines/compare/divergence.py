@@ -59,6 +59,7 @@ from pipelines.compare.claims import (
     Facts,
     Quantity,
     Quote,
+    aged_people,
     american_spelling,
     content_words,
     family_name,
@@ -1042,11 +1043,20 @@ def _ages(story: AlignedStory, opts: Options) -> list[Divergence]:
             unnamed[s.article] += [(s, age) for name, age in s.node.facts.ages if not name]
     if len(unnamed) >= 3 and all(len({age for _, age in found}) == 1 for found in unnamed.values()):
         by_person[""] = [found[0] for found in unnamed.values()]
+    else:
+        # several unnamed people: told apart by what they are ("a 42-year-old woman and a 66-year-old man")
+        described: dict[str, dict[str, list[tuple[Sentence, int]]]] = defaultdict(lambda: defaultdict(list))
+        for s in story.sentences():
+            for noun, age in aged_people(s.text):
+                described[noun][s.article].append((s, age))
+        for noun, per_article in described.items():
+            if len(per_article) >= 3 and all(len({a for _, a in found}) == 1 for found in per_article.values()):
+                by_person[f"the {noun}"] = [found[0] for found in per_article.values()]
     out = []
     for surname, mentions in sorted(by_person.items()):
         odd, rest = _odd_ones(_one_per_article(mentions), lambda a, b: a == b)
         if odd:
-            note = f"age of {surname or 'the person not named'}: {odd[0][1]} vs {rest[0][1]}"
+            note = f"age of {surname or 'the person not named'}: {odd[0][1]} vs {rest[0][1]}"  # "the man" if described
             out.append(_divergence("numeric_conflict", [s for s, _ in odd], [s for s, _ in rest], note,
                                    max_listed=opts.max_listed))  # fmt: skip
     return out
