@@ -1735,3 +1735,17 @@ def test_unnamed_people_are_told_apart_by_what_they_are_when_an_age_differs() ->
     (age,) = found(arts, "numeric_conflict")
     assert age.articles[0] == "a0"
     assert "the man" in age.note
+
+
+def test_a_part_of_a_whole_counts_what_the_whole_counts() -> None:
+    (part, whole) = quantities("During the debate, six of the 10 questions went to the prime minister.")
+    assert "question" in part.unit
+    assert whole.value == 10
+    arts = story(
+        "During the debate, six of the 10 questions went to the prime minister.",
+        "Eight of the 10 questions put by the opposition went to the prime minister.",
+        "In the debate, eight of the 10 questions were aimed at the prime minister.",
+        "Eight of the 10 questions from the opposition went to the prime minister during the debate.",
+    )
+    (share,) = found(arts, "numeric_conflict")
+    assert share.articles[0] == "a0"

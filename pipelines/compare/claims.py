@@ -106,6 +106,10 @@ _MEASURE = re.compile(
 )
 _WHOSE = re.compile(r"[-\s]+(?:for|to|from|by|on|at|with|against|than|apiece|each)\b", re.IGNORECASE)
 _BASE_UNITS = frozenset(name for _, name in MEASURES.values())
+# a part of a whole: "six of the 10 questions", "more than 330 of the lodge's 397 rooms"
+_SHARE_OF = re.compile(
+    rf"\s+of\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[\w-]+['’]s\s+)?(?:\d[\d,.]*|{_NUMWORD})\s+", re.IGNORECASE
+)
 _RANGE_AHEAD = re.compile(rf"\s?(?:[-–]|to|and)\s?(?:\d[\d,.]*|{_NUMWORD})\b")
 _A_MEASURE = re.compile(r"\b(a|one) (minute|second|kilometre|kilometer|metre|meter|kilogram)\b", re.IGNORECASE)
 # cheap tests that rule a sentence out before the long patterns run (most sentences have no figure)
@@ -434,6 +438,9 @@ def quantities(sentence: str) -> tuple[Quantity, ...]:
         value *= scale
         # a sum's counted thing follows it directly ("$3 billion of goods"); "$133 million for Trump's side" names who
         unit = [] if m["cur"] and _WHOSE.match(tail) else _unit_words(tail)
+        share = _SHARE_OF.match(masked, m.end("num"))
+        if share and not m["pct"]:
+            unit = _unit_words(masked[share.end() : share.end() + 40])  # "six of the 10 questions" counts questions
         measure = _MEASURE.match(masked, m.end("num"))
         ahead = None if measure else _RANGE_AHEAD.match(masked, m.end("num"))
         if ahead and not m["cur"] and not m["pct"]:
