@@ -1749,3 +1749,33 @@ def test_a_part_of_a_whole_counts_what_the_whole_counts() -> None:
     )
     (share,) = found(arts, "numeric_conflict")
     assert share.articles[0] == "a0"
+
+
+def test_relative_dates_durations_said_otherwise_and_rates_of_hours() -> None:
+    # "two months ago" against "two weeks ago" in the same news cycle dates one event twice
+    (when,) = found(story(
+        "Two months ago, Zelensky and Trump agreed that Ukraine could build Patriot missiles.",
+        "Just two weeks ago, Zelensky and Trump agreed that Ukraine could build Patriot missiles.",
+        "Two weeks ago Zelensky and Trump agreed that Ukraine could build the Patriot missiles.",
+    ), "date_conflict")  # fmt: skip
+    assert when.articles[0] == "a0"
+    # beside a figure, a relative date is a comparison point each outlet chooses
+    assert found(story(
+        "The average car cost $39,014, up from $34,410 four years ago.",
+        "The average car cost $39,014, up from $38,373 a year ago.",
+        "The average car cost $39,014, compared with $38,373 a year ago.",
+    ), "date_conflict") == []  # fmt: skip
+    # the same fact in other words: the durations are compared; 18 months is a year and a half
+    (course,) = found(story(
+        "He took the steroids for 18 months, gradually lowering the dose.",
+        "He stayed on the steroids for 12 months, with the dose slowly reduced.",
+        "The course of steroids lasted 12 months, with the dose gradually reduced.",
+    ), "date_conflict")  # fmt: skip
+    assert course.articles[0] == "a0"
+    assert durations("their near 1-1/2 year trade war")[0][0] == pytest.approx(
+        durations("an 18 months war")[0][0], rel=0.05
+    )
+    # "48 hours a week" is a rate, compared as a figure
+    (rate,) = quantities("Firefighters already work 48 hours a week.")
+    assert rate.value == 48
+    assert rate.rate

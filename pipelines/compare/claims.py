@@ -118,6 +118,7 @@ _DIGIT = re.compile(r"\d")
 _INCREMENT = re.compile(r"[-\s]+(?:more|additional|extra|further|other)\b", re.I)
 _INCREMENT_BEFORE = re.compile(r"\b(?:another|an additional|an extra|a further)\s+$", re.I)
 _TIME_UNIT = r"days?|weeks?|months?|years?|hours?|decades?"  # the units of TIME_UNITS, as written after a figure
+_PER_PERIOD = re.compile(r"\b(?:a|per|each)\s+(?:day|week|month|year)\b", re.IGNORECASE)
 _DURATION_TAIL = re.compile(rf"[-\s]+(?:{_TIME_UNIT})\b", re.IGNORECASE)
 _ANY_TIME_UNIT = re.compile(r"\b(?:day|week|month|year|hour|decade)(?:s|-?long)?\b", re.IGNORECASE)
 _LONG = re.compile(r"\b(?P<unit>day|week|month|year|hour)-?long\b", re.IGNORECASE)  # "a weeklong trial": one week
@@ -143,8 +144,8 @@ _MONTH_DAY = re.compile(
     re.I,
 )
 _DURATION = re.compile(
-    rf"(?<![\d,.$])\b(?P<num>\d+|(?:{_NUMWORD})(?:-(?P<num2>{_NUMWORD}))?|a|an|one|another)[-\s](?:(?:further|more|additional|full|whole)\s+)?"
-    rf"(?P<unit>{_TIME_UNIT})\b(?!-old)",
+    rf"(?<![\d,.$/])\b(?P<num>\d+(?:-1/2)?|(?:{_NUMWORD})(?:-(?P<num2>{_NUMWORD}))?|a|an|one|another)[-\s]"
+    rf"(?:(?:further|more|additional|full|whole)\s+)?(?P<unit>{_TIME_UNIT})\b(?!-old)(?!\s+(?:a|per|each)\s+(?:day|week|month|year)\b)",
     re.IGNORECASE,
 )
 _WEEKDAY = re.compile(rf"\b({'|'.join(WEEKDAYS)})\b")
@@ -422,8 +423,8 @@ def quantities(sentence: str) -> tuple[Quantity, ...]:
             continue
         start = m.start("num")
         tail = m["tail"] or ""
-        if _DURATION_TAIL.match(tail):
-            continue  # a duration, read by durations()
+        if _DURATION_TAIL.match(tail) and not _PER_PERIOD.search(tail):
+            continue  # a duration, read by durations(); "48 hours a week" is a rate, read here
         if _YEAR.fullmatch(m["num"]) and not m["hedge"] and not m["cur"]:
             continue  # a year
         scale = 1.0
@@ -626,7 +627,9 @@ def durations(sentence: str) -> tuple[tuple[float, str], ...]:
     quoted = [q.span() for q in _QUOTED_SPAN.finditer(sentence)] if _QUOTE_MARK.search(sentence) else []
     for m in _DURATION.finditer(sentence):
         head = m["num"].lower()
-        value = 1.0 if head in ("a", "an", "one", "another") else _number(head)
+        value = 1.0 if head in ("a", "an", "one", "another") else _number(head.removesuffix("-1/2"))
+        if value is not None and head.endswith("-1/2"):
+            value += 0.5  # "a near 1-1/2 year trade war"
         if value is None or any(a < m.start() < b for a, b in quoted):
             continue  # a duration inside a quotation is the speaker's, compared with the quote
         if re.match(r"\s+(?:ago|before|after)\b", sentence[m.end() :], re.I):
@@ -641,6 +644,25 @@ def durations(sentence: str) -> tuple[tuple[float, str], ...]:
         out.append((value * TIME_UNITS[m["unit"].lower()], text))
     out += [(float(TIME_UNITS[m["unit"].lower()]), m.group()) for m in _LONG.finditer(sentence)]
     return tuple(out)
+
+
+def ago(sentence: str) -> frozenset[float]:
+    """How long before the report something happened, in days: "two weeks ago" -> 14, "a decade ago" -> 3650.
+
+    Outside quotations only; compared only between reports of the same news cycle (a date relative to the day)."""
+    if " ago" not in sentence:
+        return frozenset()
+    quoted = [q.span() for q in _QUOTED_SPAN.finditer(sentence)] if _QUOTE_MARK.search(sentence) else []
+    out = set()
+    for m in _DURATION.finditer(sentence):
+        head = m["num"].lower()
+        value = 1.0 if head in ("a", "an", "one") else _number(head)
+        if value is not None and _AGO.match(sentence, m.end()) and not any(a < m.start() < b for a, b in quoted):
+            out.add(round(value * TIME_UNITS[m["unit"].lower()], 1))
+    return frozenset(out)
+
+
+_AGO = re.compile(r"\s+ago\b", re.IGNORECASE)
 
 
 def ordinals(sentence: str) -> tuple[tuple[int, str], ...]:

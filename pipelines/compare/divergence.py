@@ -60,6 +60,7 @@ from pipelines.compare.claims import (
     Quantity,
     Quote,
     aged_people,
+    ago,
     american_spelling,
     content_words,
     family_name,
@@ -498,6 +499,10 @@ def _dates(story: AlignedStory, opts: Options) -> list[Divergence]:
     def keys(node: Node) -> dict[str, frozenset[object]]:
         if node.id not in keys_of:
             keys_of[node.id] = _date_keys(node.facts)
+            # a relative date beside a figure dates that figure ("$34,410 four years ago"), a comparison point each
+            # outlet picks for itself
+            if not node.facts.quantities and (before := ago(node.text)):
+                keys_of[node.id]["ago"] = frozenset(before)  # type: ignore[arg-type]
         return keys_of[node.id]
 
     for node in story.nodes:
@@ -511,7 +516,8 @@ def _dates(story: AlignedStory, opts: Options) -> list[Divergence]:
                 return other, sim
 
             matches = _best_per_outlet(story, node, pick)
-            agree = _same_weekdays if key == "weekday" else _nested if key in ("day", "year", "score") else _share_value
+            agree = (_same_weekdays if key == "weekday" else _nested if key in ("day", "year", "score")
+                     else _close_value if key in ("duration", "ago") else _share_value)  # fmt: skip
             against = [m for m in matches if not agree(values, m.value)]
             consensus = _consensus(against, agree)
             shown = _shown_weekdays if key == "weekday" else _shown_scores if key == "score" else _shown
@@ -547,6 +553,11 @@ def _date_kind(key: str) -> str:
 
 def _share_value(a: object, b: object) -> bool:
     return bool(a & b)  # type: ignore[operator]
+
+
+def _close_value(a: object, b: object) -> bool:
+    """Two lengths of time agree within 5%: months are 30 days, so "18 months" is "a year and a half"."""
+    return any(abs(x - y) <= 0.05 * max(x, y) for x in a for y in b)  # type: ignore[attr-defined,operator]
 
 
 def _nested(a: object, b: object) -> bool:
@@ -603,13 +614,15 @@ def _consensus(matches: list[_Match], agree: Callable[[object, object], bool]) -
 
 
 def _dates_comparable(key: str, s: Sentence, t: Sentence, sim: float, story: AlignedStory) -> bool:
-    if key == "weekday":
-        # "on Tuesday" in Tuesday's paper and in Wednesday's can be different days of events
+    if key in ("weekday", "ago"):
+        # "on Tuesday" or "two weeks ago" in Tuesday's paper and in Wednesday's can be different days of events
         a, b = story.published.get(s.article), story.published.get(t.article)
         if a and b and abs((a - b).total_seconds()) > SAME_NEWS_CYCLE_S:
             return False
     if key == "duration":
-        return bool(s.facts.duration_context & t.facts.duration_context)
+        # the same words around both durations, or two sentences stating the same fact ("took them for 18 months",
+        # "stayed on the drugs for 12 months")
+        return bool(s.facts.duration_context & t.facts.duration_context) or sim >= ALIGN_MIN
     if key.startswith("ordinal"):
         return True
     if key == "year" and not (s.facts.months and t.facts.months):
