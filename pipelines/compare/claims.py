@@ -802,13 +802,18 @@ _SUBJECT = re.compile(rf"(?P<who>{_NAME})|\b(?P<pron>he|she|they)\b")
 _QUOTED_SPAN = re.compile(r"[\"“][^\"“”]*[\"”]|(?<![A-Za-z])[‘'][^‘’']*[’'](?![A-Za-z])")
 
 
+def _blank_quotes(text: str) -> str:
+    """The text with its quotations blanked out (offsets kept): a name or a verb inside them is the speaker's."""
+    return _QUOTED_SPAN.sub(lambda m: " " * len(m.group()), text)
+
+
 def _speaker_of_last_verb(before: str) -> str:
     """The subject of the last speech verb before a quote: "Quinlan acknowledged ... but said, '...'" -> Quinlan.
 
     Quoted words are blanked first (a name inside an earlier quote is not its speaker), and the
     subject must stand within a few words before the verb.
     """
-    text = _QUOTED_SPAN.sub(lambda m: " " * len(m.group()), before)
+    text = _blank_quotes(before)
     verbs = list(_SAID_VERB.finditer(text))
     if not verbs:
         return ""
@@ -1173,7 +1178,7 @@ def sentence_subject(sentence: str) -> tuple[str, bool]:
 
 def speakers(sentence: str) -> tuple[str, ...]:
     """Names that are the subject of a speech verb outside quotations ("Trump told Netanyahu that ...")."""
-    text = _QUOTED_SPAN.sub(lambda m: " " * len(m.group()), sentence)
+    text = _blank_quotes(sentence)
     names = (_clean_name(_after_time_words(m["who"])) for m in _SPEAKS.finditer(text))
     return tuple(_strip_titles(n) for n in names if n and n.lower() not in ("he", "she", "they"))
 
@@ -1188,7 +1193,7 @@ def _after_time_words(name: str) -> str:
 
 def reports_speech(sentence: str) -> bool:
     """Whether a sentence reports what someone said, outside quotations ("he told the Financial Times that ...")."""
-    return bool(_SAID_VERB.search(_QUOTED_SPAN.sub(lambda m: " " * len(m.group()), sentence)))
+    return bool(_SAID_VERB.search(_blank_quotes(sentence)))
 
 
 def _title_words(title: str) -> str:
