@@ -624,14 +624,12 @@ def durations(sentence: str) -> tuple[tuple[float, str], ...]:
     if not _ANY_TIME_UNIT.search(sentence):
         return ()
     out = []
-    quoted = [q.span() for q in _QUOTED_SPAN.finditer(sentence)] if _QUOTE_MARK.search(sentence) else []
-    for m in _DURATION.finditer(sentence):
-        head = m["num"].lower()
+    for m, head in _durations_unquoted(sentence):
         value = 1.0 if head in ("a", "an", "one", "another") else _number(head.removesuffix("-1/2"))
         if value is not None and head.endswith("-1/2"):
             value += 0.5  # "a near 1-1/2 year trade war"
-        if value is None or any(a < m.start() < b for a, b in quoted):
-            continue  # a duration inside a quotation is the speaker's, compared with the quote
+        if value is None:
+            continue
         if re.match(r"\s+(?:ago|before|after)\b", sentence[m.end() :], re.I):
             continue  # "four years ago" places an event in time; it is not a stated duration
         if head in ("a", "an", "one") and _PRICE_BEFORE.search(sentence[: m.start()]):
@@ -652,14 +650,22 @@ def ago(sentence: str) -> frozenset[float]:
     Outside quotations only; compared only between reports of the same news cycle (a date relative to the day)."""
     if " ago" not in sentence:
         return frozenset()
-    quoted = [q.span() for q in _QUOTED_SPAN.finditer(sentence)] if _QUOTE_MARK.search(sentence) else []
     out = set()
-    for m in _DURATION.finditer(sentence):
-        head = m["num"].lower()
+    for m, head in _durations_unquoted(sentence):
         value = 1.0 if head in ("a", "an", "one") else _number(head)
-        if value is not None and _AGO.match(sentence, m.end()) and not any(a < m.start() < b for a, b in quoted):
+        if value is not None and _AGO.match(sentence, m.end()):
             out.add(round(value * TIME_UNITS[m["unit"].lower()], 1))
     return frozenset(out)
+
+
+def _durations_unquoted(sentence: str) -> Iterator[tuple[re.Match[str], str]]:
+    """Each length of time written outside quotations, with its number as written, lower case ("two", "a").
+
+    A duration inside a quotation is the speaker's, compared with the quote."""
+    quoted = [q.span() for q in _QUOTED_SPAN.finditer(sentence)] if _QUOTE_MARK.search(sentence) else []
+    for m in _DURATION.finditer(sentence):
+        if not any(a < m.start() < b for a, b in quoted):
+            yield m, m["num"].lower()
 
 
 _AGO = re.compile(r"\s+ago\b", re.IGNORECASE)
