@@ -118,7 +118,8 @@ _DIGIT = re.compile(r"\d")
 _INCREMENT = re.compile(r"[-\s]+(?:more|additional|extra|further|other)\b", re.I)
 _INCREMENT_BEFORE = re.compile(r"\b(?:another|an additional|an extra|a further)\s+$", re.I)
 _TIME_UNIT = r"days?|weeks?|months?|years?|hours?|decades?"  # the units of TIME_UNITS, as written after a figure
-_PER_PERIOD = re.compile(r"\b(?:a|per|each)\s+(?:day|week|month|year)\b", re.IGNORECASE)
+_PER_PERIOD_WORDS = r"(?:a|per|each)\s+(?:day|week|month|year)\b"  # "48 hours a week": a rate, not a duration
+_PER_PERIOD = re.compile(rf"\b{_PER_PERIOD_WORDS}", re.IGNORECASE)
 _DURATION_TAIL = re.compile(rf"[-\s]+(?:{_TIME_UNIT})\b", re.IGNORECASE)
 _ANY_TIME_UNIT = re.compile(r"\b(?:day|week|month|year|hour|decade)(?:s|-?long)?\b", re.IGNORECASE)
 _LONG = re.compile(r"\b(?P<unit>day|week|month|year|hour)-?long\b", re.IGNORECASE)  # "a weeklong trial": one week
@@ -145,7 +146,7 @@ _MONTH_DAY = re.compile(
 )
 _DURATION = re.compile(
     rf"(?<![\d,.$/])\b(?P<num>\d+(?:-1/2)?|(?:{_NUMWORD})(?:-(?P<num2>{_NUMWORD}))?|a|an|one|another)[-\s]"
-    rf"(?:(?:further|more|additional|full|whole)\s+)?(?P<unit>{_TIME_UNIT})\b(?!-old)(?!\s+(?:a|per|each)\s+(?:day|week|month|year)\b)",
+    rf"(?:(?:further|more|additional|full|whole)\s+)?(?P<unit>{_TIME_UNIT})\b(?!-old)(?!\s+{_PER_PERIOD_WORDS})",
     re.IGNORECASE,
 )
 _WEEKDAY = re.compile(rf"\b({'|'.join(WEEKDAYS)})\b")
@@ -195,10 +196,11 @@ _SPEAKER_BEFORE = re.compile(
     rf"(?:[^\"“‘']{{0,80}})?[:,]?\s*$"
 )
 _ACCORDING = re.compile(rf"according to (?P<who>{_NAME})")
+_OUTLET_KINDS = "television|TV|radio|newspaper|broadcaster"  # what an outlet is, written beside its name
 _VENUE = re.compile(
     # an outlet named with what it is: "told Saudi state-owned Al-Arabiya television", "the German newspaper Bild"
     rf"(?:told|to|(?:[Ii]n an? (?:[\w-]+ )?interview )?with)\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}?"
-    rf"(?:(?P<medium>{_NAME})\s+(?:television|TV|radio|newspaper|broadcaster)\b"
+    rf"(?:(?P<medium>{_NAME})\s+(?:{_OUTLET_KINDS})\b"
     rf"|(?:newspaper|broadcaster|daily|channel|radio|television)\s+(?P<medium2>{_NAME}))|"
     rf"(?:[Ii]n an? (?:exclusive |recent |televised )?interview with|told|speaking to|speaking with|in remarks to|"
     rf"according to|(?:wrote|posted|said) on|on)\s+(?P<venue>(?:[Tt]he\s+)?{_NAME})"
@@ -220,7 +222,7 @@ _BODY_HEARD = re.compile(
     r"\b(?:Committee|Commission|Parliament|Senate|Congress|Assembly|Council|Court|Tribunal|"
     r"Bundestag|Knesset|Duma|Inquiry)$"
 )
-_NAMED_AFTER_KIND = re.compile(rf"\s+(?:television|TV|radio|newspaper|broadcaster)\s+(?P<name>{_NAME})")
+_NAMED_AFTER_KIND = re.compile(rf"\s+(?:{_OUTLET_KINDS})\s+(?P<name>{_NAME})")
 # the words before a setting's noun that say whose or which it is, not what kind of setting
 _SETTING_HEAD = re.compile(
     r"^(?:(?!(?:press|news|written|joint|radio|television|closed-door|tele|phone)\b)[\w-]+ ){1,2}(?=(?:post|statement|"
