@@ -750,6 +750,11 @@ def _same_venue(a: object, b: object) -> bool:
 _BEFORE_REPORTERS = frozenset({"in remarks to reporters", "in a news conference", "in a briefing"})
 
 
+def _venue_key(venue: str) -> str:
+    """A venue as compared: lower case, one apostrophe, no leading "the" ("The Times'" and "the times'")."""
+    return venue.lower().replace("’", "'").removeprefix("the ")
+
+
 def _venue_words(venue: str) -> frozenset[str]:
     return frozenset(w.removesuffix("'s") for w in venue.split() if w not in ("at", "in", "on", "a", "an", "the"))
 
@@ -876,7 +881,7 @@ def _quotes(story: AlignedStory, opts: Options) -> list[Divergence]:
             out.append(_divergence("quote_attribution", [s for s, _ in odd], [s for s, _ in rest],
                                    f"said by {speaker[odd[0][0].article]} vs {speaker[rest[0][0].article]}",
                                    max_listed=opts.max_listed))  # fmt: skip
-        placed = [(s, q.venue.lower().replace("’", "'").removeprefix("the ")) for s, q in nodes if q.venue]  # type: ignore[attr-defined]
+        placed = [(s, _venue_key(q.venue)) for s, q in nodes if q.venue]  # type: ignore[attr-defined]
         odd, rest = _odd_ones(placed, _same_venue)  # type: ignore[arg-type]
         if odd:
             venue = {s.article: q.venue for s, q in nodes if q.venue}  # type: ignore[attr-defined]
@@ -906,7 +911,7 @@ def _reported_venues(story: AlignedStory, opts: Options, known: Sequence[Diverge
     venues: dict[int, str] = {}
     for node in story.nodes:
         if reports_speech(node.text) and (venue := venue_of(node.text)):
-            venues[node.id] = venue.lower().replace("’", "'").removeprefix("the ")
+            venues[node.id] = _venue_key(venue)
     made = {(d.articles[0], d.evidence.get(d.articles[0], "")) for d in known}
     reporters: dict[int, str] = {}  # node id -> surname of who it reports as speaking
 
