@@ -41,7 +41,6 @@ from pipelines.compare.claims import (
     read,
     score_tokens,
     sentence_subject,
-    speakers,
 )
 from pipelines.models import Article
 from pipelines.sentences import sentences
@@ -288,7 +287,7 @@ class _People:
         for surname, title in facts.titles.items():
             self.titles[surname] = title
             self.known.add(surname)
-        for name in (*speakers(text), *(q.speaker for q in facts.quotes)):
+        for name in (*facts.speakers, *(q.speaker for q in facts.quotes)):
             if name and name[0].isupper() and " " in name:  # a full name; one word does not vouch for itself
                 self.known.add(family_name(name))
         self.previous, self.current = self.current, self._subject(text)

@@ -325,6 +325,7 @@ class Facts:
     ages: tuple[tuple[str, int], ...] = ()  # (surname, or "" for "the 48-year-old", age in years)
     days: frozenset[str] = frozenset()  # calendar days named ("July 7", "7 July" -> "jul-07")
     scores: frozenset[tuple[int, int]] = frozenset()  # game scores and records, (higher, lower)
+    speakers: tuple[str, ...] = ()  # names that are the subject of a speech verb outside quotations
 
 
 def content_words(text: str) -> set[str]:
@@ -1225,6 +1226,7 @@ def read(sentence: str, previous_speaker: str = "") -> Facts:
         ages=ages(sentence),
         days=month_days(sentence),
         scores=scores(sentence),
+        speakers=speakers(sentence),
     )
 
 

@@ -71,7 +71,6 @@ from pipelines.compare.claims import (
     reports_speech,
     role_words,
     same_portfolio,
-    speakers,
     venue_of,
 )
 from pipelines.compare.framing import framing, unquoted
@@ -910,16 +909,15 @@ def _reported_venues(story: AlignedStory, opts: Options, known: Sequence[Diverge
     """
     venues: dict[int, str] = {}
     for node in story.nodes:
-        if reports_speech(node.text) and (venue := venue_of(node.text)):
+        # a sentence with quotations has its venue read already, with them
+        if reports_speech(node.text) and (venue := node.facts.quotes[0].venue if node.facts.quotes
+                                          else venue_of(node.text)):  # fmt: skip
             venues[node.id] = _venue_key(venue)
     made = {(d.articles[0], d.evidence.get(d.articles[0], "")) for d in known}
-    reporters: dict[int, str] = {}  # node id -> surname of who it reports as speaking
 
     def reporter(node: Node) -> str:
-        if node.id not in reporters:
-            names = speakers(node.text)
-            reporters[node.id] = _surname(names[0]) if names else ""  # "" when unnamed ("he told ...")
-        return reporters[node.id]
+        """The surname of who a sentence reports as speaking, "" when unnamed ("he told ...")."""
+        return _surname(node.facts.speakers[0]) if node.facts.speakers else ""
 
     out: list[Divergence] = []
     seen: set[tuple[str, int]] = set()
