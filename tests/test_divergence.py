@@ -992,6 +992,35 @@ def test_the_age_of_someone_never_named_is_compared_when_each_outlet_gives_one()
     assert "34" in conflict.note
 
 
+def test_an_outlet_that_gives_no_age_does_not_stop_the_unnamed_persons_age_being_compared() -> None:
+    arts = story(
+        "A 34-year-old man who became too breathless to stand had a reaction to his feather duvet.",
+        "The report describes a 43-year-old man whose lungs reacted to his feather duvet.",
+        "A 43-year-old Porthaven musician fell ill because of his feather bedding, the report says.",
+        "A Porthaven musician fell ill because of his feather bedding, doctors wrote in the report.",
+    )
+    (conflict,) = found(arts, "numeric_conflict")
+    assert conflict.articles[0] == "a0"
+
+
+def test_an_age_is_the_persons_named_after_what_they_are_or_before_it_in_apposition() -> None:
+    from pipelines.compare.claims import ages
+
+    assert ages("The 39-year-old Druze leader Laith al-Balaous took over the militia.") == (("Balaous", 39),)
+    assert ages("Laith al-Balaous, a 29-year-old Druze leader, took over the militia.") == (("Balaous", 29),)
+    assert ages("Laith al-Balaous, 29, took over the militia.") == (("Balaous", 29),)
+    # words that are not a description (a verb, a preposition) end the search: the name is someone else
+    assert ages("The 32-year-old advocate now counts submissions to the African Commission.") == (("", 32),)
+    arts = story(
+        "The 39-year-old Porthaven militia leader Laith al-Marun took part in the capture of the town.",
+        "Laith al-Marun, a 29-year-old militia leader, took part in the capture of the town.",
+        "Laith al-Marun, 29, leads the militia his father founded in Porthaven.",
+    )
+    (conflict,) = found(arts, "numeric_conflict")
+    assert conflict.articles[0] == "a0"
+    assert "age of Marun" in conflict.note
+
+
 def test_a_quotation_changed_only_in_a_figure_is_a_numeric_conflict_and_short_words_keep_their_spelling() -> None:
     said = "With eight launches your chance of success goes down to about {} percent"
     arts = story(

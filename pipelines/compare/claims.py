@@ -1261,6 +1261,12 @@ def month_days(sentence: str) -> frozenset[str]:
 
 _AGE_AFTER = re.compile(rf"(?P<name>{_NAME}),\s+(?P<age>\d{{1,3}}),")
 _AGE_BEFORE = re.compile(rf"\b(?P<age>\d{{1,3}})-year-old\b(?:\s+(?P<name>{_NAME}))?")
+# a full name of two words or more, a particle joined by a hyphen included ("Laith al-Balaous")
+_FULL = rf"{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|(?:al|el|ad|ibn|bin|abu|de|van|von|da|di|del|la|le)(?:-{_NAME_WORD})?))+"
+# the person an age describes, named after what they are or before it in apposition: "the 29-year-old Druze
+# leader Laith al-Balaous", "Laith al-Balaous, a 29-year-old Druze leader"
+_AGE_DESCRIBED = re.compile(rf"\s+(?P<what>(?:[\w-]+\s+){{1,3}}?)(?P<name>{_FULL})")
+_AGE_APPOSED = re.compile(rf"(?P<name>{_FULL}),\s+(?:a|an|the)\s+$")
 
 
 # people described by their age and what they are: "a 66-year-old man", "a man aged 60"
@@ -1297,10 +1303,27 @@ def ages(sentence: str) -> tuple[tuple[str, int], ...]:
             out.append((family_name(_strip_titles(name)), int(m["age"])))
     for m in _AGE_BEFORE.finditer(sentence):
         name = _clean_name(m["name"] or "")
-        full = name if len(name.split()) >= 2 else ""
+        full = name if len(name.split()) >= 2 else _described(sentence, m.start(), m.end("age") + len("-year-old"))
         if 0 < int(m["age"]) < 120:
-            out.append((family_name(_strip_titles(full)) if full else "", int(m["age"])))
+            out.append((_age_key(_strip_titles(full)) if full else "", int(m["age"])))
     return tuple(out)
+
+
+def _described(sentence: str, start: int, end: int) -> str:
+    """The full name an age without one describes, after what the person is or before it in apposition ("")."""
+    after = _AGE_DESCRIBED.match(sentence, end)
+    if after and not any(w.lower() in STOPWORDS for w in after["what"].split()):
+        return after["name"]
+    before = _AGE_APPOSED.search(sentence[max(0, start - 80) : start])
+    return before["name"] if before else ""
+
+
+def _age_key(name: str) -> str:
+    """The family name an age is filed under, a joined particle dropped ("al-Balaous" -> "Balaous"), as "Balaous, 29,"
+    files it."""
+    surname = family_name(name)
+    head, _, rest = surname.partition("-")
+    return rest if rest and head.islower() else surname
 
 
 def _duration_context(sentence: str) -> frozenset[str]:

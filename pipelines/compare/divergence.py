@@ -1055,7 +1055,7 @@ def _ages(story: AlignedStory, opts: Options) -> list[Divergence]:
     # a story about someone never named ("a 43-year-old man"): when every outlet gives one such age, it is his
     unnamed: dict[str, list[tuple[Sentence, int]]] = defaultdict(list)
     for s in story.sentences():
-        if not s.ages:
+        if not s.ages and any(not name for name, _ in s.node.facts.ages):
             unnamed[s.article] += [(s, age) for name, age in s.node.facts.ages if not name]
     if len(unnamed) >= 3 and all(len({age for _, age in found}) == 1 for found in unnamed.values()):
         by_person[""] = [found[0] for found in unnamed.values()]
