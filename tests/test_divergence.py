@@ -1021,6 +1021,36 @@ def test_an_age_is_the_persons_named_after_what_they_are_or_before_it_in_apposit
     assert "age of Marun" in conflict.note
 
 
+def test_an_ordinal_in_digits_is_read_whole_and_the_minute_of_a_match_is_a_figure() -> None:
+    from pipelines.compare.claims import quantities
+
+    assert quantities("The incident came in the 76th minute, the 21st of the season.") == ()
+    arts = story(
+        "Embolo went down near the touchline in the 76th minute with the score at 1-1.",
+        "Embolo went down near the touchline in the 72nd minute with the score level at 1-1.",
+        "In the 72nd minute, at 1-1, Embolo went down near the touchline.",
+    )
+    (conflict,) = found(arts, "numeric_conflict")
+    assert conflict.articles[0] == "a0"
+    assert "76" in conflict.note
+
+
+def test_a_designation_is_part_of_the_counted_thing_not_a_figure() -> None:
+    from pipelines.compare.claims import quantities
+
+    (fighters,) = quantities("The Porthaven command deployed four F-35 fighters and an E-3 AWACS.")
+    assert fighters.value == 4
+    assert "f-35" in fighters.unit
+    arts = story(
+        "The Porthaven command deployed four F-35 fighters, an E-3 AWACS and two KC-135s along the coast.",
+        "The Porthaven command sent two F-35s, an E-3 AWACS and two KC-135 tankers along the coast.",
+        "Along the coast, the Porthaven command flew two F-35s, one E-3 AWACS and two KC-135 tankers.",
+    )
+    (conflict,) = found(arts, "numeric_conflict")
+    assert conflict.articles[0] == "a0"
+    assert "four F-35" in conflict.note
+
+
 def test_a_quotation_changed_only_in_a_figure_is_a_numeric_conflict_and_short_words_keep_their_spelling() -> None:
     said = "With eight launches your chance of success goes down to about {} percent"
     arts = story(

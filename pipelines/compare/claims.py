@@ -81,13 +81,18 @@ _CURRENCY = (
 )
 _QUANTITY = re.compile(
     rf"(?:\b(?P<hedge>{_HEDGE})\s+)?(?P<cur>{_CURRENCY})?"
+    # the digits of a name are not a figure ("F-35", "KC-135", "G7"), unless a currency precedes them ("R2bn")
+    r"(?(cur)|(?<![A-Za-z])(?<![A-Za-z]-))"
     # thousands set off by commas, or by spaces as in much of the world ("124 000")
     rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+(?![\d,.])|\d+(?:\.\d+)?"
-    rf"|{_WORDS_NUMBER}(?:[-\s]and[-\s]a[-\s]half)?|(?:half )?a dozen)(?P<short>bn|mn|tn|m|k)?(?![A-Za-z])"
+    # a figure is read whole: "76th" is not a 7 followed by something else
+    rf"|{_WORDS_NUMBER}(?:[-\s]and[-\s]a[-\s]half)?|(?:half )?a dozen)(?!\d)(?P<short>bn|mn|tn|m|k)?(?![A-Za-z])"
     rf"(?P<pct>\s?%|\s?percent|\s?per cent)?"
     rf"(?:\s+(?P<scale>thousand|lakh|million|crore|billion|trillion))?"
-    # the counted thing; a number in words starts the next figure ("600 drones and a hundred missiles")
-    rf"(?P<tail>(?:[-\s]+(?!(?:{_NUMWORD}|(?:an?|one)\s+(?:hundred|thousand))\b)[A-Za-z][A-Za-z'’-]*){{0,3}})",
+    # the counted thing, a designation among its words ("four F-35 fighters"); a number in words starts the next
+    # figure ("600 drones and a hundred missiles")
+    rf"(?P<tail>(?:[-\s]+(?!(?:{_NUMWORD}|(?:an?|one)\s+(?:hundred|thousand))\b)[A-Za-z][A-Za-z'’-]*"
+    rf"(?:(?<=-)\d+[A-Za-z]*)?){{0,3}})",
     re.IGNORECASE,
 )
 # a measure in one of several units, as (factor, base unit); a minute may run on in seconds ("1 minute and 45 seconds")
@@ -158,6 +163,8 @@ _SEASON = re.compile(
     r"|(?P<b>spring|summer|autumn|fall|winter)\s+(?:of\s+)?\d{4})"
 )
 _MONTH = re.compile(rf"\b({'|'.join(MONTHS)})\b")
+# "the 76th minute", "his 3rd title": which one of a run of things, in digits
+_NTH = re.compile(r"\b(?P<n>\d{1,3})(?:st|nd|rd|th)\s+(?:(?:consecutive|straight)\s+)?(?P<unit>[a-z]+)\b")
 _NTH_TIME = re.compile(
     rf"\b(?:(?P<ord>{'|'.join(ORDINALS)})\s+time\b|(?P<n>\d+|{_NUMWORD})\s+times\b(?!\s+(?:as|more|less|higher|lower|"
     r"larger|smaller|bigger|greater|faster|the|over|that|a|an|per)\b))",
@@ -531,6 +538,11 @@ def _ordered_content(text: str) -> list[str]:
     return [w for w in (content_words(t) for t in _WORD.findall(text)) for w in w]
 
 
+# a word of a counted thing, a designation included: "F-35s" is the thing "f-35"
+_UNIT_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*-\d+[A-Za-z]*|[A-Za-z][A-Za-z'’-]*")
+_DESIGNATION = re.compile(r"([A-Za-z]+-\d+[A-Za-z]*?)s?")
+
+
 def _unit_words(tail: str) -> list[str]:
     """The counted thing after a figure: its content words up to the first function word or punctuation.
 
@@ -539,8 +551,9 @@ def _unit_words(tail: str) -> list[str]:
     """
     out: list[str] = []
     of = False  # "tons of water", "doses of vaccine": the measure and what it measures
-    for word in _WORD.findall(re.split(r"[,.;:()“”\"‘]", tail, maxsplit=1)[0]):
-        folded = content_words(word)
+    for word in _UNIT_WORD.findall(re.split(r"[,.;:()“”\"‘]", tail, maxsplit=1)[0]):
+        designation = _DESIGNATION.fullmatch(word)
+        folded = {designation[1].lower()} if designation else content_words(word)
         if not folded:
             if out and word.lower() == "of" and not of:
                 of = True
@@ -688,6 +701,9 @@ def ordinals(sentence: str) -> tuple[tuple[int, str], ...]:
     if "century" in lowered:
         for m in _CENTURY.finditer(sentence):
             out.append((int(m["n"]) if m["n"] else ORDINALS[m["word"].lower()], "century"))
+    if _DIGIT.search(sentence):
+        out += [(int(m["n"]), m["unit"]) for m in _NTH.finditer(sentence)
+                if m["unit"] not in STOPWORDS and m["unit"] not in ("century", "time")]  # fmt: skip
     return tuple(out)
 
 

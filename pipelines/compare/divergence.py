@@ -220,6 +220,14 @@ def _odd_ones(nodes: list[tuple[Sentence, object]], agree: Callable[[object, obj
     return (odd, rest) if rest else ([], [])
 
 
+def _may_count_same(a: Quantity, b: Quantity) -> bool:
+    """Whether two figures may count one thing: unless each names a different model or designation ("two F-35s" is
+    not the "two KC-135s" beside it; the other words of a counted thing vary too much to tell two things apart)."""
+    models_a = {w for w in a.unit if any(c.isdigit() for c in w)}
+    models_b = {w for w in b.unit if any(c.isdigit() for c in w)}
+    return not (models_a and models_b) or bool(models_a & models_b)
+
+
 def _one_per_article(members: list[tuple[Sentence, object]]) -> list[tuple[Sentence, object]]:
     seen: dict[str, tuple[Sentence, object]] = {}
     for m in sorted(members, key=lambda m: (m[0].article, m[0].index)):
@@ -398,7 +406,7 @@ def _numeric(story: AlignedStory, opts: Options) -> list[Divergence]:
                 # in a sentence stating the same fact, the same counted thing at any magnitude
                 aligned = sim >= ALIGN_MIN and bool(q.unit)
                 found = [r for r in t.facts.quantities if q.same_thing(r, any_magnitude=aligned) and not r.quoted
-                         and not any(_same_figure(x, r) for x in siblings)]  # fmt: skip
+                         and not any(_same_figure(x, r) and _may_count_same(x, r) for x in siblings)]  # fmt: skip
                 if not found:
                     return None
                 # the sentence may give this figure beside another of the same thing ("2.5 million of the 9 million
@@ -545,9 +553,15 @@ def _dates(story: AlignedStory, opts: Options) -> list[Divergence]:
 
 
 def _date_kind(key: str) -> str:
-    """How often something happened ("the second time", "used three times") and a game's score are figures; the
-    rest are dates."""
-    return "numeric_conflict" if key in ("ordinal:time", "score") else "date_conflict"
+    """Which one of a run of things ("the second time", "the 76th minute", "a fifth straight win") and a game's score
+    are figures; the rest, an ordinal of a calendar period among them ("a sixth consecutive month", "the 14th
+    century"), are dates."""
+    if key == "score" or (key.startswith("ordinal:") and key.removeprefix("ordinal:") not in _CALENDAR_PERIODS):
+        return "numeric_conflict"
+    return "date_conflict"
+
+
+_CALENDAR_PERIODS = frozenset({"day", "week", "month", "quarter", "season", "year", "decade", "century"})
 
 
 def _share_value(a: object, b: object) -> bool:
