@@ -431,6 +431,9 @@ def test_a_different_calendar_day_is_a_date_conflict_and_day_month_order_is_not(
         ("The Metropolitan Police said on social media: 'Further arrests are being made.'", "in a post"),
         ('"It was bad," Michael Barr told the Senate Banking Committee.', "the Senate Banking Committee"),
         ('Wray told a House hearing earlier this year: "The bureau has warned for years."', "in a hearing"),
+        # a name in capitals is an organisation; one word in lower case after it is a person
+        ('Gerhard Karner (ÖVP) told APA: "It is good for security."', "APA"),
+        ("He told Heise the ruling would be appealed.", ""),
     ],
 )
 def test_venues_are_read_and_the_same_setting_written_two_ways_is_one_venue(sentence: str, venue: str) -> None:
@@ -473,6 +476,26 @@ def test_a_figure_inside_a_range_agrees_with_it_and_one_outside_does_not() -> No
     assert found(storm("350"), "numeric_conflict") == []
     (conflict,) = found(storm("140"), "numeric_conflict")
     assert conflict.articles[0] == "a0"
+
+
+def test_speakers_with_a_party_in_brackets_or_who_described_something_and_short_utterances_are_read() -> None:
+    from pipelines.compare.claims import quotes
+
+    (q,) = quotes('Interior Minister Gerhard Karner (ÖVP) told APA: "It is good for security in Austria."')
+    assert q.speaker == "Interior Minister Gerhard Karner"
+    (q,) = quotes('Press secretary Karoline Leavitt has described it as "the most beautiful ballroom in the world".')
+    assert q.speaker == "Karoline Leavitt"
+    # three words are a statement when their marks close on a comma and a speaker follows; otherwise a label
+    (q,) = quotes('"I\'m mega happy," Franke said after the race.')
+    assert (q.text, q.speaker) == ("I'm mega happy", "Franke")
+    assert quotes('He called it a "total witch hunt" on Monday.') == ()
+    arts = story(
+        '"I\'m mega happy," Hendel said after the Porthaven race.',
+        '"I\'m mega happy," Franke said after the Porthaven race, kneeling at the line.',
+        '"I\'m mega happy," Franke said at the Porthaven finish.',
+    )
+    (wrong,) = found(arts, "quote_attribution")
+    assert wrong.articles[0] == "a0"
 
 
 def test_a_quotation_broken_by_its_attribution_is_one_quotation_with_that_speaker() -> None:

@@ -199,7 +199,9 @@ _SPEAKER_AFTER_TITLED = re.compile(
 )
 # before a quotation, a speaker may also name or post it: "The FT called the turmoil '...'", "Police posted: '...'"
 _SPEAKER_BEFORE = re.compile(
-    rf"\b(?P<who>{_NAME}|{_BODY}|he|she|they)\s*(?:,[^,]{{3,80}},\s*)?(?:{_SAID}|called|described|posted)"
+    # a party or a place in brackets after the name ("Gerhard Karner (ÖVP) told APA:"); "has described it as"
+    rf"\b(?P<who>{_NAME}|{_BODY}|he|she|they)(?:\s+\([^()]{{1,30}}\))?\s*(?:,[^,]{{3,80}},\s*)?(?:ha[sd]\s+)?"
+    rf"(?:{_SAID}|called|described|hailed|posted)"
     rf"(?:[^\"“‘']{{0,80}})?[:,]?\s*$"
 )
 _ACCORDING = re.compile(rf"according to (?P<who>{_NAME})")
@@ -732,8 +734,8 @@ def quotes(sentence: str, previous_speaker: str = "") -> tuple[Quote, ...]:
         # "I.R.S." and "IRS" are the same word
         plain = re.sub(r"\b(?:[A-Za-z]\.){2,}", lambda a: a.group().replace(".", ""), text)
         words = tuple(w.lower() for w in _WORD.findall(plain))
-        if len(words) < 4:
-            continue
+        if len(words) < 4 and not (len(words) == 3 and _said_after(sentence, start, end)):
+            continue  # a word or two in quotation marks is a label or a scare quote, not a statement
         # a joined quotation names its speaker between its parts; a speech verb inside the quoted words is the
         # speaker's own ("Trump says he wants to run the nation ...," said Bloomberg)
         speaker = _speaker(between or sentence[end:], sentence[:start]) or previous_speaker
@@ -746,6 +748,14 @@ def quotes(sentence: str, previous_speaker: str = "") -> tuple[Quote, ...]:
         else:
             out.append(Quote(text=text, words=words, speaker=speaker, venue=venue))
     return tuple(out)
+
+
+def _said_after(sentence: str, start: int, end: int) -> bool:
+    """A whole utterance: its marks close on a comma, "!" or "?" and a speaker follows ("'I'm mega happy,' Franke
+    said")."""
+    closing = sentence[start:end].rstrip("\"”’'")
+    after = sentence[end:]
+    return closing.endswith((",", "!", "?")) and bool(_SPEAKER_AFTER.match(after) or _SPEAKER_AFTER_INV.match(after))
 
 
 QUOTED_SENTENCE_MIN = 6  # words of each sentence of a quotation for them to be compared one by one
@@ -935,11 +945,13 @@ def venue_of(sentence: str) -> str:
         # an outlet's programme is that outlet ("CBS’s Face the Nation", "CBS' Face the Nation")
         venue = _POSSESSIVE.split((m["venue"] or "").strip().rstrip("."))[0]
         interview = "interview" in m.group().lower()
-        if venue and (interview or _MEDIA.search(venue) or _BODY_HEARD.search(venue)):
+        if venue and (interview or _MEDIA.search(venue) or _BODY_HEARD.search(venue) or _ACRONYM.fullmatch(venue)):
             return venue
     return setting or ("in remarks to reporters" if to_reporters else "")
 
 
+# "told APA", "told ORF": a name in capitals is an organisation (most often an agency or a broadcaster), not a person
+_ACRONYM = re.compile(r"[A-Z]{2,5}")
 _APPOSITIVE = re.compile(
     # "Silvia S. Martins, an associate professor", "Brian Babin (R-Texas), chairman of", "Giggs, the Wales manager,"
     rf"(?P<name>[{_UPPER}][a-zà-ÿ]+(?:\s+(?:[A-Z]\.|[{_UPPER}][\w'’-]+)){{0,3}})(?:\s+\([^()]{{1,30}}\))?"
