@@ -1058,6 +1058,28 @@ def test_an_ordinal_in_digits_is_read_whole_and_the_minute_of_a_match_is_a_figur
     assert "76" in conflict.note
 
 
+def test_feet_and_inches_are_the_centimetres_they_convert_to_and_a_measure_is_not_a_count() -> None:
+    from pipelines.compare.claims import quantities
+
+    (height,) = quantities("Hanna is about 5 feet 5 inches tall, the police said.")
+    assert abs(height.value - 1.651) < 1e-9
+    assert "metre" in height.unit
+    arts = story(
+        "Hanna is about 5 feet 5 inches tall and has long dark-blonde hair, according to the Porthaven police.",
+        "The Porthaven police describe Hanna as about 166 centimetres tall with long dark-blonde hair.",
+        "Hanna is about 166 centimetres tall and has long dark-blonde hair, the Porthaven police said.",
+        "The Porthaven police say Hanna has long dark-blonde hair and is about 176 centimetres tall.",
+    )
+    (conflict,) = found(arts, "numeric_conflict")
+    assert conflict.articles[0] == "a3"
+    arts = story(
+        "The keyboard of the 16-inch MacBook Pro is headed for the smaller Porthaven model too.",
+        "The new keyboard would put the two MacBook Pro sizes of the Porthaven range on the same footing.",
+        "The smaller Porthaven model gets the keyboard of the 16-inch MacBook Pro.",
+    )
+    assert found(arts, "numeric_conflict") == []
+
+
 def test_a_designation_is_part_of_the_counted_thing_not_a_figure() -> None:
     from pipelines.compare.claims import quantities
 

@@ -102,11 +102,18 @@ MEASURES = {
     "metres": (1.0, "metre"), "meter": (1.0, "metre"), "meters": (1.0, "metre"),
     "kg": (1000.0, "gram"), "kilogram": (1000.0, "gram"), "kilograms": (1000.0, "gram"), "gram": (1.0, "gram"),
     "grams": (1.0, "gram"), "minute": (60.0, "second"), "minutes": (60.0, "second"), "second": (1.0, "second"),
-    "seconds": (1.0, "second"),
+    "seconds": (1.0, "second"), "cm": (0.01, "metre"), "centimetre": (0.01, "metre"), "centimetres": (0.01, "metre"),
+    "centimeter": (0.01, "metre"), "centimeters": (0.01, "metre"), "mm": (0.001, "metre"),
+    "millimetre": (0.001, "metre"), "millimetres": (0.001, "metre"), "millimeter": (0.001, "metre"),
+    "millimeters": (0.001, "metre"), "inch": (0.0254, "metre"), "inches": (0.0254, "metre"),
+    "foot": (0.3048, "metre"), "feet": (0.3048, "metre"), "ft": (0.3048, "metre"), "mile": (1609.344, "metre"),
+    "miles": (1609.344, "metre"), "tonne": (1e6, "gram"), "tonnes": (1e6, "gram"),
 }  # fmt: skip
+# the smaller unit a measure may run on in: "1 minute and 45 seconds", "5 feet 5 inches"
+_PLUS_UNITS = {"second": 1.0, "seconds": 1.0, "inch": 0.0254, "inches": 0.0254}
 _MEASURE = re.compile(
     rf"[-\s]+(?P<unit>{'|'.join(sorted(MEASURES, key=len, reverse=True))})\b"
-    rf"(?:\s+and\s+(?P<plus>\d+|{_NUMWORD})\s+seconds?\b)?",
+    rf"(?:\s+(?:and\s+)?(?P<plus>\d+|{_NUMWORD})[-\s]+(?P<plus_unit>seconds?|inch(?:es)?)\b)?",
     re.IGNORECASE,
 )
 _WHOSE = re.compile(r"[-\s]+(?:for|to|from|by|on|at|with|against|than|apiece|each)\b", re.IGNORECASE)
@@ -276,6 +283,8 @@ class Quantity:
             return False
         if self.increment != other.increment:
             return False
+        if bool(self.unit & _BASE_UNITS) != bool(other.unit & _BASE_UNITS):
+            return False  # a measure ("the 16-inch MacBook Pro") does not count things ("the two MacBook Pro sizes")
         if not any_magnitude and max(self.value, other.value) > 5 * max(1e-9, min(self.value, other.value)):
             return False  # an order of magnitude apart: different quantities, not a disagreement
         if self.unit and other.unit:
@@ -466,7 +475,10 @@ def quantities(sentence: str) -> tuple[Quantity, ...]:
         if measure and not m["cur"] and not m["pct"]:
             # one measure in one unit: "1.34 km" is "1,340 metres", "a minute and 45 seconds" is "105 seconds"
             factor, name = MEASURES[measure["unit"].lower()]
-            value = value * factor + ((_number(measure["plus"]) or 0.0) if measure["plus"] else 0.0)
+            if measure["plus"]:
+                value = value * factor + (_number(measure["plus"]) or 0.0) * _PLUS_UNITS[measure["plus_unit"].lower()]
+            else:
+                value *= factor
             unit = [name, *_unit_words(masked[measure.end() : measure.end() + 40])]
             consumed = measure.end()
         hedge = (m["hedge"] or "").lower()
