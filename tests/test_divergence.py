@@ -1083,6 +1083,9 @@ def test_feet_and_inches_are_the_centimetres_they_convert_to_and_a_measure_is_no
 def test_a_designation_is_part_of_the_counted_thing_not_a_figure() -> None:
     from pipelines.compare.claims import quantities
 
+    # a number word capitalised inside a sentence is part of a name too; at the start it is a figure
+    assert quantities("They met at the Four Hills Tournament with the Big Six banks.") == ()
+    assert [q.value for q in quantities("Four people died.")] == [4]
     (fighters,) = quantities("The Porthaven command deployed four F-35 fighters and an E-3 AWACS.")
     assert fighters.value == 4
     assert "f-35" in fighters.unit

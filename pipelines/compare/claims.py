@@ -443,6 +443,8 @@ def quantities(sentence: str) -> tuple[Quantity, ...]:
         if value is None or m.start("num") < consumed:
             continue
         start = m.start("num")
+        if m["num"][0].isupper() and not m["hedge"] and masked[:start].rstrip()[-1:] not in _OPENERS:
+            continue  # a number word capitalised inside a sentence is part of a name ("the Four Hills Tournament")
         tail = m["tail"] or ""
         if _DURATION_TAIL.match(tail) and not _PER_PERIOD.search(tail):
             continue  # a duration, read by durations(); "48 hours a week" is a rate, read here
@@ -698,6 +700,7 @@ def _durations_unquoted(sentence: str) -> Iterator[tuple[re.Match[str], str]]:
             yield m, m["num"].lower()
 
 
+_OPENERS = ("", ".", ":", '"', "“", "‘")  # what a capitalised word may follow and still open a sentence
 _AGO = re.compile(r"\s+ago\b", re.IGNORECASE)
 
 
