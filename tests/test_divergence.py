@@ -164,14 +164,27 @@ def test_a_vague_role_does_not_contradict_a_specific_one() -> None:
 
 
 def test_a_fact_all_others_state_is_an_omission_unless_the_article_could_not_be_read() -> None:
+    lede = "Storm damage closed the harbour. "
     statement = "The state utilities commission held a public hearing with the wireless carriers on Wednesday."
-    arts = story(statement, statement.replace("held", "convened"), statement.replace("public ", ""),
+    arts = story(lede + statement, lede + statement.replace("held", "convened"),
+                 lede + statement.replace("public ", ""),
                  "Crews restored power to most homes in the valley by Thursday afternoon.")  # fmt: skip
     (omission,) = found(arts, "omission")
     assert omission.articles[0] == "a3"
     assert "a3" not in omission.evidence
     paywalled = [a if a.id != "a3" else replace(a, access_state=AccessState.PAYWALL) for a in arts]
     assert found(paywalled, "omission") == []
+
+
+def test_what_most_outlets_open_with_is_the_event_not_a_fact_one_can_omit() -> None:
+    # the outlets tell the event in their own words; a report that words it otherwise has not left it out
+    arts = story(
+        "The state utilities commission held a public hearing with the wireless carriers on Wednesday.",
+        "The state utilities commission convened a public hearing with the wireless carriers on Wednesday.",
+        "The state utilities commission held a hearing with the wireless carriers on Wednesday.",
+        "Crews restored power to most homes in the valley by Thursday afternoon.",
+    )
+    assert found(arts, "omission") == []
 
 
 def test_a_revision_that_changes_a_figure_is_a_stealth_edit_with_before_and_after() -> None:
@@ -237,7 +250,8 @@ def test_opinion_pieces_are_recognised_from_url_section_slug_or_title() -> None:
 
 
 def test_an_opinion_column_neither_omits_nor_makes_uncorroborated_claims() -> None:
-    statement = "The state utilities commission held a public hearing with the Northwind carriers in Porthaven."
+    statement = "Storm damage closed the harbour. The state utilities commission held a public hearing with the "
+    statement += "Northwind carriers in Porthaven."
     arts = story(statement, statement, statement, "Harbour officials said the Porthaven lighthouse keeper retired "
                  "after four decades of service, and the council confirmed a new keeper starts in March.")  # fmt: skip
     column = replace(arts[3], url="https://o3.example/opinion/storm-column", title="The storm is a warning")

@@ -1155,6 +1155,8 @@ def _omissions(story: AlignedStory, news: list[Article], readable: set[str], opt
         outlets = {story.outlet[a] for a in stating}
         if len(outlets) < max(opts.omission_min_outlets, opts.omission_share * least):
             continue
+        if sum(t.index == 0 for t in stating.values()) >= 0.5 * len(stating):
+            continue  # what most outlets open with is the event itself, which every report tells in its own words
         probes = list(dict.fromkeys([node, *(t.node for t in stating.values())]))[:7]
         statements = list(stating.values())
         # the words its statements share, and of them those the rest of the story hardly uses: what tells
