@@ -468,6 +468,18 @@ def test_two_titles_of_one_person_in_one_article_past_titles_and_synonyms_do_not
     assert found(arts, "role_title") == []
 
 
+def test_a_past_title_is_compared_with_the_past_titles_of_the_others_only() -> None:
+    arts = story(
+        "The plan was a swipe at former chancellor Liz Truss and her Porthaven budget.",
+        "The plan was a swipe at former prime minister Liz Truss and her Porthaven budget.",
+        "The King took a dig at former prime minister Liz Truss over the Porthaven budget.",
+        "In Porthaven, former prime minister Liz Truss said nothing about the plan.",
+    )
+    (conflict,) = found(arts, "role_title")
+    assert conflict.articles[0] == "a0"
+    assert "former" in conflict.note
+
+
 @pytest.mark.parametrize(
     ("sentence", "low", "high"),
     [("between 300 and 400 homes were damaged", 300, 400), ("20 to 25 people", 20, 25), ("20-25 people died", 20, 25)],

@@ -1018,7 +1018,7 @@ def _titles(story: AlignedStory, opts: Options) -> list[Divergence]:
     mentions_of: list[tuple[Sentence, str, str, str]] = []  # (sentence, surname, given name or "", title)
     for s in story.sentences():
         for surname, title in s.facts.titles.items():
-            if role_words(title) and not _PAST.search(title):
+            if role_words(title):
                 mentions_of.append((s, surname, _given_name(s.text, surname, title), title))
     given: dict[str, set[str]] = defaultdict(set)
     for _, surname, first, _ in mentions_of:
@@ -1029,7 +1029,12 @@ def _titles(story: AlignedStory, opts: Options) -> list[Divergence]:
         if not first and len(given[surname]) > 1:
             continue  # "Rodríguez" alone, in a story of two Rodríguezes
         first = first or next(iter(given[surname]), "")
-        by_person[f"{first} {surname}".strip()][s.article].append((s, title))
+        # a past title is compared with the past titles the others give ("former chancellor" against "former prime
+        # minister"), never with a present one
+        held = " (former)" if _PAST.search(title) else ""
+        if held and not (_PAST.match(title) and len(title.split()) <= PAST_TITLE_WORDS):
+            continue  # a past title is compared only when read clean: its marker first, a few words
+        by_person[f"{first} {surname}".strip() + held][s.article].append((s, title))
     out = []
     for surname, per_article in sorted(by_person.items()):
         nodes: list[tuple[Sentence, object]] = []
@@ -1044,6 +1049,9 @@ def _titles(story: AlignedStory, opts: Options) -> list[Divergence]:
             out.append(_divergence("role_title", [s for s, _ in odd], [s for s, _ in rest], note,
                                    max_listed=opts.max_listed))  # fmt: skip
     return out
+
+
+PAST_TITLE_WORDS = 4  # "former Florida attorney general"; a longer past title is most often misread
 
 
 def _given_name(text: str, surname: str, title: str) -> str:
