@@ -468,6 +468,13 @@ def test_two_titles_of_one_person_in_one_article_past_titles_and_synonyms_do_not
     assert found(arts, "role_title") == []
 
 
+def test_labour_before_a_ministerial_title_is_the_portfolio_and_otherwise_the_party() -> None:
+    from pipelines.compare.claims import portfolio
+
+    assert portfolio("Hesse's Labour Minister") == {"labor"}
+    assert portfolio("Labour MP") == frozenset()
+
+
 def test_a_past_title_is_compared_with_the_past_titles_of_the_others_only() -> None:
     arts = story(
         "The plan was a swipe at former chancellor Liz Truss and her Porthaven budget.",

@@ -1064,9 +1064,13 @@ def portfolio(title: str) -> frozenset[str]:
     words = title.split()
     roles = [i for i, word in enumerate(words) if _is_role(word)]
     out = set()
-    for word in words[: roles[-1]] if roles else words:
+    for i, word in enumerate(words[: roles[-1]] if roles else words):
         w = _role_form(word)
-        if word.endswith(("’s", "'s")) or _is_role(word) or w in ROLE_MODIFIERS or w in _NOT_PORTFOLIO:
+        # "Labour Minister" is the office of labour, "Labour MP" a member of the party
+        ministry = w in ("labour", "labor") and i + 1 < len(words) and _role_form(words[i + 1]) in _MINISTERIAL
+        if word.endswith(("’s", "'s")) or _is_role(word) or w in ROLE_MODIFIERS:
+            continue
+        if w in _NOT_PORTFOLIO and not ministry:
             continue
         if word.isupper() or "." in word.rstrip("."):
             continue  # an initialism ("RNC", "N.A.A.C.P.") cannot be compared with the name it stands for
@@ -1082,6 +1086,7 @@ def same_portfolio(a: frozenset[str], b: frozenset[str]) -> bool:
     return not a or not b or any(x.startswith(y) or y.startswith(x) for x in a for y in b)
 
 
+_MINISTERIAL = frozenset({"minister", "secretary", "ministry", "department"})
 _DEMONYM = re.compile(r"(?:an|ian|ese|ish|i)$")  # "Austrian", "Israeli", "British", "Chinese"
 _NOT_PORTFOLIO = frozenset({
     "democratic", "labour", "conservative", "liberal", "green", "opposition", "ruling", "majority", "minority",
