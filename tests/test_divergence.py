@@ -1116,6 +1116,9 @@ def test_feet_and_inches_are_the_centimetres_they_convert_to_and_a_measure_is_no
 def test_a_designation_is_part_of_the_counted_thing_not_a_figure() -> None:
     from pipelines.compare.claims import quantities
 
+    # the number of a name is no figure either; after a word that opens a sentence, a month or "No" it is one
+    assert quantities("He cited Article 19 and spoke to Channel 13 at Terminal 3.") == ()
+    assert [q.value for q in quantities("Its 420 employees cheered.")] == [420]
     # a number word capitalised inside a sentence is part of a name too; at the start it is a figure
     assert quantities("They met at the Four Hills Tournament with the Big Six banks.") == ()
     assert [q.value for q in quantities("Four people died.")] == [4]

@@ -445,6 +445,8 @@ def quantities(sentence: str) -> tuple[Quantity, ...]:
         start = m.start("num")
         if m["num"][0].isupper() and not m["hedge"] and masked[:start].rstrip()[-1:] not in _OPENERS:
             continue  # a number word capitalised inside a sentence is part of a name ("the Four Hills Tournament")
+        if m["num"][0].isdigit() and not m["cur"] and not m["hedge"] and _named_number(masked, start):
+            continue  # the number of a name: "Article 19", "Channel 13", "Apollo 10", "the FTSE 100"
         tail = m["tail"] or ""
         if _DURATION_TAIL.match(tail) and not _PER_PERIOD.search(tail):
             continue  # a duration, read by durations(); "48 hours a week" is a rate, read here
@@ -700,6 +702,17 @@ def _durations_unquoted(sentence: str) -> Iterator[tuple[re.Match[str], str]]:
             yield m, m["num"].lower()
 
 
+def _named_number(text: str, start: int) -> bool:
+    """Whether the figure at ``start`` follows a name directly ("Article 19", "Terminal 3"), not a word that opens a
+    sentence ("Its 420 employees"), a month or weekday ("November 5"), or a rank marker ("world No 83")."""
+    m = _NAME_BEFORE.search(text, max(0, start - 30), start)
+    if not m:
+        return False
+    word = m["word"].lower().rstrip(".")
+    return word not in STOPWORDS and word not in DATE_WORDS and word not in ("no", "nos", "number", "nr")
+
+
+_NAME_BEFORE = re.compile(r"(?<![\w.])(?P<word>[A-Z][\w&'’.-]*)\s+$")
 _OPENERS = ("", ".", ":", '"', "“", "‘")  # what a capitalised word may follow and still open a sentence
 _AGO = re.compile(r"\s+ago\b", re.IGNORECASE)
 
