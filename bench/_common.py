@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import resource
 import sys
@@ -10,6 +11,13 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+def require(parser: argparse.ArgumentParser, folder: Path, *names: str) -> None:
+    """Stop with a usage error naming what is missing when ``folder`` lacks any of ``names`` (a file or folder)."""
+    missing = [name for name in names if not (folder / name).exists()]
+    if missing:
+        parser.error(f"--data {folder}: no {', '.join(missing)} there")
 
 
 def peak_rss_mb() -> float:

@@ -306,6 +306,10 @@ def main() -> None:
     parser.add_argument("--show-errors", action="store_true", help="list each false finding and each missed label")
     parser.add_argument("--sizes", default="10,100,1000,5000", help="story sizes for the timing")
     args = parser.parse_args()
+    for path in args.data or ():
+        file = path / "stories.jsonl" if path.is_dir() else path
+        if not file.is_file():
+            parser.error(f"--data {path}: no {file.name} there (a folder holding stories.jsonl, or such a file)")
     shared = [
         p for p in (SHARED_DATA / "divergence-dev", SHARED_DATA / "real-stories-dev") if (p / "stories.jsonl").exists()
     ]

@@ -37,7 +37,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.scoring import decode_html, half_of, score  # noqa: E402  (the repository root goes on the path first)
+from bench._common import require  # noqa: E402  (the repository root goes on the path first)
+from bench.scoring import decode_html, half_of, score  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "extraction-dev"
 BENCH_VENV = ROOT / ".cache" / "bench-venv"
@@ -180,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             pythons["newspaper4k"] = python
 
+    require(parser, args.data, "ground-truth.json", "html")
     pages = load_pages(args.data, args.half)
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name in pythons}
     for _ in range(max(1, args.repeat)):

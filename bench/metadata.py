@@ -31,7 +31,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.scoring import decode_html, half_of, score  # noqa: E402  (the repository root goes on the path first)
+from bench._common import require  # noqa: E402  (the repository root goes on the path first)
+from bench.scoring import decode_html, half_of, score  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "metadata-dev"
 _QUOTES = re.compile(r"[\"'“”„‘’«»‹›]")
@@ -160,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--half", choices=("a", "b"), help="only one fixed half of the publishers")
     args = parser.parse_args(argv)
 
+    require(parser, args.data, "expected.json", "pages")
     pages = load_pages(args.data, args.half)
     results = {}
     for name, extractor in (("ours", ours), ("trafilatura", plain_trafilatura)):

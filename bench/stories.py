@@ -24,7 +24,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import SHARED_DATA, finish, peak_rss_mb
+from bench._common import SHARED_DATA, finish, peak_rss_mb, require
 from bench.scoring import half_of
 from pipelines.extract import extract_article
 from pipelines.models import RawPage
@@ -106,6 +106,8 @@ def main() -> None:
     parser.add_argument("--predictions", type=Path)
     parser.add_argument("--show-errors", action="store_true", help="list wrongly merged and split gold groups")
     args = parser.parse_args()
+    if not (args.data / "stories.jsonl").exists():
+        require(parser, args.data, "ground-truth.json", "html")
     docs, gold = load_stories(args.data) if (args.data / "stories.jsonl").exists() else load_pages(args.data)
     started = time.perf_counter()
     index = StoryIndex()

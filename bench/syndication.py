@@ -38,7 +38,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import SHARED_DATA, finish, peak_rss_mb
+from bench._common import SHARED_DATA, finish, peak_rss_mb, require
 from pipelines.models import Article
 from pipelines.syndication import SHINGLE_WORDS, THRESHOLD, detect_copies, signature
 from pipelines.urls import article_id
@@ -296,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=int, default=1, help="repeat the originals (each edited anew) N times")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
+    if args.data != DEFAULT_DATA:  # the default may be absent (no ../shared): the demo newsroom alone is measured then
+        require(parser, args.data, "ground-truth.json")
     rng = random.Random(args.seed)
 
     detect_copies([])  # imports datasketch (and SciPy) before any clock starts

@@ -200,3 +200,19 @@ def test_index_bench_measures_both_stores_and_ends_with_one_json_line(es_node) -
     for key in ("es_docs_per_s", "sqlite_docs_per_s", "es_search_p95_ms", "sqlite_story_p50_ms", "es_size_mb"):
         assert figures[key] > 0
     assert figures["es_to_sqlite_ratio"] == round(figures["es_docs_per_s"] / figures["sqlite_docs_per_s"], 2)
+
+
+@pytest.mark.parametrize(
+    ("bench", "needed"),
+    [("extraction.py", "ground-truth.json"), ("metadata.py", "expected.json"), ("stories.py", "ground-truth.json"),
+     ("divergence.py", "stories.jsonl"), ("syndication.py", "ground-truth.json")],
+)  # fmt: skip
+def test_a_bench_given_a_folder_of_another_layout_names_what_is_missing(
+    tmp_path: Path, bench: str, needed: str
+) -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / bench), "--data", str(tmp_path)], capture_output=True, text=True
+    )
+    assert done.returncode == 2  # argparse's usage error, not a traceback
+    assert needed in done.stderr
+    assert "Traceback" not in done.stderr
