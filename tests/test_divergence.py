@@ -448,6 +448,9 @@ def test_a_different_calendar_day_is_a_date_conflict_and_day_month_order_is_not(
         # a name in capitals is an organisation; one word in lower case after it is a person
         ('Gerhard Karner (ÖVP) told APA: "It is good for security."', "APA"),
         ("He told Heise the ruling would be appealed.", ""),
+        # a setting that opens the sentence
+        ("In a statement, the ministry said it would appeal.", "in a statement"),
+        ("At a press conference, Trump said investors would be repaid.", "in a news conference"),
     ],
 )
 def test_venues_are_read_and_the_same_setting_written_two_ways_is_one_venue(sentence: str, venue: str) -> None:
@@ -511,6 +514,16 @@ def test_a_figure_inside_a_range_agrees_with_it_and_one_outside_does_not() -> No
     assert conflict.articles[0] == "a0"
 
 
+def test_a_speech_is_given_at_an_event_so_the_two_settings_agree() -> None:
+    said = "Höcke had attacked the family firms behind the Porthaven campaign"
+    arts = story(
+        f'In his speech in Sömmerda, {said} as "traitors to the country".',
+        f'At the rally in Sömmerda, {said} as "traitors to the country".',
+        f'At the rally in Sömmerda, {said}, calling them "traitors to the country".',
+    )
+    assert found(arts, "quote_attribution") == []
+
+
 def test_speakers_with_a_party_in_brackets_or_who_described_something_and_short_utterances_are_read() -> None:
     from pipelines.compare.claims import quotes
 
@@ -518,6 +531,13 @@ def test_speakers_with_a_party_in_brackets_or_who_described_something_and_short_
     assert q.speaker == "Interior Minister Gerhard Karner"
     (q,) = quotes('Press secretary Karoline Leavitt has described it as "the most beautiful ballroom in the world".')
     assert q.speaker == "Karoline Leavitt"
+    # two phrases set off by commas, or what the speaker is a member of, stand between the name and the verb
+    (q,) = quotes('Jens Aberle, head of the Obesity Society, who runs the clinic, said: "It will be sold in July."')
+    assert q.speaker == "Jens Aberle"
+    (q,) = quotes('Benjamin Jendro of the police union GdP in Berlin said Germany invests "too little in protection".')
+    assert q.speaker == "Benjamin Jendro"
+    (q,) = quotes('US Secretary of State Mike Pompeo said settlements were "not, per se, inconsistent with law".')
+    assert q.speaker.endswith("Mike Pompeo")
     # three words are a statement when their marks close on a comma and a speaker follows; otherwise a label
     (q,) = quotes('"I\'m mega happy," Franke said after the race.')
     assert (q.text, q.speaker) == ("I'm mega happy", "Franke")

@@ -207,7 +207,9 @@ _SPEAKER_AFTER_TITLED = re.compile(
 # before a quotation, a speaker may also name or post it: "The FT called the turmoil '...'", "Police posted: '...'"
 _SPEAKER_BEFORE = re.compile(
     # a party or a place in brackets after the name ("Gerhard Karner (ÖVP) told APA:"); "has described it as"
-    rf"\b(?P<who>{_NAME}|{_BODY}|he|she|they)(?:\s+\([^()]{{1,30}}\))?\s*(?:,[^,]{{3,80}},\s*)?(?:ha[sd]\s+)?"
+    # and up to two phrases set off by commas ("Jens Aberle, president of ..., who leads ..., said")
+    rf"\b(?P<who>{_NAME}|{_BODY}|he|she|they)(?:\s+\([^()]{{1,30}}\))?\s*(?:(?:,[^,]{{3,80}}){{1,2}},\s*)?"
+    r"(?:ha[sd]\s+)?"
     rf"(?:{_SAID}|called|described|hailed|posted)"
     rf"(?:[^\"“‘']{{0,80}})?[:,]?\s*$"
 )
@@ -222,12 +224,13 @@ _VENUE = re.compile(
     rf"according to|(?:wrote|posted|said) on|on)\s+(?P<venue>(?:[Tt]he\s+)?{_NAME})"
     # a named event: "at Vox Media's Code Media conference", "during the Aspen Ideas Festival"
     rf"|(?:at|during)\s+(?:the\s+)?(?P<event>{_NAME}(?:\s+(?:conference|summit|forum|festival|convention)))\b"
-    r"|(?P<kind>(?:in|on) (?:an?|the|his|her|its|their) (?:[\w-]+ ){0,2}?"
+    # a setting, at the start of the sentence too ("In a statement, the ministry said")
+    r"|(?P<kind>(?:[Ii]n|[Oo]n) (?:an?|the|his|her|its|their) (?:[\w-]+ ){0,2}?"
     r"(?:press conference|(?:written |joint )?statement|news conference|briefing|closed-door meeting|speech|post|"
     r"letter|memo|radio interview|television interview|tweet|video|livestream|e-?mail|filing|testimony|"
     r"news release|press release|podcast|note|paper|op-ed|column|"
     r"(?:tele)?phone (?:interview|call))\b|outside [A-Z][\w ]{2,40}|"
-    r"(?:at|during|told) (?:an?|the) (?:[A-Za-z][\w'’-]* ){0,2}?(?:rally|news conference|press conference|"
+    r"(?:[Aa]t|[Dd]uring|told) (?:an?|the) (?:[A-Za-z][\w'’-]* ){0,2}?(?:rally|news conference|press conference|"
     r"(?:press |news )?briefing|hearing|"
     r"summit|town hall|forum)|(?:by|over the|when reached by) (?:tele)?phone|"
     r"(?:told|[Ss]peaking to|[Ss]peaking with|[Tt]alking to) (?:reporters|journalists|the press|the media)|"
@@ -801,6 +804,15 @@ def _speaker(after: str, before: str) -> str:
         return _strip_titles(_clean_name(m["who"]))
     for pattern, text in ((_SPEAKER_AFTER, after), (_SPEAKER_AFTER_INV, after), (_SPEAKER_BEFORE, before)):
         found = _nearest_first(pattern, text)
+        if pattern is _SPEAKER_BEFORE and found and _IN_PLACE.search(text, 0, found[0].start("who")):
+            # "Benjamin Jendro of the police union GdP in Berlin said": the place is not the speaker, the person is
+            member = _MEMBER_OF.search(text)
+            if member and not _is_role(member["who"].split()[-1]):
+                return _strip_titles(member["who"])
+        if pattern is _SPEAKER_BEFORE and len(found) > 1:
+            # a name inside a phrase that describes the speaker ("Jens Aberle, president of the German Obesity
+            # Society, who leads ..., said") is not the speaker
+            found = [m for m in found if not _INSIDE_OF.search(text, 0, m.start("who"))] or found
         for m in found:
             who = _clean_name(m["who"])
             if is_body(who):
@@ -820,6 +832,14 @@ def _speaker(after: str, before: str) -> str:
     if m and _clean_name(m["who"]):
         return _strip_titles(_clean_name(m["who"]))
     return _speaker_of_last_verb(before)
+
+
+_IN_PLACE = re.compile(r"\b(?:in|at)\s+$")
+_MEMBER_OF = re.compile(
+    rf"\b(?P<who>{_NAME_WORD}\s+{_NAME_WORD})\s+(?:of|from)\s+(?:the\s+)?(?:[\w&'’-]+\s+){{1,6}}?"
+    rf"(?:in|at)\s+{_NAME}\s+{_SAID}\b[^\"“‘']{{0,80}}$"
+)
+_INSIDE_OF = re.compile(r"\b(?:of|in|at|from|for)\s+(?:the\s+)?(?:[\w&'’-]+\s+){0,4}$")
 
 
 def _nearest_first(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
@@ -952,7 +972,7 @@ def venue_of(sentence: str) -> str:
             if kind.startswith("outside"):
                 setting = setting or kind
                 continue
-            plain = re.sub(r"^(?:in|on|at|during|told) (?:an?|the|his|her|its|their) ", "", kind)
+            plain = re.sub(r"^(?:in|on|at|during|told) (?:an?|the|his|her|its|their) ", "", kind, flags=re.IGNORECASE)
             plain = _SETTING_HEAD.sub("", plain)  # "a Reddit post" is a post, "a research paper" a paper
             plain = plain.replace("e-mail", "email").replace("on social media", "post")
             if "phone" in plain:

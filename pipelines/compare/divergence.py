@@ -755,12 +755,18 @@ def _same_venue(a: object, b: object) -> bool:
     assert isinstance(b, str)
     if a in b or b in a or {a, b} <= _BEFORE_REPORTERS:
         return True
+    if "in a speech" in (a, b) and ({a, b} - {"in a speech"}) <= _SPOKEN_AT:
+        return True  # a speech is given at an event: "in his speech in Sömmerda", "at the rally in Sömmerda"
     words_a, words_b = _venue_words(a), _venue_words(b)
     return bool(words_a and words_b) and (words_a <= words_b or words_b <= words_a)
 
 
 # remarks "to reporters" are most often made at a news conference or a briefing
 _BEFORE_REPORTERS = frozenset({"in remarks to reporters", "in a news conference", "in a briefing"})
+
+
+_SPOKEN_AT = frozenset({"in a rally", "in a hearing", "in a summit", "in a forum", "in a town hall",
+                        "in a news conference", "in a briefing"})  # fmt: skip
 
 
 def _venue_key(venue: str) -> str:
