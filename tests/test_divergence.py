@@ -471,6 +471,20 @@ def test_two_titles_of_one_person_in_one_article_past_titles_and_synonyms_do_not
     assert found(arts, "role_title") == []
 
 
+def test_titles_before_names_of_any_alphabet_or_with_a_particle_and_pm_are_read() -> None:
+    assert titles("Justice Minister Sofia Östmark said so.") == {"Östmark": "Justice Minister"}
+    assert titles("Vice-captain Virgil van Dijk was blunter.") == {"Dijk": "Vice-captain"}
+    # a weekday set off by a comma is no person; "PM" in capitals is a prime minister, "6 pm" a time
+    assert titles("They visited the university on Wednesday, a spokesman confirmed.") == {}
+    assert titles("At 6 pm Donald Trump spoke.") == {}
+    arts = story(
+        "With MR deputy prime minister David Clarinval she prepared the Porthaven reform.",
+        "She and MR deputy PM David Clarinval prepared the Porthaven reform.",
+        "MR deputy prime minister David Clarinval prepared the Porthaven reform with her.",
+    )
+    assert found(arts, "role_title") == []
+
+
 def test_labour_before_a_ministerial_title_is_the_portfolio_and_otherwise_the_party() -> None:
     from pipelines.compare.claims import portfolio
 

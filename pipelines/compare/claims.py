@@ -1028,10 +1028,14 @@ _TITLE_PREDICATE = re.compile(
     r"(?:now\s+|also\s+)?(?:named\s+|appointed\s+)?(?:as\s+)?(?:the\s+|an?\s+)?"
     r"(?P<title>(?:[\w'’-]+\s+){0,4}[\w'’-]+)(?=[,.;]|$|\s+(?:and|who|of|at|for|since)\b)"
 )
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z&’'-]*(?:\.[A-Za-z]+)*\.?|[,;:()]")
+# a word of any alphabet ("Östmark", "Zoë"), with its inner apostrophes, hyphens and dots ("U.S.", "Mr.")
+_TOKEN = re.compile(r"[^\W\d_](?:[^\W_]|[&’'-])*(?:\.[^\W\d_]+)*\.?|[,;:()]")
+_PARTICLES = frozenset({"van", "von", "de", "der", "den", "ter", "al", "bin", "ibn", "da", "di", "del", "la", "le"})
 
 
 def _role_form(word: str) -> str:
+    if word.strip(".,’'").removesuffix("’s").removesuffix("'s") == "PM":
+        return "minister"  # "deputy PM" is a deputy prime minister (in capitals only: "6 pm" is a time)
     form = word.lower().strip(".,’'").removesuffix("’s").removesuffix("'s")
     return _ROLE_ABBREVIATIONS.get(form, form)
 
@@ -1160,6 +1164,8 @@ def titles(sentence: str) -> dict[str, str]:
         name = m["name"].split()
         while name and name[0].lower() in STOPWORDS:
             name.pop(0)  # "For Giggs, the Wales manager": the name after the preposition
+        if name and name[-1].lower() in DATE_WORDS:
+            name = []  # "on Wednesday, a spokesman confirmed": a day, not a person
         words = m["title"].split()
         # a relative clause or a reported claim after the comma ends the title ("a professor ... who was ...")
         clause = next((k for k, w in enumerate(words) if w.lower() in _CLAUSE_WORDS), len(words))
@@ -1194,7 +1200,7 @@ def titles(sentence: str) -> dict[str, str]:
             i += 1
             continue
         j = i
-        while j < len(tokens) and tokens[j][:1].isupper():
+        while j < len(tokens) and _in_name(tokens, i, j):
             j += 1
             if _ends_sentence(tokens[j - 1]):
                 break  # "President Trump. Any peace": a full stop ends the name
@@ -1222,6 +1228,14 @@ def titles(sentence: str) -> dict[str, str]:
                 out[name[-1]] = before if known == before else f"{before} / {known}"
         i = j
     return out
+
+
+def _in_name(tokens: list[str], start: int, j: int) -> bool:
+    """Whether token ``j`` continues a capitalised run begun at ``start``: a capitalised word, or a particle between
+    two ("Virgil van Dijk")."""
+    if tokens[j][:1].isupper():
+        return True
+    return tokens[j] in _PARTICLES and j > start and j + 1 < len(tokens) and tokens[j + 1][:1].isupper()
 
 
 def _between_roles(tokens: list[str], k: int, lead: list[str]) -> bool:
