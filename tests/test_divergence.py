@@ -471,6 +471,12 @@ def test_two_titles_of_one_person_in_one_article_past_titles_and_synonyms_do_not
     assert found(arts, "role_title") == []
 
 
+def test_words_of_any_alphabet_are_read_whole() -> None:
+    from pipelines.compare.claims import content_words
+
+    assert content_words("Müller met Tšosane in Zürich") == {"müller", "met", "tšosane", "zürich"}
+
+
 def test_titles_before_names_of_any_alphabet_or_with_a_particle_and_pm_are_read() -> None:
     assert titles("Justice Minister Sofia Östmark said so.") == {"Östmark": "Justice Minister"}
     assert titles("Vice-captain Virgil van Dijk was blunter.") == {"Dijk": "Vice-captain"}

@@ -64,7 +64,7 @@ HEDGES = {
 # hedges that state a maximum: two maxima of one thing are the same figure ("up to 20 years" vs "a maximum of 10")
 MAXIMA = frozenset({"up to", "as many as", "as much as", "a maximum of", "at most", "no more than", "not more than"})
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-])*")  # a word of any alphabet: "Zürich" is not "rich"
 _HEDGE = "|".join(sorted((re.escape(h) for h in HEDGES), key=len, reverse=True))
 _NUMWORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 # a number in words: "forty-five", "six hundred", "a hundred and forty", "two thousand five hundred"

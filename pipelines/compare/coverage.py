@@ -50,7 +50,7 @@ _NUMBER_WORDS = {
     "billion": 1_000_000_000,
 }
 _HYPHENATED = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-])+")  # a word of any alphabet
 
 
 @dataclass(frozen=True, slots=True)
