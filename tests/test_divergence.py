@@ -447,7 +447,8 @@ def test_a_different_calendar_day_is_a_date_conflict_and_day_month_order_is_not(
         ('Wray told a House hearing earlier this year: "The bureau has warned for years."', "in a hearing"),
         # a name in capitals is an organisation; one word in lower case after it is a person
         ('Gerhard Karner (ÖVP) told APA: "It is good for security."', "APA"),
-        ("He told Heise the ruling would be appealed.", ""),
+        ("He told Heise the ruling would be appealed.", "Heise"),  # one name addressed: most often an outlet
+        ("He told President Biden the ruling would be appealed.", ""),
         # a setting that opens the sentence
         ("In a statement, the ministry said it would appeal.", "in a statement"),
         ("At a press conference, Trump said investors would be repaid.", "in a news conference"),
@@ -532,6 +533,23 @@ def test_a_figure_inside_a_range_agrees_with_it_and_one_outside_does_not() -> No
     assert found(storm("350"), "numeric_conflict") == []
     (conflict,) = found(storm("140"), "numeric_conflict")
     assert conflict.articles[0] == "a0"
+
+
+def test_a_person_of_the_story_addressed_is_not_a_venue() -> None:
+    said = "“A pause is not peace, and I want every hostage home,”"
+    arts = story(
+        f"Prime Minister Benjamin Netanyahu met the envoy in Porthaven. {said} Trump told Netanyahu.",
+        f"{said} Trump told the Israeli prime minister in Porthaven.",
+        f"Trump told Netanyahu, officials in Porthaven said: {said}",
+    )
+    assert found(arts, "quote_attribution") == []
+    arts = story(
+        f"{said} Trump told Heise in Porthaven.",
+        f"{said} Trump said in a statement in Porthaven.",
+        f"{said} Trump said in a statement issued in Porthaven.",
+    )
+    (venue,) = found(arts, "quote_attribution")
+    assert venue.articles[0] == "a0"
 
 
 def test_a_speech_is_given_at_an_event_so_the_two_settings_agree() -> None:

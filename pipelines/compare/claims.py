@@ -995,7 +995,18 @@ def venue_of(sentence: str) -> str:
         interview = "interview" in m.group().lower()
         if venue and (interview or _MEDIA.search(venue) or _BODY_HEARD.search(venue) or _ACRONYM.fullmatch(venue)):
             return venue
+        if venue and _ADDRESSED.match(m.group()) and _one_name(venue):
+            return venue  # "told Heise", "speaking to Viaplay": one name addressed is most often an outlet
     return setting or ("in remarks to reporters" if to_reporters else "")
+
+
+_ADDRESSED = re.compile(r"(?:told|[Ss]peaking to|[Ss]peaking with|[Tt]alking to)\s")
+
+
+def _one_name(venue: str) -> bool:
+    """A single capitalised word that is no title, day or function word ("Heise", not "President" nor "Monday")."""
+    word = venue.removeprefix("the ").removeprefix("The ")
+    return " " not in word and word.lower() not in STOPWORDS and word.lower() not in DATE_WORDS and not _is_role(word)
 
 
 # "told APA", "told ORF": a name in capitals is an organisation (most often an agency or a broadcaster), not a person

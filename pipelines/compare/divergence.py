@@ -814,7 +814,16 @@ def _surname(name: str) -> str:
     return family_name(name).lower() if name and name[0].isupper() else ""
 
 
+def _people(story: AlignedStory) -> frozenset[str]:
+    """The surnames, lower case, of the people the story names as speakers or with a title: "told Netanyahu" names
+    whom something was said to, not an outlet it was said in."""
+    out = {_surname(q.speaker) for s in story.sentences() for q in s.quotes}
+    out |= {surname.lower() for s in story.sentences() for surname in s.facts.titles}
+    return frozenset(out - {""})
+
+
 def _quotes(story: AlignedStory, opts: Options) -> list[Divergence]:
+    people = _people(story)
     occurrences = [(s, q) for s in story.sentences() for q in s.quotes]
     distinct: dict[Quote, list[int]] = defaultdict(list)
     for i, (_, q) in enumerate(occurrences):
@@ -900,7 +909,7 @@ def _quotes(story: AlignedStory, opts: Options) -> list[Divergence]:
             out.append(_divergence("quote_attribution", [s for s, _ in odd], [s for s, _ in rest],
                                    f"said by {speaker[odd[0][0].article]} vs {speaker[rest[0][0].article]}",
                                    max_listed=opts.max_listed))  # fmt: skip
-        placed = [(s, _venue_key(q.venue)) for s, q in nodes if q.venue]  # type: ignore[attr-defined]
+        placed = [(s, _venue_key(q.venue)) for s, q in nodes if q.venue and q.venue.lower() not in people]  # type: ignore[attr-defined]
         odd, rest = _odd_ones(placed, _same_venue)  # type: ignore[arg-type]
         if odd:
             venue = {s.article: q.venue for s, q in nodes if q.venue}  # type: ignore[attr-defined]
@@ -933,6 +942,9 @@ def _reported_venues(story: AlignedStory, opts: Options, known: Sequence[Diverge
         if reports_speech(node.text) and (venue := node.facts.quotes[0].venue if node.facts.quotes
                                           else venue_of(node.text)):  # fmt: skip
             venues[node.id] = _venue_key(venue)
+    for person in _people(story):
+        for key in [k for k, v in venues.items() if v == person]:
+            del venues[key]  # someone addressed ("told Netanyahu"), not a venue
     made = {(d.articles[0], d.evidence.get(d.articles[0], "")) for d in known}
 
     def reporter(node: Node) -> str:
