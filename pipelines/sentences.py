@@ -15,6 +15,13 @@ from pipelines.wordlists import ABBREVIATIONS
 _BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 
 
+# a question or an exclamation closing a quotation, and the attribution that may follow it
+_QUOTED_QUESTION = re.compile(r"[!?]+[\"”’']")
+_ATTRIBUTION = re.compile(
+    r"\s+(?:[A-Z][\w'’.-]*\s+){1,4}?(?:said|says|asked|asks|told|added|replied|wrote|shouted|cried|wondered)\b"
+)
+
+
 def sentences(text: str) -> Iterator[tuple[int, int, str]]:
     """``(start, end, sentence)`` for every sentence of ``text``; offsets index into ``text``."""
     for para in re.finditer(r"[^\n]+", text):
@@ -27,6 +34,8 @@ def _split(paragraph: str, offset: int) -> Iterator[tuple[int, int, str]]:
         end = match.end()
         if _is_abbreviation(paragraph[start : match.start() + 1]) or _inside_quote(paragraph[start:end]):
             continue
+        if _QUOTED_QUESTION.fullmatch(match.group()) and _ATTRIBUTION.match(paragraph, end):
+            continue  # '"What are they trying to gain?" Lee Seong-yun said.': the attribution ends the sentence
         yield from _emit(paragraph, start, end, offset)
         start = end
     yield from _emit(paragraph, start, len(paragraph), offset)

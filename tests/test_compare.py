@@ -46,6 +46,16 @@ def test_sentences_keep_abbreviations_initials_and_closing_quotes_together() -> 
         assert text[start:end] == sentence
 
 
+def test_a_quoted_question_keeps_the_attribution_that_follows_it() -> None:
+    text = '"What are they trying to gain?" Lee Seong-yun said. "Why?" Park asked. "Go!" The crowd cheered.'
+    assert [s for _, _, s in sentences(text)] == [
+        '"What are they trying to gain?" Lee Seong-yun said.',
+        '"Why?" Park asked.',
+        '"Go!"',
+        "The crowd cheered.",
+    ]
+
+
 @pytest.mark.parametrize(
     ("sentence", "numbers"),
     [
