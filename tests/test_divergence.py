@@ -1152,6 +1152,8 @@ def test_an_ordinal_in_digits_is_read_whole_and_the_minute_of_a_match_is_a_figur
 def test_feet_and_inches_are_the_centimetres_they_convert_to_and_a_measure_is_not_a_count() -> None:
     from pipelines.compare.claims import quantities
 
+    (short, metric) = quantities("They put the vapour at about 2,300 tons, or 2,095 metric tons.")
+    assert abs(short.value - metric.value) < 0.01 * metric.value  # a (short) ton is 0.907 tonnes
     (height,) = quantities("Hanna is about 5 feet 5 inches tall, the police said.")
     assert abs(height.value - 1.651) < 1e-9
     assert "metre" in height.unit
@@ -1169,6 +1171,17 @@ def test_feet_and_inches_are_the_centimetres_they_convert_to_and_a_measure_is_no
         "The smaller Porthaven model gets the keyboard of the 16-inch MacBook Pro.",
     )
     assert found(arts, "numeric_conflict") == []
+
+
+def test_two_outlets_agreeing_on_a_figure_outvote_a_third_that_words_it_apart() -> None:
+    # the odd sentence is too unlike the short one to be matched with it: seen from the majority's side
+    arts = story(
+        "Hafele defended four disqualifications at the New Year's ski jumping competition in Porthaven on Monday.",
+        "Hafele defended four disqualifications on Monday.",
+        "Six disqualifications at the New Year's ski jumping competition in Porthaven were a signal, he said.",
+    )
+    (conflict,) = found(arts, "numeric_conflict")
+    assert conflict.articles[0] == "a2"
 
 
 def test_a_designation_is_part_of_the_counted_thing_not_a_figure() -> None:
@@ -1254,7 +1267,7 @@ def test_a_slipped_zero_only_one_outlet_words_alike_is_found_from_the_majority_s
 
 def test_measures_name_what_they_measure_and_short_scales_are_read() -> None:
     (water,) = quantities("The outburst released roughly 5,000 tons of water.")
-    assert {"tons", "water"} <= water.unit
+    assert {"gram", "water"} <= water.unit  # a weight, in the unit every weight is compared in
     assert [q.value for q in quantities("The contracts are worth $6.2bn, and the fee £40m.")] == [6.2e9, 40e6]
     assert quantities("He ran 5km before the 10m dive.") == ()
     (people,) = quantities("The service reaches 1.2bn people.")

@@ -107,7 +107,10 @@ MEASURES = {
     "millimetre": (0.001, "metre"), "millimetres": (0.001, "metre"), "millimeter": (0.001, "metre"),
     "millimeters": (0.001, "metre"), "inch": (0.0254, "metre"), "inches": (0.0254, "metre"),
     "foot": (0.3048, "metre"), "feet": (0.3048, "metre"), "ft": (0.3048, "metre"), "mile": (1609.344, "metre"),
-    "miles": (1609.344, "metre"), "tonne": (1e6, "gram"), "tonnes": (1e6, "gram"),
+    "miles": (1609.344, "metre"), "tonne": (1e6, "gram"), "tonnes": (1e6, "gram"), "metric ton": (1e6, "gram"),
+    "metric tons": (1e6, "gram"),
+    # a ton without "metric" is the short ton of American English (the long ton is 12% more: within a hedge)
+    "ton": (907_184.74, "gram"), "tons": (907_184.74, "gram"),
 }  # fmt: skip
 # the smaller unit a measure may run on in: "1 minute and 45 seconds", "5 feet 5 inches"
 _PLUS_UNITS = {"second": 1.0, "seconds": 1.0, "inch": 0.0254, "inches": 0.0254}

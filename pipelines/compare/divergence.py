@@ -187,6 +187,7 @@ def _divergence(kind: str, odd: Sequence[Sentence], others: Sequence[Sentence], 
 
 
 JURY = 15  # most frequent distinct values a value is compared with (all of them in small stories)
+LONE_FIGURE_MAJORITY = 2  # outlets agreeing on a figure that outvote a lone other (dates need 3: their sentences vary)
 
 
 def _odd_ones(nodes: list[tuple[Sentence, object]], agree: Callable[[object, object], bool]) -> tuple[list, list]:  # type: ignore[type-arg]
@@ -435,7 +436,7 @@ def _numeric(story: AlignedStory, opts: Options) -> list[Divergence]:
                 # goes on in other words)
                 against = [m for m in against if _same_clause(q, m.value)]
             if not _majority_against(story, node, matches, against, _agree_numbers):
-                lone = _lone_dissent(story, node, matches, against, _agree_numbers, gives_figure)
+                lone = _lone_dissent(story, node, matches, against, _agree_numbers, gives_figure, LONE_FIGURE_MAJORITY)
                 if lone is not None:
                     value = lone.value
                     assert isinstance(value, Quantity)
@@ -455,7 +456,7 @@ def _numeric(story: AlignedStory, opts: Options) -> list[Divergence]:
 
 def _lone_dissent(story: AlignedStory, node: Node, matches: list[_Match], against: list[_Match],
                   agree: Callable[[object, object], bool],
-                  stated_elsewhere: Callable[[str, object], bool]) -> _Match | None:  # fmt: skip
+                  stated_elsewhere: Callable[[str, object], bool], majority: int = 3) -> _Match | None:  # fmt: skip
     """The one outlet whose value disagrees with ``node``'s when every other outlet that gives one agrees.
 
     The odd sentence itself may be worded too differently to find its peers ("roughly 5,000 tons"
@@ -468,7 +469,7 @@ def _lone_dissent(story: AlignedStory, node: Node, matches: list[_Match], agains
     lone = against[0]
     agreeing = [m for m in matches if m is not lone]
     outlets = {m.outlet for m in node.members} | {m.sentence.outlet for m in agreeing}
-    if len(outlets) < 3 or lone.sentence.outlet in outlets or any(agree(lone.value, m.value) for m in agreeing):
+    if len(outlets) < majority or lone.sentence.outlet in outlets or any(agree(lone.value, m.value) for m in agreeing):
         return None
     for article in story.per_article:
         if story.outlet[article] != lone.sentence.outlet and stated_elsewhere(article, lone.value):
