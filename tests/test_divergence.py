@@ -576,6 +576,18 @@ def test_speakers_with_a_party_in_brackets_or_who_described_something_and_short_
     assert q.speaker == "Benjamin Jendro"
     (q,) = quotes('US Secretary of State Mike Pompeo said settlements were "not, per se, inconsistent with law".')
     assert q.speaker.endswith("Mike Pompeo")
+    # a comma or "who" before the verb, a long description, a company before the title, a month is no speaker
+    (q,) = quotes('But his deputy UN ambassador, Jay Dharmadhikari, told the council: "The operation violates law."')
+    assert q.speaker == "Jay Dharmadhikari"
+    (q,) = quotes('Richard Weir, 66, an engineer from Tynemouth, who said he "started my career in the shipyards".')
+    assert q.speaker == "Richard Weir"
+    (q,) = quotes("Zane Dangor, director-general of South Africa's Department of International Relations and "
+                  'Cooperation, told the court: "Israel continues to act with impunity."')  # fmt: skip
+    assert q.speaker == "Zane Dangor"
+    (q,) = quotes('"Oil majors answer to their shareholders first," said Saxo Bank analyst Ole Hansen.')
+    assert q.speaker == "Ole Hansen"
+    (q,) = quotes('The army did not respond; it said in December that "We do not target journalists at all."')
+    assert q.speaker != "December"
     # three words are a statement when their marks close on a comma and a speaker follows; otherwise a label
     (q,) = quotes('"I\'m mega happy," Franke said after the race.')
     assert (q.text, q.speaker) == ("I'm mega happy", "Franke")

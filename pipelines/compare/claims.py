@@ -205,14 +205,16 @@ _SPEAKER_AFTER_TITLE = re.compile(rf"^[\s,.;:—–-]*(?P<title>(?:[\w'’&.-]+\
 _SPEAKER_AFTER_INV = re.compile(rf"^[\s,.;:—–-]*{_SAID}\s+(?P<who>{_NAME}|the\s+[a-z][\w\s-]{{2,40}}?)(?=[\s,.;]|$)")
 # "said Take-Two chief executive Strauss Zelnick": a title, with the body it serves, before the name
 _SPEAKER_AFTER_TITLED = re.compile(
-    rf"^[\s,.;:—–-]*{_SAID}\s+(?:{_NAME_WORD}\s+)?(?P<title>(?:[a-z][\w-]*\s+){{1,3}})(?P<who>{_NAME})(?=[\s,.;]|$)"
+    rf"^[\s,.;:—–-]*{_SAID}\s+(?:{_NAME_WORD}\s+){{0,3}}(?P<title>(?:[a-z][\w-]*\s+){{1,3}})(?P<who>{_NAME})(?=[\s,.;]|$)"
 )
 # before a quotation, a speaker may also name or post it: "The FT called the turmoil '...'", "Police posted: '...'"
 _SPEAKER_BEFORE = re.compile(
     # a party or a place in brackets after the name ("Gerhard Karner (ÖVP) told APA:"); "has described it as"
     # and up to two phrases set off by commas ("Jens Aberle, president of ..., who leads ..., said")
-    rf"\b(?P<who>{_NAME}|{_BODY}|he|she|they)(?:\s+\([^()]{{1,30}}\))?\s*(?:(?:,[^,]{{3,80}}){{1,2}},\s*)?"
-    r"(?:ha[sd]\s+)?"
+    # and a comma before the verb ("his deputy ambassador, Jay Dharmadhikari, told the council:"), or "who" ("Richard
+    # Weir, 66, a mechanical engineer, who said")
+    rf"\b(?P<who>{_NAME}|{_BODY}|he|she|they)(?:\s+\([^()]{{1,30}}\))?\s*(?:(?:,[^,]{{3,120}}){{1,2}},\s*)?,?\s*"
+    r"(?:who\s+)?(?:ha[sd]\s+)?"
     rf"(?:{_SAID}|called|described|hailed|posted)"
     rf"(?:[^\"“‘']{{0,80}})?[:,]?\s*$"
 )
@@ -842,7 +844,7 @@ _MEMBER_OF = re.compile(
     rf"\b(?P<who>{_NAME_WORD}\s+{_NAME_WORD})\s+(?:of|from)\s+(?:the\s+)?(?:[\w&'’-]+\s+){{1,6}}?"
     rf"(?:in|at)\s+{_NAME}\s+{_SAID}\b[^\"“‘']{{0,80}}$"
 )
-_INSIDE_OF = re.compile(r"\b(?:of|in|at|from|for)\s+(?:the\s+)?(?:[\w&'’-]+\s+){0,4}$")
+_INSIDE_OF = re.compile(r"\b(?:of|in|at|from|for|and)\s+(?:the\s+)?(?:[\w&'’-]+\s+){0,4}$")
 
 
 def _nearest_first(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
@@ -877,6 +879,8 @@ def _clean_name(who: str) -> str:
         return who
     if not who or first in STOPWORDS or first in _NOT_NAMES or who.endswith(("’s", "'s")):
         return ""
+    if who.lower() in DATE_WORDS:
+        return ""  # "it said in December that ...": a month, not a speaker
     return who
 
 
