@@ -588,6 +588,12 @@ def test_speakers_with_a_party_in_brackets_or_who_described_something_and_short_
     assert q.speaker == "Ole Hansen"
     (q,) = quotes('The army did not respond; it said in December that "We do not target journalists at all."')
     assert q.speaker != "December"
+    # a speaker described by a title alone; an organisation opening a sentence before the person's title and name
+    (q,) = quotes('Speaking in the Grand Kremlin Palace, the president said: "There is talk of decolonisation."')
+    assert q.speaker == "the president"
+    from pipelines.compare.claims import sentence_subject
+
+    assert sentence_subject("Red Bull team principal Christian Horner added fuel to the fire.")[0] == "Christian Horner"
     # three words are a statement when their marks close on a comma and a speaker follows; otherwise a label
     (q,) = quotes('"I\'m mega happy," Franke said after the race.')
     assert (q.text, q.speaker) == ("I'm mega happy", "Franke")

@@ -208,12 +208,14 @@ _SPEAKER_AFTER_TITLED = re.compile(
     rf"^[\s,.;:—–-]*{_SAID}\s+(?:{_NAME_WORD}\s+){{0,3}}(?P<title>(?:[a-z][\w-]*\s+){{1,3}})(?P<who>{_NAME})(?=[\s,.;]|$)"
 )
 # before a quotation, a speaker may also name or post it: "The FT called the turmoil '...'", "Police posted: '...'"
+_ROLE_WORD_ALTERNATIVES = "|".join(sorted(ROLE_WORDS, key=len, reverse=True))  # "the president said: ..."
 _SPEAKER_BEFORE = re.compile(
     # a party or a place in brackets after the name ("Gerhard Karner (ÖVP) told APA:"); "has described it as"
     # and up to two phrases set off by commas ("Jens Aberle, president of ..., who leads ..., said")
     # and a comma before the verb ("his deputy ambassador, Jay Dharmadhikari, told the council:"), or "who" ("Richard
     # Weir, 66, a mechanical engineer, who said")
-    rf"\b(?P<who>{_NAME}|{_BODY}|he|she|they)(?:\s+\([^()]{{1,30}}\))?\s*(?:(?:,[^,]{{3,120}}){{1,2}},\s*)?,?\s*"
+    rf"\b(?P<who>{_NAME}|{_BODY}|he|she|they|the\s+(?:{_ROLE_WORD_ALTERNATIVES}))(?:\s+\([^()]{{1,30}}\))?\s*"
+    rf"(?:(?:,[^,]{{3,120}}){{1,2}},\s*)?,?\s*"
     r"(?:who\s+)?(?:ha[sd]\s+)?"
     rf"(?:{_SAID}|called|described|hailed|posted)"
     rf"(?:[^\"“‘']{{0,80}})?[:,]?\s*$"
@@ -1295,7 +1297,14 @@ def sentence_subject(sentence: str) -> tuple[str, bool]:
     following = sentence[m.end() :].split(maxsplit=1)
     if following and following[0].lower().strip(",.;:") in _GROUP_NOUNS:
         return "", False  # "White House officials said ...": the name qualifies a group, not a person
+    titled = _TITLED_AFTER.match(sentence, m.end())
+    if titled and _is_role(titled["role"]):
+        return _clean_name(titled["who"]), False  # "Red Bull team principal Christian Horner": the person
     return _strip_titles(_clean_name(m["who"])), bool(m["hon"])
+
+
+# the title and name after an organisation that opens a sentence: "[Red Bull] team principal Christian Horner"
+_TITLED_AFTER = re.compile(rf"\s+(?:[a-z][\w-]*\s+){{0,2}}(?P<role>[a-z][\w-]*)\s+(?P<who>{_NAME_WORD}\s+{_NAME})")
 
 
 def speakers(sentence: str) -> tuple[str, ...]:
