@@ -480,6 +480,7 @@ def test_words_of_any_alphabet_are_read_whole() -> None:
 
 def test_titles_before_names_of_any_alphabet_or_with_a_particle_and_pm_are_read() -> None:
     assert titles("Justice Minister Sofia Östmark said so.") == {"Östmark": "Justice Minister"}
+    assert titles("Police investigator Adam Borgula proposed ten years.") == {"Borgula": "Police investigator"}
     assert titles("Vice-captain Virgil van Dijk was blunter.") == {"Dijk": "Vice-captain"}
     # a weekday set off by a comma is no person; "PM" in capitals is a prime minister, "6 pm" a time
     assert titles("They visited the university on Wednesday, a spokesman confirmed.") == {}
