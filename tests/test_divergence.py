@@ -1173,6 +1173,13 @@ def test_feet_and_inches_are_the_centimetres_they_convert_to_and_a_measure_is_no
 
     (short, metric) = quantities("They put the vapour at about 2,300 tons, or 2,095 metric tons.")
     assert abs(short.value - metric.value) < 0.01 * metric.value  # a (short) ton is 0.907 tonnes
+    (giga, mega) = quantities("It planned 0.25 GWh of output, or 250 MWh, in 2023.")
+    assert giga.value == mega.value
+    assert "watt-hour" in giga.unit
+    # a unit per another is a rate of its own, not the measure
+    (density,) = quantities("The cells reach 1,000 Wh/l.")
+    assert "wh/l" in density.unit
+    assert "watt-hour" not in density.unit
     (height,) = quantities("Hanna is about 5 feet 5 inches tall, the police said.")
     assert abs(height.value - 1.651) < 1e-9
     assert "metre" in height.unit

@@ -92,7 +92,7 @@ _QUANTITY = re.compile(
     # the counted thing, a designation among its words ("four F-35 fighters"); a number in words starts the next
     # figure ("600 drones and a hundred missiles")
     rf"(?P<tail>(?:[-\s]+(?!(?:{_NUMWORD}|(?:an?|one)\s+(?:hundred|thousand))\b)[A-Za-z][A-Za-z'’-]*"
-    rf"(?:(?<=-)\d+[A-Za-z]*)?){{0,3}})",
+    rf"(?:(?<=-)\d+[A-Za-z]*)?(?:/[A-Za-z]+)?){{0,3}})",
     re.IGNORECASE,
 )
 # a measure in one of several units, as (factor, base unit); a minute may run on in seconds ("1 minute and 45 seconds")
@@ -111,11 +111,17 @@ MEASURES = {
     "metric tons": (1e6, "gram"),
     # a ton without "metric" is the short ton of American English (the long ton is 12% more: within a hedge)
     "ton": (907_184.74, "gram"), "tons": (907_184.74, "gram"),
+    # energy and power with their prefixes: "0.25 GWh" is "250 MWh"
+    "wh": (1.0, "watt-hour"), "kwh": (1e3, "watt-hour"), "mwh": (1e6, "watt-hour"), "gwh": (1e9, "watt-hour"),
+    "twh": (1e12, "watt-hour"), "kw": (1e3, "watt"), "mw": (1e6, "watt"), "gw": (1e9, "watt"), "tw": (1e12, "watt"),
+    "megawatts": (1e6, "watt"), "gigawatts": (1e9, "watt"), "kilowatts": (1e3, "watt"), "megawatt": (1e6, "watt"),
+    "gigawatt": (1e9, "watt"), "kilowatt": (1e3, "watt"),
 }  # fmt: skip
 # the smaller unit a measure may run on in: "1 minute and 45 seconds", "5 feet 5 inches"
 _PLUS_UNITS = {"second": 1.0, "seconds": 1.0, "inch": 0.0254, "inches": 0.0254}
 _MEASURE = re.compile(
-    rf"[-\s]+(?P<unit>{'|'.join(sorted(MEASURES, key=len, reverse=True))})\b"
+    # a unit per another ("500 Wh/kg", "120 km/h") is a rate, not this measure
+    rf"[-\s]+(?P<unit>{'|'.join(sorted(MEASURES, key=len, reverse=True))})\b(?!/)"
     rf"(?:\s+(?:and\s+)?(?P<plus>\d+|{_NUMWORD})[-\s]+(?P<plus_unit>seconds?|inch(?:es)?)\b)?",
     re.IGNORECASE,
 )
@@ -566,9 +572,10 @@ def _ordered_content(text: str) -> list[str]:
     return [w for w in (content_words(t) for t in _WORD.findall(text)) for w in w]
 
 
-# a word of a counted thing, a designation included: "F-35s" is the thing "f-35"
-_UNIT_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*-\d+[A-Za-z]*|[A-Za-z][A-Za-z'’-]*")
-_DESIGNATION = re.compile(r"([A-Za-z]+-\d+[A-Za-z]*?)s?")
+# a word of a counted thing, a designation or a rate included: "F-35s" is the thing "f-35", "Wh/kg" one word
+_UNIT_WORD = re.compile(r"[A-Za-z]+/[A-Za-z]+|[A-Za-z][A-Za-z'’]*-\d+[A-Za-z]*|[A-Za-z][A-Za-z'’-]*")
+# a designation ("F-35s" is the thing "f-35") or a unit per another ("Wh/kg", "km/h"): one word of the counted thing
+_DESIGNATION = re.compile(r"([A-Za-z]+-\d+[A-Za-z]*?)s?|([A-Za-z]+/[A-Za-z]+)")
 
 
 def _unit_words(tail: str) -> list[str]:
@@ -581,7 +588,7 @@ def _unit_words(tail: str) -> list[str]:
     of = False  # "tons of water", "doses of vaccine": the measure and what it measures
     for word in _UNIT_WORD.findall(re.split(r"[,.;:()“”\"‘]", tail, maxsplit=1)[0]):
         designation = _DESIGNATION.fullmatch(word)
-        folded = {designation[1].lower()} if designation else content_words(word)
+        folded = {(designation[1] or designation[2]).lower()} if designation else content_words(word)
         if not folded:
             if out and word.lower() == "of" and not of:
                 of = True
