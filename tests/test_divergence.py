@@ -449,6 +449,8 @@ def test_a_different_calendar_day_is_a_date_conflict_and_day_month_order_is_not(
         ('Gerhard Karner (ÖVP) told APA: "It is good for security."', "APA"),
         ("He told Heise the ruling would be appealed.", "Heise"),  # one name addressed: most often an outlet
         ("He told President Biden the ruling would be appealed.", ""),
+        ("Lacerda told the Daily Mail that she was recruited.", "the Daily Mail"),
+        ("Spokesman Tim Stein told MDR Sachsen-Anhalt that the trams were old.", "MDR Sachsen-Anhalt"),
         # a setting that opens the sentence
         ("In a statement, the ministry said it would appeal.", "in a statement"),
         ("At a press conference, Trump said investors would be repaid.", "in a news conference"),
@@ -1142,6 +1144,8 @@ def test_an_age_is_the_persons_named_after_what_they_are_or_before_it_in_apposit
     assert ages("The 39-year-old Druze leader Laith al-Balaous took over the militia.") == (("Balaous", 39),)
     assert ages("Laith al-Balaous, a 29-year-old Druze leader, took over the militia.") == (("Balaous", 29),)
     assert ages("Laith al-Balaous, 29, took over the militia.") == (("Balaous", 29),)
+    # a relative of someone ("her 18-year-old grandson") is not the person the sentence is about
+    assert ages("Her 18-year-old grandson was arrested the same day.") == ()
     # words that are not a description (a verb, a preposition) end the search: the name is someone else
     assert ages("The 32-year-old advocate now counts submissions to the African Commission.") == (("", 32),)
     arts = story(

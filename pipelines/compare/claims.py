@@ -956,7 +956,8 @@ _MEDIA = re.compile(
     r"\b(?:News|Times|Post|Journal|Radio|TV|Television|Network|Channel|Agency|Press|Reuters|Magazine|Herald|"
     r"Telegraph|Guardian|Tribune|Gazette|Chronicle|Broadcasting|BBC|CNN|NPR|PBS|ABC|CBS|NBC|AFP|AP|"
     r"Twitter|Facebook|Instagram|Telegram|YouTube|TikTok|LinkedIn|ESPN|CNBC|MSNBC|Bloomberg|Sky|Fox|Today|Axios|"
-    r"Politico)\b"
+    r"Politico|Mail|Daily|Express|Mirror|Observer|Independent|Courier|Dispatch|Monitor|Bulletin|Inquirer|Examiner|"
+    r"Sentinel)\b"
 )
 
 
@@ -1009,7 +1010,8 @@ def venue_of(sentence: str) -> str:
         # an outlet's programme is that outlet ("CBS’s Face the Nation", "CBS' Face the Nation")
         venue = _POSSESSIVE.split((m["venue"] or "").strip().rstrip("."))[0]
         interview = "interview" in m.group().lower()
-        if venue and (interview or _MEDIA.search(venue) or _BODY_HEARD.search(venue) or _ACRONYM.fullmatch(venue)):
+        acronym = _ACRONYM.fullmatch(venue.split()[0]) if venue else None  # "told APA", "told MDR Sachsen-Anhalt"
+        if venue and (interview or _MEDIA.search(venue) or _BODY_HEARD.search(venue) or acronym):
             return venue
         if venue and _ADDRESSED.match(m.group()) and _one_name(venue):
             return venue  # "told Heise", "speaking to Viaplay": one name addressed is most often an outlet
@@ -1431,11 +1433,16 @@ def ages(sentence: str) -> tuple[tuple[str, int], ...]:
         if name and name.lower() not in ("he", "she", "they") and 0 < int(m["age"]) < 120:
             out.append((family_name(_strip_titles(name)), int(m["age"])))
     for m in _AGE_BEFORE.finditer(sentence):
+        if _RELATIVE_BEFORE.search(sentence, 0, m.start()):
+            continue  # "her 18-year-old grandson": someone else's relative, whom the sentence does not name
         name = _clean_name(m["name"] or "")
         full = name if len(name.split()) >= 2 else _described(sentence, m.start(), m.end("age") + len("-year-old"))
         if 0 < int(m["age"]) < 120:
             out.append((_age_key(_strip_titles(full)) if full else "", int(m["age"])))
     return tuple(out)
+
+
+_RELATIVE_BEFORE = re.compile(r"\b(?:[Hh]er|[Hh]is|[Tt]heir|[Ii]ts)\s+$")
 
 
 def _described(sentence: str, start: int, end: int) -> str:
