@@ -56,7 +56,7 @@ ROLE_WORDS = _words(
     photographer producer architect accountant detective constable sheriff pilot bishop priest imam rabbi pastor
     dean principal sociologist anthropologist biologist physicist chemist geologist statistician demographer
     mp mep mla executive-director commandant chief-of-staff councillor councilor magistrate ombudsman comptroller
-    auditor provost rector investigator fellow expert
+    auditor provost rector investigator fellow expert commentator presenter anchor
     """
 )
 

@@ -538,6 +538,22 @@ def test_a_figure_inside_a_range_agrees_with_it_and_one_outside_does_not() -> No
     assert conflict.articles[0] == "a0"
 
 
+def test_a_quote_is_compared_on_each_outlet_s_fullest_rendering_and_may_run_on_into_the_next_paragraph() -> None:
+    from pipelines.compare.claims import quotes
+
+    (q,) = quotes('"Mr Gigaba has not been arrested. He is cooperating with the directorate in Porthaven.')
+    assert q.text.startswith("Mr Gigaba has not been arrested")
+    said = "He is {} with the directorate and will not appear in court today"
+    fragment = 'The spokesman said he "will not appear in court today" in Porthaven.'
+    arts = story(
+        f'{fragment}\n"{said.format("cooperating")}," spokesman Henry Mamothame said in Porthaven.',
+        f'{fragment}\n"{said.format("engaging")}," spokesman Henry Mamothame said in Porthaven.',
+        f'"{said.format("engaging")}," spokesman Henry Mamothame said in Porthaven.',
+    )
+    (reworded,) = found(arts, "quote_wording")
+    assert reworded.articles[0] == "a0"
+
+
 def test_a_person_of_the_story_addressed_is_not_a_venue() -> None:
     said = "“A pause is not peace, and I want every hostage home,”"
     arts = story(

@@ -763,7 +763,15 @@ def quotes(sentence: str, previous_speaker: str = "") -> tuple[Quote, ...]:
     out = []
     matches = list(_QUOTE.finditer(sentence))
     if not matches:
-        return ()
+        # a quotation that runs on into the next paragraph opens one and is closed only in the other
+        # ('"Mr Gigaba has not been arrested. He is cooperating with IDAC.' ...)
+        opened = _RUNS_ON.match(sentence)
+        if not opened:
+            return ()
+        words = tuple(w.lower() for w in _WORD.findall(opened["q"]))
+        if len(words) < 4:
+            return ()
+        return (Quote(text=opened["q"].strip(" ,."), words=words, speaker=previous_speaker, venue=venue_of(sentence)),)
     venue = venue_of(sentence)
     parts: list[tuple[str, int, int, str]] = []  # (text, start, end, attribution between parts) after joining
     for m in matches:
@@ -793,6 +801,9 @@ def quotes(sentence: str, previous_speaker: str = "") -> tuple[Quote, ...]:
         else:
             out.append(Quote(text=text, words=words, speaker=speaker, venue=venue))
     return tuple(out)
+
+
+_RUNS_ON = re.compile(r"\s*[\"“](?P<q>[^\"“”]{8,})$")
 
 
 def _said_after(sentence: str, start: int, end: int) -> bool:

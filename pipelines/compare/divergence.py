@@ -236,6 +236,16 @@ def _one_per_article(members: list[tuple[Sentence, object]]) -> list[tuple[Sente
     return list(seen.values())
 
 
+def _fullest_per_article(members: list[tuple[Sentence, Quote]]) -> list[tuple[Sentence, Quote]]:
+    """Each article's fullest rendering of one quotation: an article that also quotes a fragment of it elsewhere ("will
+    not appear in court today") is compared on its whole quote."""
+    best: dict[str, tuple[Sentence, Quote]] = {}
+    for s, q in sorted(members, key=lambda m: (m[0].article, m[0].index)):
+        if s.article not in best or len(q.words) > len(best[s.article][1].words):
+            best[s.article] = (s, q)
+    return list(best.values())
+
+
 def _agreeing_pairs(values: list[object], agree: Callable[[object, object], bool]) -> int:
     """Ordered pairs of different positions whose values agree, computed over distinct values."""
     counts = Counter(values)
@@ -885,7 +895,7 @@ def _quotes(story: AlignedStory, opts: Options) -> list[Divergence]:
     out = []
     wording: list[tuple[tuple[str, ...], int, Divergence]] = []
     for members in sorted(components.values()):
-        nodes = _one_per_article([occurrences[k] for i in members for k in distinct[entries[i]]])
+        nodes = _fullest_per_article([occurrences[k] for i in members for k in distinct[entries[i]]])
         if len(nodes) < 2:
             continue
         said = [(s, (_wording(q, wordings), _surname(q.speaker))) for s, q in nodes]  # type: ignore[attr-defined]
