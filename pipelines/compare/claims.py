@@ -64,7 +64,14 @@ HEDGES = {
 # hedges that state a maximum: two maxima of one thing are the same figure ("up to 20 years" vs "a maximum of 10")
 MAXIMA = frozenset({"up to", "as many as", "as much as", "a maximum of", "at most", "no more than", "not more than"})
 
-_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-])*")  # a word of any alphabet: "Zürich" is not "rich"
+_WORD_ANY = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-])*")  # a word of any alphabet: "Zürich" is not "rich"
+_WORD_ASCII = re.compile(r"[A-Za-z][A-Za-z'’-]*")  # the same on ASCII text, which most sentences are, and faster
+
+
+def _words(text: str) -> list[str]:
+    return (_WORD_ASCII if text.isascii() else _WORD_ANY).findall(text)
+
+
 _HEDGE = "|".join(sorted((re.escape(h) for h in HEDGES), key=len, reverse=True))
 _NUMWORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 # a number in words: "forty-five", "six hundred", "a hundred and forty", "two thousand five hundred"
@@ -329,7 +336,7 @@ class Quote:
 
 def entities(sentence: str) -> frozenset[str]:
     """Capitalised words after the first word: a rough set of who and where a sentence is about."""
-    words = _WORD.findall(sentence)[1:]
+    words = _words(sentence)[1:]
     return frozenset(
         _POSSESSIVE.sub("", w.lower())
         for w in words
@@ -365,7 +372,7 @@ class Facts:
 def content_words(text: str) -> set[str]:
     """Lower-cased words that carry meaning (no stopwords, no numbers, crude plural folding)."""
     out = set()
-    for word in _WORD.findall(text):
+    for word in _words(text):
         w = word.lower().strip("'’-")
         if len(w) > 2 and w not in STOPWORDS and w not in NUMBER_WORDS:
             out.add(w[:-1] if w.endswith("s") and len(w) > 4 and not w.endswith("ss") else w)
@@ -569,7 +576,7 @@ def _ranges(found: list[Quantity], spans: list[tuple[int, int]], masked: str) ->
 
 
 def _ordered_content(text: str) -> list[str]:
-    return [w for w in (content_words(t) for t in _WORD.findall(text)) for w in w]
+    return [w for w in (content_words(t) for t in _words(text)) for w in w]
 
 
 # a word of a counted thing, a designation or a rate included: "F-35s" is the thing "f-35", "Wh/kg" one word
@@ -768,7 +775,7 @@ def quotes(sentence: str, previous_speaker: str = "") -> tuple[Quote, ...]:
         opened = _RUNS_ON.match(sentence)
         if not opened:
             return ()
-        words = tuple(w.lower() for w in _WORD.findall(opened["q"]))
+        words = tuple(w.lower() for w in _words(opened["q"]))
         if len(words) < 4:
             return ()
         return (Quote(text=opened["q"].strip(" ,."), words=words, speaker=previous_speaker, venue=venue_of(sentence)),)
@@ -786,7 +793,7 @@ def quotes(sentence: str, previous_speaker: str = "") -> tuple[Quote, ...]:
     for text, start, end, between in parts:
         # "I.R.S." and "IRS" are the same word
         plain = re.sub(r"\b(?:[A-Za-z]\.){2,}", lambda a: a.group().replace(".", ""), text)
-        words = tuple(w.lower() for w in _WORD.findall(plain))
+        words = tuple(w.lower() for w in _words(plain))
         if len(words) < 4 and not (len(words) == 3 and _said_after(sentence, start, end)):
             continue  # a word or two in quotation marks is a label or a scare quote, not a statement
         # a joined quotation names its speaker between its parts; a speech verb inside the quoted words is the
@@ -795,8 +802,8 @@ def quotes(sentence: str, previous_speaker: str = "") -> tuple[Quote, ...]:
         # a quotation of several sentences is compared sentence by sentence: another outlet may quote only one
         pieces = [p.strip(" ,.") for p in _QUOTED_SENTENCE.split(text)] if not between else [text]
         # a short sentence ("He died on duty.") is compared within the quotation: alone it says too little
-        if len(pieces) > 1 and all(len(_WORD.findall(p)) >= QUOTED_SENTENCE_MIN for p in pieces):
-            out += [Quote(text=p, words=tuple(w.lower() for w in _WORD.findall(p)), speaker=speaker, venue=venue)
+        if len(pieces) > 1 and all(len(_words(p)) >= QUOTED_SENTENCE_MIN for p in pieces):
+            out += [Quote(text=p, words=tuple(w.lower() for w in _words(p)), speaker=speaker, venue=venue)
                     for p in pieces]  # fmt: skip
         else:
             out.append(Quote(text=text, words=words, speaker=speaker, venue=venue))
@@ -1070,6 +1077,7 @@ _TITLE_PREDICATE = re.compile(
 )
 # a word of any alphabet ("Östmark", "Zoë"), with its inner apostrophes, hyphens and dots ("U.S.", "Mr.")
 _TOKEN = re.compile(r"[^\W\d_](?:[^\W_]|[&’'-])*(?:\.[^\W\d_]+)*\.?|[,;:()]")
+_TOKEN_ASCII = re.compile(r"[A-Za-z][A-Za-z0-9&’'-]*(?:\.[A-Za-z]+)*\.?|[,;:()]")  # the same on ASCII text
 _PARTICLES = frozenset({"van", "von", "de", "der", "den", "ter", "al", "bin", "ibn", "da", "di", "del", "la", "le"})
 
 
@@ -1233,7 +1241,7 @@ def titles(sentence: str) -> dict[str, str]:
         words = m["title"].split()
         if _is_role(words[-1]) and not {w.lower() for w in words} & _CLAUSE_WORDS:
             out.setdefault(family_name(m["name"]), _title_words(m["title"]))
-    tokens = _TOKEN.findall(sentence)
+    tokens = (_TOKEN_ASCII if sentence.isascii() else _TOKEN).findall(sentence)
     i = 0
     while i < len(tokens):
         if not tokens[i][:1].isupper():
