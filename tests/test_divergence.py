@@ -554,6 +554,18 @@ def test_a_quote_is_compared_on_each_outlet_s_fullest_rendering_and_may_run_on_i
     assert reworded.articles[0] == "a0"
 
 
+def test_a_run_on_sentence_of_names_is_read_near_its_quotation_with_names_of_at_most_eight_words() -> None:
+    # a list or a table can reach the engine as one "sentence" of thousands of capitalised words
+    from pipelines.compare.claims import quotes, read
+
+    run = "Alpha Beta Gamma " * 3000
+    (q,) = quotes(f'"We will rebuild every wall that fell before winter," said {run}')
+    assert 0 < len(q.speaker.split()) <= 8
+    (q,) = quotes(f'{run}said: "We will rebuild every wall that fell before winter."')
+    assert len(q.speaker.split()) <= 8
+    assert read(f"{run}told reporters that 40 homes burned.").quantities[0].value == 40
+
+
 def test_a_person_of_the_story_addressed_is_not_a_venue() -> None:
     said = "“A pause is not peace, and I want every hostage home,”"
     arts = story(

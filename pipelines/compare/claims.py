@@ -202,7 +202,9 @@ _QUOTE = re.compile(
 # a capitalised word of a name, accents included ("André Neu", "Zoë Müller")
 _UPPER = "A-ZÀ-ÖØ-ÞĀĆČĎĐĒĚĞİŁŃŇŌŐŒŘŚŞŠŤŪŮŰŸŹŻŽ"
 _NAME_WORD = rf"[{_UPPER}](?:[^\W\d_]|['’.-])+"
-_NAME = rf"{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|de|van|von|al|bin|da|di|del|la|le))*"
+# at most eight words: "Mohammed bin Salman bin Abdulaziz Al Saud" fits, and a run of capitalised words with no end
+# (a list, a table read as one sentence) is not searched for every length at every start, in quadratic time
+_NAME = rf"{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|de|van|von|al|bin|da|di|del|la|le)){{0,7}}"
 _SAID = (
     r"(?:said|says|told|added|asked|wrote|stated|declared|insisted|argued|warned|acknowledged|noted|explained|"
     r"quipped|joked|remarked|replied|responded|recalled|stressed)"
@@ -798,7 +800,8 @@ def quotes(sentence: str, previous_speaker: str = "") -> tuple[Quote, ...]:
             continue  # a word or two in quotation marks is a label or a scare quote, not a statement
         # a joined quotation names its speaker between its parts; a speech verb inside the quoted words is the
         # speaker's own ("Trump says he wants to run the nation ...," said Bloomberg)
-        speaker = _speaker(between or sentence[end:], sentence[:start]) or previous_speaker
+        after, before = sentence[end : end + SPEAKER_WINDOW], sentence[max(0, start - SPEAKER_WINDOW) : start]
+        speaker = _speaker(between or after, before) or previous_speaker
         # a quotation of several sentences is compared sentence by sentence: another outlet may quote only one
         pieces = [p.strip(" ,.") for p in _QUOTED_SENTENCE.split(text)] if not between else [text]
         # a short sentence ("He died on duty.") is compared within the quotation: alone it says too little
@@ -821,6 +824,9 @@ def _said_after(sentence: str, start: int, end: int) -> bool:
     return closing.endswith((",", "!", "?")) and bool(_SPEAKER_AFTER.match(after) or _SPEAKER_AFTER_INV.match(after))
 
 
+# characters around a quotation searched for its speaker: attributions stand next to the quote, and searching a
+# whole run-on "sentence" of a page without full stops (a list, a table) would take quadratic time
+SPEAKER_WINDOW = 400
 QUOTED_SENTENCE_MIN = 6  # words of each sentence of a quotation for them to be compared one by one
 _QUOTED_SENTENCE = re.compile(r"(?<=[a-z0-9][.!?])\s+(?=[A-Z])")
 
