@@ -564,6 +564,11 @@ def test_a_run_on_sentence_of_names_is_read_near_its_quotation_with_names_of_at_
     (q,) = quotes(f'{run}said: "We will rebuild every wall that fell before winter."')
     assert len(q.speaker.split()) <= 8
     assert read(f"{run}told reporters that 40 homes burned.").quantities[0].value == 40
+    # every weekday and every age of a long run is read, each with its own few words
+    facts = read("the council met on Monday and voted on Tuesday, " * 2000)
+    assert len(facts.weekday_context) == 4000
+    assert ("monday", frozenset({"council", "met", "voted"})) in facts.weekday_context
+    assert len(read("a 42-year-old woman and her 18-year-old grandson, " * 2000).ages) == 2000
 
 
 def test_a_person_of_the_story_addressed_is_not_a_venue() -> None:

@@ -1390,14 +1390,16 @@ def weekday_context(lowered: str) -> tuple[tuple[str, frozenset[str]], ...]:
     """Each weekday of a lower-cased sentence with the content words of the few words either side of it."""
     out = []
     for m in _WEEKDAY.finditer(lowered):
-        before = lowered[: m.start()].split()[-WEEKDAY_WINDOW:]
-        after = lowered[m.end() :].split()[:WEEKDAY_WINDOW]
+        # a few words each side, cut from a stretch of characters: a long sentence is not split once per weekday
+        before = lowered[max(0, m.start() - WEEKDAY_CHARS) : m.start()].split()[-WEEKDAY_WINDOW:]
+        after = lowered[m.end() : m.end() + WEEKDAY_CHARS].split()[:WEEKDAY_WINDOW]
         near = content_words(" ".join(before + after)) - DATE_WORDS
         out.append((m.group(), frozenset(near)))
     return tuple(out)
 
 
 WEEKDAY_WINDOW = 4  # words either side of a weekday that say what happened that day
+WEEKDAY_CHARS = 200  # characters either side in which those words are looked for
 
 
 def month_days(sentence: str) -> frozenset[str]:
@@ -1458,7 +1460,7 @@ def ages(sentence: str) -> tuple[tuple[str, int], ...]:
         if name and name.lower() not in ("he", "she", "they") and 0 < int(m["age"]) < 120:
             out.append((family_name(_strip_titles(name)), int(m["age"])))
     for m in _AGE_BEFORE.finditer(sentence):
-        if _RELATIVE_BEFORE.search(sentence, 0, m.start()):
+        if _RELATIVE_BEFORE.search(sentence, max(0, m.start() - 8), m.start()):
             continue  # "her 18-year-old grandson": someone else's relative, whom the sentence does not name
         name = _clean_name(m["name"] or "")
         full = name if len(name.split()) >= 2 else _described(sentence, m.start(), m.end("age") + len("-year-old"))
