@@ -8,7 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.compare.claims import durations, portfolio, quantities, quotes, role_words, scores, titles, venue_of
+from pipelines.compare.claims import (
+    durations,
+    portfolio,
+    quantities,
+    quotes,
+    read,
+    role_words,
+    scores,
+    titles,
+    venue_of,
+)
 from pipelines.compare.divergence import analyse_story
 from pipelines.models import AccessState, Article
 
@@ -569,6 +579,22 @@ def test_a_run_on_sentence_of_names_is_read_near_its_quotation_with_names_of_at_
     assert len(facts.weekday_context) == 4000
     assert ("monday", frozenset({"council", "met", "voted"})) in facts.weekday_context
     assert len(read("a 42-year-old woman and her 18-year-old grandson, " * 2000).ages) == 2000
+
+
+def test_a_quote_with_its_figure_in_words_or_another_article_is_not_reworded_and_bc_years_are_years() -> None:
+    arts = story(
+        '"The City Council prides itself on 50,000 people passing through," a Porthaven resident said.',
+        '"The City Council prides itself on fifty thousand people passing through," a Porthaven resident said.',
+        '"The City Council prides itself on 50000 people passing through," a Porthaven resident said.',
+    )
+    assert found(arts, "quote_wording") == []
+    arts = story(
+        '"That medicine was very bitter for all of us," Lee said in Porthaven.',
+        '"The medicine was very bitter for all of us," Lee said in Porthaven.',
+        '"That medicine was very bitter for all of us," Lee told the crowd in Porthaven.',
+    )
+    assert found(arts, "quote_wording") == []
+    assert read("The cities were built from around 600 B.C., not 900 BC.").years == {"-600", "-900"}
 
 
 def test_a_person_of_the_story_addressed_is_not_a_venue() -> None:

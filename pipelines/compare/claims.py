@@ -167,6 +167,7 @@ _DATE_NUMBER = re.compile(
     rf"\b(?:{'|'.join(m[:3] for m in MONTHS)})[a-z]*\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{'|'.join(MONTHS)})\b", re.I
 )
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_YEAR_BC = re.compile(r"\b(\d{1,4})\s?(?:B\.C\.(?:E\.)?|BCE?)(?![A-Za-z])")  # "around 900 B.C.": the year -900
 _MONTH_DAY = re.compile(
     rf"\b(?P<m1>{'|'.join(m[:3] for m in MONTHS)})[a-z]*\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?!:)"
     rf"|\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{'|'.join(MONTHS)})\b",
@@ -1371,7 +1372,7 @@ def read(sentence: str, previous_speaker: str = "") -> Facts:
         quantities=quantities(sentence),
         durations=durations(sentence),
         duration_context=_duration_context(sentence),
-        years=frozenset(_YEAR.findall(sentence)),
+        years=frozenset(_YEAR.findall(sentence)) | frozenset(f"-{y}" for y in _YEAR_BC.findall(sentence)),
         weekdays=frozenset(_WEEKDAY.findall(lowered)),
         weekday_context=weekday_context(lowered),
         months=frozenset(m for m in _MONTH.findall(lowered) if not (m == "may" and _may_verb(lowered)))

@@ -682,6 +682,8 @@ def _reworded(a: object, b: object) -> bool:
         return False
     if a_words == b_words or _elided_from(a_words, b_words) or _elided_from(b_words, a_words):
         return False
+    if _determiners_only(a_words, b_words):
+        return False  # "That medicine was very bitter" and "The medicine was very bitter": a translation's choice
     matcher, kept, shorter = _kept_in_order(a_words, b_words)
     if kept < QUOTE_SAME * shorter:
         return False
@@ -690,6 +692,17 @@ def _reworded(a: object, b: object) -> bool:
     if any(op[0] == "replace" for op in ops):
         return True
     return bool(inner)
+
+
+def _determiners_only(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Whether two wordings differ only in an article or a demonstrative put for another ("the" for "that")."""
+    if len(a) != len(b):
+        return False
+    changed = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return bool(changed) and all(x in _DETERMINERS and y in _DETERMINERS for x, y in changed)
+
+
+_DETERMINERS = frozenset({"the", "that", "this", "a", "an", "these", "those"})
 
 
 def _kept_in_order(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[difflib.SequenceMatcher[str], int, int]:
@@ -749,9 +762,18 @@ def _norm_words(words: tuple[str, ...]) -> list[str]:
         if w in NUMBER_WORDS:
             out.append(str(NUMBER_WORDS[w]))
             continue
+        if w in _QUOTE_SCALES and out and out[-1].isdigit():
+            out[-1] = str(int(out[-1]) * _QUOTE_SCALES[w])  # "fifty thousand" is "50,000"
+            continue
+        if w[:1].isdigit():
+            out.append(w.replace(",", ""))  # "50,000" and "50000"
+            continue
         w = american_spelling(w.replace("’", "'").rstrip("'"))  # "victims'" is "victims" (a closing mark or not)
         out += [part for part in w.split("-") if part]
     return out
+
+
+_QUOTE_SCALES = {"thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
 
 
 def _passages(words: tuple[str, ...], n: int) -> frozenset[tuple[str, ...]]:
