@@ -597,6 +597,21 @@ def test_a_quote_with_its_figure_in_words_or_another_article_is_not_reworded_and
     assert read("The cities were built from around 600 B.C., not 900 BC.").years == {"-600", "-900"}
 
 
+def test_a_sum_in_a_symbol_is_the_sum_in_words_and_a_unit_written_onto_the_figure_is_read() -> None:
+    arts = story(
+        '"I think he charges €600 an hour for the Porthaven case," Eydis said.',
+        '"I think he charges 600 euros an hour for the Porthaven case," Eydis said.',
+        '"I think he charges 900 euros an hour for the Porthaven case," Eydis said.',
+        '"I think he charges 600 euros an hour for the Porthaven case," Eydis told the court.',
+    )
+    assert found(arts, "quote_wording") == []
+    (misquoted,) = found(arts, "numeric_conflict")
+    assert misquoted.articles[0] == "a2"
+    (length,) = quantities("The Porthaven project covers 2.6km of streets.")
+    assert length.value == 2600
+    assert "metre" in length.unit
+
+
 def test_a_person_of_the_story_addressed_is_not_a_venue() -> None:
     said = "“A pause is not peace, and I want every hostage home,”"
     arts = story(
@@ -1358,7 +1373,8 @@ def test_measures_name_what_they_measure_and_short_scales_are_read() -> None:
     (water,) = quantities("The outburst released roughly 5,000 tons of water.")
     assert {"gram", "water"} <= water.unit  # a weight, in the unit every weight is compared in
     assert [q.value for q in quantities("The contracts are worth $6.2bn, and the fee £40m.")] == [6.2e9, 40e6]
-    assert quantities("He ran 5km before the 10m dive.") == ()
+    # "5km" is five kilometres; "10m" may be metres or millions and is not read
+    assert [(q.value, "metre" in q.unit) for q in quantities("He ran 5km before the 10m dive.")] == [(5000, True)]
     (people,) = quantities("The service reaches 1.2bn people.")
     assert people.value == 1.2e9
 

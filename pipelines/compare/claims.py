@@ -93,7 +93,9 @@ _QUANTITY = re.compile(
     # thousands set off by commas, or by spaces as in much of the world ("124 000")
     rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+(?![\d,.])|\d+(?:\.\d+)?"
     # a figure is read whole: "76th" is not a 7 followed by something else
-    rf"|{_WORDS_NUMBER}(?:[-\s]and[-\s]a[-\s]half)?|(?:half )?a dozen)(?!\d)(?P<short>bn|mn|tn|m|k)?(?![A-Za-z])"
+    # a unit written onto the figure is read as the measure it is ("2.6km", "10kg"), before the short scales
+    rf"|{_WORDS_NUMBER}(?:[-\s]and[-\s]a[-\s]half)?|(?:half )?a dozen)(?!\d)"
+    rf"(?:(?P<glued>km|kg|cm|mm|ft|kWh|MWh|GWh|kW|MW|GW)|(?P<short>bn|mn|tn|m|k))?(?![A-Za-z])"
     rf"(?P<pct>\s?%|\s?percent|\s?per cent)?"
     rf"(?:\s+(?P<scale>thousand|lakh|million|crore|billion|trillion))?"
     # the counted thing, a designation among its words ("four F-35 fighters"); a number in words starts the next
@@ -493,7 +495,7 @@ def quantities(sentence: str) -> tuple[Quantity, ...]:
         share = _SHARE_OF.match(masked, m.end("num"))
         if share and not m["pct"]:
             unit = _unit_words(masked[share.end() : share.end() + 40])  # "six of the 10 questions" counts questions
-        measure = _MEASURE.match(masked, m.end("num"))
+        measure = _MEASURE.match(masked, m.end("num")) if not m["glued"] else None
         ahead = None if measure else _RANGE_AHEAD.match(masked, m.end("num"))
         if ahead and not m["cur"] and not m["pct"]:
             # the low end of a range in a unit named after the high end ("20-30 minutes"): the same unit
@@ -502,6 +504,10 @@ def quantities(sentence: str) -> tuple[Quantity, ...]:
                 factor, name = MEASURES[low_measure["unit"].lower()]
                 value *= factor
                 unit = [name]
+        if m["glued"] and not m["cur"]:
+            factor, name = MEASURES[m["glued"].lower()]
+            value *= factor
+            unit = [name, *_unit_words(tail)]
         if measure and not m["cur"] and not m["pct"]:
             # one measure in one unit: "1.34 km" is "1,340 metres", "a minute and 45 seconds" is "105 seconds"
             factor, name = MEASURES[measure["unit"].lower()]

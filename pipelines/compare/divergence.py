@@ -749,6 +749,8 @@ def _wording(quote: Quote, cache: dict[str, tuple[str, ...]]) -> tuple[str, ...]
     if quote.text not in cache:
         plain = re.sub(r"\b(?:[A-Za-z]\.){2,}", lambda m: m.group().replace(".", ""), quote.text)
         plain = re.sub(r"\([^)]*\)|\[[^\]]*\]", " … ", plain)  # "(Libyan strongman Muammar)": the outlet's words
+        # a sum in a symbol or in a word is the same sum: "€600 an hour" is "600 euros an hour"
+        plain = _CURRENCY_SIGN.sub(lambda m: f"{m['sum']} {_CURRENCY_WORDS[m['sign']]}", plain)
         words = ["…" if w.startswith((".", "…")) else w.lower() for w in _QUOTE_WORD.findall(plain)]
         cache[quote.text] = tuple(_norm_words(tuple(words)))
     return cache[quote.text]
@@ -773,6 +775,8 @@ def _norm_words(words: tuple[str, ...]) -> list[str]:
     return out
 
 
+_CURRENCY_SIGN = re.compile(r"(?P<sign>[€$£¥])\s?(?P<sum>\d[\d,.]*)")
+_CURRENCY_WORDS = {"€": "euros", "$": "dollars", "£": "pounds", "¥": "yen"}
 _QUOTE_SCALES = {"thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
 
 
