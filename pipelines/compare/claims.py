@@ -64,7 +64,7 @@ HEDGES = {
 # hedges that state a maximum: two maxima of one thing are the same figure ("up to 20 years" vs "a maximum of 10")
 MAXIMA = frozenset({"up to", "as many as", "as much as", "a maximum of", "at most", "no more than", "not more than"})
 
-_WORD_ANY = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-])*")  # a word of any alphabet: "Zürich" is not "rich"
+_WORD_ANY = re.compile(r"[^\W\d_](?:[^\W\d_]+|['’-]+)*")  # a word of any alphabet: "Zürich" is not "rich"
 _WORD_ASCII = re.compile(r"[A-Za-z][A-Za-z'’-]*")  # the same on ASCII text, which most sentences are, and faster
 
 
@@ -1089,7 +1089,7 @@ _TITLE_PREDICATE = re.compile(
     r"(?P<title>(?:[\w'’-]+\s+){0,4}[\w'’-]+)(?=[,.;]|$|\s+(?:and|who|of|at|for|since)\b)"
 )
 # a word of any alphabet ("Östmark", "Zoë"), with its inner apostrophes, hyphens and dots ("U.S.", "Mr.")
-_TOKEN = re.compile(r"[^\W\d_](?:[^\W_]|[&’'-])*(?:\.[^\W\d_]+)*\.?|[,;:()]")
+_TOKEN = re.compile(r"[^\W\d_](?:[^\W_]+|[&’'-]+)*(?:\.[^\W\d_]+)*\.?|[,;:()]")
 _TOKEN_ASCII = re.compile(r"[A-Za-z][A-Za-z0-9&’'-]*(?:\.[A-Za-z]+)*\.?|[,;:()]")  # the same on ASCII text
 _PARTICLES = frozenset({"van", "von", "de", "der", "den", "ter", "al", "bin", "ibn", "da", "di", "del", "la", "le"})
 
