@@ -803,11 +803,11 @@ def quotes(sentence: str, previous_speaker: str = "") -> tuple[Quote, ...]:
         # "I.R.S." and "IRS" are the same word
         plain = re.sub(r"\b(?:[A-Za-z]\.){2,}", lambda a: a.group().replace(".", ""), text)
         words = tuple(w.lower() for w in _words(plain))
-        if len(words) < 4 and not (len(words) == 3 and _said_after(sentence, start, end)):
+        after, before = sentence[end : end + SPEAKER_WINDOW], sentence[max(0, start - SPEAKER_WINDOW) : start]
+        if len(words) < 4 and not (len(words) == 3 and _said_after(sentence[start:end], after)):
             continue  # a word or two in quotation marks is a label or a scare quote, not a statement
         # a joined quotation names its speaker between its parts; a speech verb inside the quoted words is the
         # speaker's own ("Trump says he wants to run the nation ...," said Bloomberg)
-        after, before = sentence[end : end + SPEAKER_WINDOW], sentence[max(0, start - SPEAKER_WINDOW) : start]
         speaker = _speaker(between or after, before) or previous_speaker
         # a quotation of several sentences is compared sentence by sentence: another outlet may quote only one
         pieces = [p.strip(" ,.") for p in _QUOTED_SENTENCE.split(text)] if not between else [text]
@@ -823,11 +823,10 @@ def quotes(sentence: str, previous_speaker: str = "") -> tuple[Quote, ...]:
 _RUNS_ON = re.compile(r"\s*[\"“](?P<q>[^\"“”]{8,})$")
 
 
-def _said_after(sentence: str, start: int, end: int) -> bool:
+def _said_after(quoted: str, after: str) -> bool:
     """A whole utterance: its marks close on a comma, "!" or "?" and a speaker follows ("'I'm mega happy,' Franke
     said")."""
-    closing = sentence[start:end].rstrip("\"”’'")
-    after = sentence[end:]
+    closing = quoted.rstrip("\"”’'")
     return closing.endswith((",", "!", "?")) and bool(_SPEAKER_AFTER.match(after) or _SPEAKER_AFTER_INV.match(after))
 
 

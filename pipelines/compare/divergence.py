@@ -38,6 +38,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from wordfreq import zipf_frequency
 
@@ -140,8 +141,9 @@ def analyse_story(
     found: list[Divergence] = []
     found += _numeric(story, opts)
     found += _dates(story, opts)
-    found += _quotes(story, opts)
-    found += _reported_venues(story, opts, [d for d in found if d.type == "quote_attribution"])
+    people = _people(story)
+    found += _quotes(story, opts, people)
+    found += _reported_venues(story, opts, people, [d for d in found if d.type == "quote_attribution"])
     found += _titles(story, opts)
     found += _ages(story, opts)
     conflicting = {(a, d.evidence[a]) for d in found for a in d.articles[:1] if a in d.evidence}
@@ -229,21 +231,16 @@ def _may_count_same(a: Quantity, b: Quantity) -> bool:
     return not (models_a and models_b) or bool(models_a & models_b)
 
 
-def _one_per_article(members: list[tuple[Sentence, object]]) -> list[tuple[Sentence, object]]:
-    seen: dict[str, tuple[Sentence, object]] = {}
+_M = TypeVar("_M", bound=tuple)  # (sentence, what it says)
+
+
+def _one_per_article(members: list[_M], weight: Callable[[_M], int] | None = None) -> list[_M]:
+    """Each article's first member, or (given a ``weight``) its heaviest, the first of equals."""
+    seen: dict[str, _M] = {}
     for m in sorted(members, key=lambda m: (m[0].article, m[0].index)):
-        seen.setdefault(m[0].article, m)
+        if m[0].article not in seen or (weight is not None and weight(m) > weight(seen[m[0].article])):
+            seen[m[0].article] = m
     return list(seen.values())
-
-
-def _fullest_per_article(members: list[tuple[Sentence, Quote]]) -> list[tuple[Sentence, Quote]]:
-    """Each article's fullest rendering of one quotation: an article that also quotes a fragment of it elsewhere ("will
-    not appear in court today") is compared on its whole quote."""
-    best: dict[str, tuple[Sentence, Quote]] = {}
-    for s, q in sorted(members, key=lambda m: (m[0].article, m[0].index)):
-        if s.article not in best or len(q.words) > len(best[s.article][1].words):
-            best[s.article] = (s, q)
-    return list(best.values())
 
 
 def _agreeing_pairs(values: list[object], agree: Callable[[object, object], bool]) -> int:
@@ -859,8 +856,9 @@ def _people(story: AlignedStory) -> frozenset[str]:
     return frozenset(out - {""})
 
 
-def _quotes(story: AlignedStory, opts: Options) -> list[Divergence]:
-    people = _people(story)
+def _quotes(story: AlignedStory, opts: Options, people: frozenset[str]) -> list[Divergence]:
+    """Quotations lined up across outlets: reworded, given to another speaker, or said at another venue than the
+    others say. A venue that is one of ``people`` (:func:`_people`) is whom it was said to, and is left out."""
     occurrences = [(s, q) for s in story.sentences() for q in s.quotes]
     distinct: dict[Quote, list[int]] = defaultdict(list)
     for i, (_, q) in enumerate(occurrences):
@@ -921,7 +919,10 @@ def _quotes(story: AlignedStory, opts: Options) -> list[Divergence]:
     out = []
     wording: list[tuple[tuple[str, ...], int, Divergence]] = []
     for members in sorted(components.values()):
-        nodes = _fullest_per_article([occurrences[k] for i in members for k in distinct[entries[i]]])
+        # each article's fullest rendering: one that also quotes a fragment elsewhere ("will not appear in court
+        # today") is compared on its whole quote
+        nodes = _one_per_article([occurrences[k] for i in members for k in distinct[entries[i]]],
+                                 weight=lambda m: len(m[1].words))  # fmt: skip
         if len(nodes) < 2:
             continue
         said = [(s, (_wording(q, wordings), _surname(q.speaker))) for s, q in nodes]  # type: ignore[attr-defined]
@@ -963,7 +964,8 @@ def _quotes(story: AlignedStory, opts: Options) -> list[Divergence]:
     return out
 
 
-def _reported_venues(story: AlignedStory, opts: Options, known: Sequence[Divergence]) -> list[Divergence]:
+def _reported_venues(story: AlignedStory, opts: Options, people: frozenset[str],
+                     known: Sequence[Divergence]) -> list[Divergence]:  # fmt: skip
     """Where a statement was made, when outlets report the same statement in their own words.
 
     "Trump told NBC News that companies would be reimbursed" against "At a press conference, Trump
@@ -979,9 +981,7 @@ def _reported_venues(story: AlignedStory, opts: Options, known: Sequence[Diverge
         if reports_speech(node.text) and (venue := node.facts.quotes[0].venue if node.facts.quotes
                                           else venue_of(node.text)):  # fmt: skip
             venues[node.id] = _venue_key(venue)
-    for person in _people(story):
-        for key in [k for k, v in venues.items() if v == person]:
-            del venues[key]  # someone addressed ("told Netanyahu"), not a venue
+    venues = {k: v for k, v in venues.items() if v not in people}  # someone addressed ("told Netanyahu"), not a venue
     made = {(d.articles[0], d.evidence.get(d.articles[0], "")) for d in known}
 
     def reporter(node: Node) -> str:
