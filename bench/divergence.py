@@ -46,9 +46,13 @@ PLANTED = ROOT / "bench" / "planted"  # planted-divergence sets written blind (b
 BUDGET_S = 60.0  # once one size takes longer than this, larger sizes are skipped (reported as null)
 
 
+def stories_file(path: Path) -> Path:
+    """The stories of ``path``: the file itself, or the ``stories.jsonl`` of a folder."""
+    return path / "stories.jsonl" if path.is_dir() else path
+
+
 def load(path: Path) -> list[dict[str, Any]]:
-    file = path / "stories.jsonl" if path.is_dir() else path
-    return [json.loads(line) for line in file.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [json.loads(line) for line in stories_file(path).read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def to_articles(story: dict[str, Any]) -> tuple[list[Article], dict[str, list[str]]]:
@@ -307,8 +311,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="10,100,1000,5000", help="story sizes for the timing")
     args = parser.parse_args()
     for path in args.data or ():
-        file = path / "stories.jsonl" if path.is_dir() else path
-        if not file.is_file():
+        if not (file := stories_file(path)).is_file():
             parser.error(f"--data {path}: no {file.name} there (a folder holding stories.jsonl, or such a file)")
     shared = [
         p for p in (SHARED_DATA / "divergence-dev", SHARED_DATA / "real-stories-dev") if (p / "stories.jsonl").exists()

@@ -106,9 +106,10 @@ def main() -> None:
     parser.add_argument("--predictions", type=Path)
     parser.add_argument("--show-errors", action="store_true", help="list wrongly merged and split gold groups")
     args = parser.parse_args()
-    if not (args.data / "stories.jsonl").exists():
+    given_as_text = (args.data / "stories.jsonl").exists()
+    if not given_as_text:
         require(parser, args.data, "ground-truth.json", "html")
-    docs, gold = load_stories(args.data) if (args.data / "stories.jsonl").exists() else load_pages(args.data)
+    docs, gold = load_stories(args.data) if given_as_text else load_pages(args.data)
     started = time.perf_counter()
     index = StoryIndex()
     order = sorted(docs, key=lambda d: (d["published_at"] or datetime.max.replace(tzinfo=UTC), d["id"]))
